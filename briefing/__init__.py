@@ -1,0 +1,1 @@
+"""The briefing: a static site generator for a curated news briefing."""

@@ -1,0 +1,194 @@
+"""The plain values passed between stages. No I/O, no behaviour beyond formatting.
+
+The flow (see README): dumps -> RawArticle -> content file -> Article
+-> Classification -> Site -> output/. Every value is frozen: a stage makes a new
+value with `dataclasses.replace` rather than editing the one it was given.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class BuildError(Exception):
+    """A problem the user must fix; carries the file (and line) it is about.
+
+    The CLI prints str(error) and exits 1, never a traceback.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        return format_location(self.path, self.line, self.message)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning: the stage went on, but the user should look. `--strict` fails on any."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return format_location(self.path, self.line, self.message)
+
+
+def format_location(path: str | None, line: int | None, message: str) -> str:
+    if path and line:
+        return f"{path}:{line}: {message}"
+    if path:
+        return f"{path}: {message}"
+    return message
+
+
+# --- ingest -----------------------------------------------------------------
+
+BlockKind = Literal["paragraph", "heading", "list"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of an article body, as the dump gave it (text is verbatim)."""
+
+    kind: BlockKind
+    text: str = ""                  # paragraph and heading
+    items: tuple[str, ...] = ()     # list: one string per `+ ` item
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as parsed out of one dump, before dedup."""
+
+    title: str
+    caption: str | None
+    blocks: tuple[Block, ...]
+    source: str                     # dump file name, e.g. "000_7752e62acdcbb6a0.txt"
+    line: int                       # 1-based line of the title in that dump
+    date: dt.date | None = None     # only when the text states the article's own date
+    byline: str | None = None
+    truncated: bool = False         # last paragraph cut off mid-sentence
+
+
+# --- content ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Article:
+    """An article as loaded from content/articles/<slug>.md (editors own these)."""
+
+    slug: str
+    title: str
+    id: str
+    sources: tuple[str, ...]
+    body: str                       # markdown, front matter removed
+    path: str                       # e.g. "content/articles/foo.md", for messages
+    caption: str | None = None
+    date: dt.date | None = None
+    summary: str | None = None
+    draft: bool = False
+    # Editor overrides. None means "not set": the computed value stands.
+    countries: tuple[str, ...] | None = None
+    topics: tuple[str, ...] | None = None
+    exclude_countries: tuple[str, ...] = ()
+    exclude_topics: tuple[str, ...] = ()
+
+
+# --- classification ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Country:
+    code: str                       # ISO 3166-1 alpha-2, e.g. "IQ"
+    slug: str                       # e.g. "iraq"
+    name: str                       # common English name, e.g. "Iraq"
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    iptc: str                       # e.g. "medtop:16000000"
+
+
+@dataclass(frozen=True)
+class Classification:
+    countries: tuple[str, ...]            # alpha-2 codes the article is about, strongest first
+    countries_mentioned: tuple[str, ...]  # alpha-2 codes only mentioned, sorted
+    topics: tuple[str, ...]               # topic slugs, strongest first
+
+
+# --- site -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed in the site: everything a page about it needs."""
+
+    article: Article
+    classification: Classification
+    html: str                       # rendered body (safe HTML from markdown-it)
+    text: str                       # plain text of the body, for search and similarity
+    headings: tuple[Heading, ...]
+    summary: str                    # front matter summary, else the lead cut at a sentence
+    reading_minutes: int
+    updated: dt.date                # article.date, else the latest date its text names
+    url: str                        # site path, "/articles/<slug>/"
+    related: tuple[str, ...] = ()   # slugs, best first
+    previous: str | None = None     # slug of the next-older article
+    next: str | None = None         # slug of the next-newer article
+
+
+@dataclass(frozen=True)
+class Count:
+    """A labelled count in a grouping, e.g. ("IQ", 4) for "Iraq: 4 articles"."""
+
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    country: Country
+    url: str                                  # "/countries/<slug>/"
+    about: tuple[str, ...]                    # entry slugs, newest first
+    mentioned: tuple[str, ...]                # entry slugs that only mention it, newest first
+    topics: tuple[Count, ...]                 # topic slug counts over `about`, most first
+    neighbours: tuple[Count, ...]             # other country codes covered with it, most first
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    topic: Topic
+    url: str                                  # "/topics/<slug>/"
+    articles: tuple[str, ...]                 # entry slugs, newest first
+    countries: tuple[Count, ...]              # country codes, most first
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "The Briefing"
+    description: str = "A curated briefing on world news, by country and topic."
+    language: str = "en"
+    base_url: str = ""              # "" = links from the domain root; may carry a path prefix
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    entries: tuple[Entry, ...]                # newest first; drafts excluded
+    countries: tuple[CountryGroup, ...]       # every country with at least one article, by name
+    topics: tuple[TopicGroup, ...]            # every topic of the taxonomy, taxonomy order
+    updated: dt.date                          # newest entry's `updated`
+    by_slug: dict[str, Entry] = field(default_factory=dict, compare=False, hash=False)
