@@ -26,6 +26,10 @@ class BuildError(Exception):
     def __str__(self) -> str:
         return format_location(self.path, self.line, self.message)
 
+    def __reduce__(self):
+        # Keep path and line when the error crosses a process boundary.
+        return (BuildError, (self.message, self.path, self.line))
+
 
 @dataclass(frozen=True)
 class Diagnostic:

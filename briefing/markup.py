@@ -1,0 +1,148 @@
+"""Markdown body -> safe HTML, plain text and headings, in one parse.
+
+Article text comes from scraped dumps, so it is data: raw HTML is disabled
+(it renders as text), and links may only point to http(s), mailto, or
+site-relative/fragment targets; anything else (javascript:, data:, vbscript:)
+stays plain text instead of becoming a link.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from slugify import slugify
+
+from .model import Heading
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _is_safe_link(url: str) -> bool:
+    # Browsers ignore control characters and whitespace inside a scheme
+    # ("java\tscript:"), so strip them before looking at it.
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    match = _SCHEME.match(cleaned)
+    if not match:
+        return True  # relative link, fragment or path
+    return (match.group(1).lower() + ":") in _SAFE_SCHEMES
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _is_safe_link
+    return md
+
+
+_MD = _make_parser()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    text: str                       # paragraphs, headings and list items as plain text, blank-line separated
+    headings: tuple[Heading, ...]
+    lead: str                       # text of the first paragraph ("" if none)
+    words: int
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _assign_anchors(tokens: list[Token]) -> list[Heading]:
+    headings: list[Heading] = []
+    used: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = _inline_text(tokens[index + 1])
+        base = slugify(text) or "section"
+        count = used.get(base, 0)
+        used[base] = count + 1
+        anchor = base if count == 0 else f"{base}-{count + 1}"
+        token.attrSet("id", anchor)
+        headings.append(Heading(level=int(token.tag[1]), text=text, anchor=anchor))
+    return headings
+
+
+def render_markdown(body: str) -> Rendered:
+    tokens = _MD.parse(body)
+    headings = _assign_anchors(tokens)
+    blocks: list[str] = []
+    lead = ""
+    in_paragraph = False
+    for token in tokens:
+        if token.type == "paragraph_open":
+            in_paragraph = True
+        elif token.type == "paragraph_close":
+            in_paragraph = False
+        elif token.type == "inline":
+            text = _inline_text(token)
+            if text:
+                blocks.append(text)
+                if in_paragraph and not lead and token.level <= 1:
+                    lead = text
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.strip())
+    text = "\n\n".join(blocks)
+    html = _MD.renderer.render(tokens, _MD.options, {})
+    return Rendered(html=html, text=text, headings=tuple(headings), lead=lead,
+                    words=len(text.split()))
+
+
+# A sentence ends at . ! ? or … (perhaps followed by a closing quote or bracket)
+# and whitespace, when the next sentence starts with a capital, digit or quote.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]?(\s+)(?=[A-Z0-9“\"'‘(])")
+# Words whose trailing period is not a sentence end ("U.S. forces", "Nov. 11").
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt maj capt sgt st jr sr no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split())
+
+
+def summarise(text: str, target: int = 220, limit: int = 320) -> str:
+    """The lead cut at a sentence: whole sentences up to about `target` characters.
+
+    A single sentence longer than `limit` is cut at a word with an ellipsis, so
+    a summary never ends mid-word.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    summary = ""
+    for sentence in _split_sentences(text):
+        candidate = f"{summary} {sentence}".strip()
+        if summary and len(candidate) > target:
+            break
+        summary = candidate
+        if len(summary) >= target:
+            break
+    if len(summary) > limit:
+        cut = summary[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+        summary = cut + "…"
+    return summary
+
+
+def _split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        word = text[start:match.start() + 1].rsplit(None, 1)[-1].rstrip(".").lower()
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        sentences.append(text[start:match.start(1)])
+        start = match.end(1)
+    sentences.append(text[start:])
+    return [sentence for sentence in sentences if sentence]
+
+
+def reading_minutes(words: int, per_minute: int = 230) -> int:
+    return max(1, round(words / per_minute))

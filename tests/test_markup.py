@@ -1,0 +1,57 @@
+from briefing.markup import render_markdown, reading_minutes, summarise
+
+
+def test_raw_html_in_body_is_shown_as_text():
+    rendered = render_markdown('He wrote <script>alert(1)</script> and <img src=x onerror="alert(1)">.')
+    assert "<script" not in rendered.html and "<img" not in rendered.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in rendered.html
+
+
+def test_javascript_and_data_links_never_become_links():
+    body = ("[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](java\tscript:x) "
+            "[d](data:text/html,hi) ![e](data:image/png;base64,AAAA) [f](vbscript:x)")
+    rendered = render_markdown(body)
+    assert "<a " not in rendered.html and "<img" not in rendered.html
+
+
+def test_safe_links_are_kept():
+    rendered = render_markdown("[site](/countries/iraq/) [web](https://example.org/) [mail](mailto:a@b.c)")
+    assert rendered.html.count("<a href=") == 3
+
+
+def test_headings_get_unique_anchors():
+    rendered = render_markdown("## Secret Meetings\n\ntext\n\n## Secret Meetings\n\n## “Abu Uday”\n")
+    assert [h.anchor for h in rendered.headings] == ["secret-meetings", "secret-meetings-2", "abu-uday"]
+    assert '<h2 id="secret-meetings-2">' in rendered.html
+
+
+def test_text_lead_and_word_count():
+    rendered = render_markdown("## Head\n\nFirst para here.\n\n- item one\n- item two\n\nSecond.")
+    assert rendered.lead == "First para here."
+    assert rendered.text == "Head\n\nFirst para here.\n\nitem one\n\nitem two\n\nSecond."
+    assert rendered.words == 9
+
+
+def test_summary_cuts_at_a_sentence():
+    text = ("The first sentence is here and it is fairly long, long enough to matter. " * 2
+            + "The U.S. envoy arrived on Nov. 11 in Baghdad. " + "More text follows. " * 20)
+    summary = summarise(text, target=150)
+    assert summary.endswith(".")
+    assert "U.S. envoy" not in summary or summary.endswith("Baghdad.")
+    assert len(summary) <= 320
+
+
+def test_summary_of_one_huge_sentence_ends_on_a_word_with_ellipsis():
+    text = "word " * 200
+    summary = summarise(text)
+    assert summary.endswith("…") and len(summary) <= 321 and "wor…" not in summary
+
+
+def test_short_text_is_its_own_summary():
+    assert summarise("  Just this.  ") == "Just this."
+
+
+def test_reading_minutes_never_zero():
+    assert reading_minutes(10) == 1
+    assert reading_minutes(2300) == 10

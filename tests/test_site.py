@@ -1,0 +1,113 @@
+import datetime as dt
+
+from briefing.markup import render_markdown
+from briefing.model import Article, Classification, Country, SiteConfig, Topic
+from briefing.site import Prepared, assemble_site, dates_in, infer_updated, term_counts
+
+TOPICS = (Topic("armed-conflict", "Armed conflict", "War.", "medtop:16000000"),
+          Topic("diplomacy", "Diplomacy", "Talks.", "medtop:11000000"),
+          Topic("sports", "Sports", "Games.", "medtop:15000000"))
+NAMES = {"IQ": "Iraq", "SY": "Syria", "US": "United States", "BR": "Brazil"}
+
+
+def country(code):
+    return Country(code, NAMES[code].lower().replace(" ", "-"), NAMES[code])
+
+
+def prepared(slug, body, countries=(), mentioned=(), topics=(), date=None, draft=False, title=None):
+    article = Article(slug=slug, title=title or slug.replace("-", " ").title(), id=slug,
+                      sources=("000.txt",), body=body, path=f"content/articles/{slug}.md",
+                      date=date, draft=draft)
+    rendered = render_markdown(body)
+    return Prepared(article, Classification(tuple(countries), tuple(mentioned), tuple(topics)),
+                    rendered, term_counts(article.title, rendered.text))
+
+
+WAR = "Militias shelled the border town overnight; artillery and drones struck the refinery."
+TALKS = "Envoys met in Geneva for ceasefire negotiations about the border town and the refinery."
+FOOTBALL = "The national football team won the cup final after extra time and penalties."
+
+
+def sample_site():
+    items = [
+        prepared("iraq-war", WAR, ["IQ"], ["US"], ["armed-conflict"], dt.date(2025, 11, 3)),
+        prepared("iraq-talks", TALKS, ["IQ", "US"], [], ["diplomacy"], dt.date(2025, 11, 5)),
+        prepared("syria-war", WAR + " " + TALKS, ["SY"], ["IQ"], ["armed-conflict"], dt.date(2025, 11, 4)),
+        prepared("iraq-war-2", WAR + " More shelling.", ["IQ"], [], ["armed-conflict", "diplomacy"],
+                 dt.date(2025, 11, 1)),
+        prepared("brazil-cup", FOOTBALL, ["BR"], [], ["sports"], dt.date(2025, 11, 2)),
+        prepared("draft-piece", WAR, ["IQ"], [], ["armed-conflict"], dt.date(2025, 12, 1), draft=True),
+    ]
+    return assemble_site(SiteConfig(), items, country, TOPICS)
+
+
+def test_entries_are_newest_first_and_drafts_are_left_out():
+    site = sample_site()
+    assert [e.article.slug for e in site.entries] == [
+        "iraq-talks", "syria-war", "iraq-war", "brazil-cup", "iraq-war-2"]
+    assert site.updated == dt.date(2025, 11, 5)
+
+
+def test_previous_and_next_follow_the_order():
+    site = sample_site()
+    entry = site.by_slug["syria-war"]
+    assert (entry.previous, entry.next) == ("iraq-war", "iraq-talks")
+    assert site.entries[0].next is None and site.entries[-1].previous is None
+
+
+def test_country_groups_separate_about_from_mentioned():
+    groups = {g.country.code: g for g in sample_site().countries}
+    iraq = groups["IQ"]
+    assert iraq.about == ("iraq-talks", "iraq-war", "iraq-war-2")
+    assert iraq.mentioned == ("syria-war",)
+    assert [(c.key, c.count) for c in iraq.topics] == [("armed-conflict", 2), ("diplomacy", 2)]
+    assert [(c.key, c.count) for c in iraq.neighbours] == [("US", 1)]
+    # A country only mentioned still gets a group, so every link to it resolves.
+    assert groups["US"].about == ("iraq-talks",) and groups["US"].mentioned == ("iraq-war",)
+    assert iraq.url == "/countries/iraq/"
+
+
+def test_countries_sorted_by_name_and_topics_keep_taxonomy_order():
+    site = sample_site()
+    assert [g.country.name for g in site.countries] == ["Brazil", "Iraq", "Syria", "United States"]
+    assert [g.topic.slug for g in site.topics] == ["armed-conflict", "diplomacy", "sports"]
+    conflict = site.topics[0]
+    assert conflict.articles == ("syria-war", "iraq-war", "iraq-war-2")
+    assert [(c.key, c.count) for c in conflict.countries] == [("IQ", 2), ("SY", 1)]
+
+
+def test_related_articles_share_text_countries_or_topics():
+    site = sample_site()
+    related = site.by_slug["iraq-war"].related
+    assert related[0] == "iraq-war-2"          # same country, topic and text
+    assert "brazil-cup" not in related           # shares nothing
+    assert 3 <= len(related) <= 5
+    assert "iraq-war" not in related
+
+
+def test_an_article_that_shares_nothing_has_no_related_articles():
+    assert sample_site().by_slug["brazil-cup"].related == ()
+
+
+def test_assembly_is_deterministic():
+    assert sample_site() == sample_site()
+
+
+def test_dates_in_text_in_the_common_news_formats():
+    text = "FILED - 02 November 2025, Najaf ... polls on Nov. 11, 2025 and on March 3 2024."
+    assert sorted(dates_in(text)) == [dt.date(2024, 3, 3), dt.date(2025, 11, 2), dt.date(2025, 11, 11)]
+    assert dates_in("31 February 2025") == []
+
+
+def test_undated_article_takes_the_latest_date_it_names():
+    article = Article(slug="a", title="A", id="a", sources=(), body="", path="a.md",
+                      caption="Election day, Nov. 11, 2025. (AP)")
+    assert infer_updated(article, "Back on 1 May 2003 ...") == dt.date(2025, 11, 11)
+
+
+def test_summary_prefers_front_matter():
+    item = prepared("x", "Lead sentence here. Second.")
+    from dataclasses import replace
+    item = replace(item, article=replace(item.article, summary="Editor's summary."))
+    site = assemble_site(SiteConfig(), [item], country, TOPICS)
+    assert site.entries[0].summary == "Editor's summary."
