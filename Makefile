@@ -6,12 +6,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build ingest check serve test bench clean
+.PHONY: build ingest check serve test bench clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core for the browser accessibility audit (tests only), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+system-deps:
+	bash .ci/system-deps
 
 build: $(STAMP)
 	$(PY) build.py
@@ -25,7 +34,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) build.py serve
 
-test: $(STAMP)
+test: system-deps $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
