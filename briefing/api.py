@@ -1,0 +1,60 @@
+"""Site -> the JSON API files under /api/ (bytes, UTF-8, deterministic).
+
+Each file is one object with a single list in it ({"articles": [...]}), so a
+field can be added later without breaking readers. URLs are absolute when the
+base URL is known, else base-path-prefixed site paths.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Site
+from .urls import absolute_url
+
+
+def _dump(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def articles_json(site: Site) -> bytes:
+    """/api/articles.json: every published article, newest first."""
+    articles = []
+    for entry in site.entries:
+        article, classification = entry.article, entry.classification
+        articles.append({
+            "slug": article.slug,
+            "title": article.title,
+            "url": absolute_url(site.config, entry.url),
+            "date": article.date.isoformat() if article.date else None,
+            "updated": entry.updated.isoformat(),
+            "sources": list(article.sources),
+            "countries": list(classification.countries),
+            "countries_mentioned": list(classification.countries_mentioned),
+            "topics": list(classification.topics),
+            "summary": entry.summary,
+        })
+    return _dump({"articles": articles})
+
+
+def countries_json(site: Site) -> bytes:
+    """/api/countries.json: every country with an article, with counts of articles about it and mentioning it."""
+    return _dump({"countries": [{
+        "code": group.country.code,
+        "slug": group.country.slug,
+        "name": group.country.name,
+        "url": absolute_url(site.config, group.url),
+        "articles": len(group.about),
+        "mentioned": len(group.mentioned),
+    } for group in site.countries]})
+
+
+def topics_json(site: Site) -> bytes:
+    """/api/topics.json: every topic of the taxonomy, in taxonomy order, with its article count."""
+    return _dump({"topics": [{
+        "slug": group.topic.slug,
+        "name": group.topic.name,
+        "iptc": group.topic.iptc,
+        "url": absolute_url(site.config, group.url),
+        "articles": len(group.articles),
+    } for group in site.topics]})

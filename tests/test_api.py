@@ -1,0 +1,45 @@
+"""The JSON API files, on the small Site of test_feeds."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_feeds import HOSTILE, PREFIXED, make_site
+
+from briefing.api import articles_json, countries_json, topics_json
+
+MAKERS = [articles_json, countries_json, topics_json]
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_json_is_pretty_sorted_utf8_with_a_trailing_newline(make):
+    data = make(make_site())
+    value = json.loads(data.decode("utf-8"))
+    assert data == (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    assert data == make(make_site())
+
+
+def test_articles_have_every_field_newest_first():
+    articles = json.loads(articles_json(make_site(PREFIXED)))["articles"]
+    assert [a["slug"] for a in articles] == ["hostile", "older", "undated"]
+    assert articles[0] == {
+        "slug": "hostile", "title": HOSTILE, "url": PREFIXED + "/articles/hostile/",
+        "date": "2024-03-03", "updated": "2024-03-03", "sources": ["hostile.txt"],
+        "countries": ["IQ", "SY"], "countries_mentioned": [], "topics": ["conflict", "health"],
+        "summary": "Summary of hostile & more.",
+    }
+    assert (articles[1]["date"], articles[1]["countries_mentioned"]) == (None, ["SY"])
+
+
+def test_countries_have_counts_of_articles_about_and_mentioning():
+    assert json.loads(countries_json(make_site()))["countries"] == [
+        {"code": "IQ", "slug": "iraq", "name": "Iraq", "url": "/countries/iraq/", "articles": 2, "mentioned": 0},
+        {"code": "SY", "slug": "syria", "name": "Syria", "url": "/countries/syria/", "articles": 2, "mentioned": 1},
+    ]
+
+
+def test_topics_keep_taxonomy_order_including_empty_ones():
+    topics = json.loads(topics_json(make_site(PREFIXED)))["topics"]
+    assert [(t["slug"], t["articles"]) for t in topics] == [("conflict", 2), ("health", 1), ("sport", 0)]
+    assert topics[0] == {"slug": "conflict", "name": "Conflict & war", "iptc": "medtop:16000000",
+                         "url": PREFIXED + "/topics/conflict/", "articles": 2}
