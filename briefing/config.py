@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from .model import BuildError, SiteConfig
+from .urls import normalise_base_url
 
 FILENAME = "site.yaml"
 
@@ -33,17 +34,13 @@ def parse_config(text: str, path: str, base_url: str | None = None) -> SiteConfi
         values[key] = value
     if base_url is not None:
         values["base_url"] = base_url
-    values["base_url"] = normalise_base_url(values.get("base_url", ""), path)
+    try:
+        values["base_url"] = normalise_base_url(values.get("base_url", ""))
+    except BuildError as error:
+        raise BuildError(error.message, path) from None
     if values.get("per_page", 20) < 1:
         raise BuildError("`per_page` must be at least 1.", path)
     return SiteConfig(**values)
-
-
-def normalise_base_url(url: str, path: str = "--base-url") -> str:
-    url = url.strip().rstrip("/")
-    if url and not (url.startswith("http://") or url.startswith("https://")):
-        raise BuildError(f"base URL {url!r} must start with http:// or https://.", path)
-    return url
 
 
 def load_config(content_dir: Path, base_url: str | None = None) -> SiteConfig:

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from . import api, feeds
+from .check import check_site, format_report
 from .classify import Classifier, classify, load_classifier
 from .config import load_config
 from .content import load_articles
 from .markup import render_markdown
 from .model import Article, BuildError, Diagnostic, Site, SiteConfig
 from .site import Prepared, assemble_site, term_counts
+from .urls import base_path
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 150
@@ -267,26 +269,18 @@ def swap_into_place(staging: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _base_path(config: SiteConfig) -> str:
-    from urllib.parse import urlsplit
-    return (urlsplit(config.base_url).path.rstrip("/") or "") + "/"
-
-
 def _check(root: Path, config: SiteConfig) -> list:
-    from .check import check_site
-    return check_site(root, _base_path(config))
+    return check_site(root, base_path(config), base_url=config.base_url)
 
 
 # --- check ------------------------------------------------------------------
 
 def run_check(options: Options, reporter: Reporter) -> None:
-    from .check import check_site, format_report
-
     if not options.output.is_dir():
         raise BuildError("nothing to check: build the site first (python build.py build).",
                          str(options.output))
     config = load_config(options.content, options.base_url)
-    broken = check_site(options.output, _base_path(config))
+    broken = _check(options.output, config)
     if broken:
         raise BuildError(f"{len(broken)} broken link(s) in {options.output}:\n{format_report(broken)}")
     reporter.info(f"check: no broken links in {options.output}")
