@@ -1,0 +1,162 @@
+"""The benchmark's synthetic dumps: deterministic, realistic in size and format."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+gen = importlib.util.module_from_spec(_spec)
+sys.modules["bench_generate"] = gen
+_spec.loader.exec_module(gen)
+
+N = 400
+
+
+def split_articles(dump: str) -> list[str]:
+    """Articles are separated by two or more blank lines."""
+    return re.split(r"\n{3,}", dump)
+
+
+def parse(article: str) -> tuple[str, str, list[str]]:
+    """(title, caption, body blocks); asserts the header layout of the real dumps."""
+    lines = article.split("\n")
+    title, caption = lines[0], lines[2]
+    assert lines[:11] == [title, "", caption, caption, "TT", "", title, "", caption, caption, ""], lines[:11]
+    body = "\n".join(lines[11:]).split("\n\n")
+    assert all(block and "\n" not in block for block in body)
+    return title, caption, body
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return gen.build_corpus(N, seed=7)
+
+
+@pytest.fixture(scope="module")
+def located(corpus):
+    """[(file name, article text)] in file order."""
+    return [(name, article) for name, text in corpus.files.items() for article in split_articles(text)]
+
+
+def test_same_arguments_give_byte_identical_files(corpus):
+    assert gen.generate(N, seed=7) == corpus.files
+    assert gen.generate(N, seed=8) != corpus.files
+
+
+def test_files_are_named_like_the_real_dumps_and_hold_per_dump_articles(corpus):
+    names = list(corpus.files)
+    assert all(re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", name) for name in names)
+    assert names == sorted(names)
+    counts = [len(split_articles(text)) for text in corpus.files.values()]
+    assert set(counts[:-1]) == {25} and 1 <= counts[-1] <= 25
+
+
+def test_every_article_has_the_tt_block_and_the_parse_counts_every_title(corpus, located):
+    parsed = [parse(article) for _, article in located]
+    assert len(parsed) == corpus.distinct + corpus.repeats + corpus.near_duplicates
+    assert corpus.repeats == round(N * 0.15) and corpus.near_duplicates == round(N * 0.05)
+
+
+def test_articles_are_about_six_to_eight_kilobytes(located):
+    sizes = [len(article.encode("utf-8")) for _, article in located]
+    assert all(5500 <= size <= 9000 for size in sizes), (min(sizes), max(sizes))
+    in_range = sum(6000 <= size <= 8200 for size in sizes)
+    assert in_range >= 0.95 * len(sizes)
+
+
+def test_bodies_have_subheadings_lists_and_punctuated_paragraphs(located):
+    headings = lists = 0
+    for _, article in located:
+        _, _, body = parse(article)
+        for block in body:
+            if block.startswith("+ "):
+                lists += 1
+            elif len(block) < 60 and not block.endswith((".", ":", "?", "!")):
+                headings += 1
+            else:
+                assert block.endswith((".", ":")), block
+    assert headings > 2 * len(located) and lists > len(located) // 2
+
+
+def test_exact_repeats_come_back_in_another_dump(corpus, located):
+    files_of = defaultdict(list)
+    for name, article in located:
+        files_of[article].append(name)
+    repeats = {article: names for article, names in files_of.items() if len(names) > 1}
+    assert len(repeats) == corpus.repeats
+    assert all(len(set(names)) == len(names) for names in repeats.values())
+
+
+def test_near_duplicates_differ_by_one_paragraph_or_a_typo(corpus, located):
+    versions = defaultdict(set)
+    for _, article in located:
+        title, caption, _ = parse(article)
+        versions[(title, caption)].add(article)
+    pairs = [sorted(v, key=len) for v in versions.values() if len(v) == 2]
+    assert len(pairs) == corpus.near_duplicates
+    for first, second in pairs:
+        a, b = parse(first)[2], parse(second)[2]
+        if len(a) == len(b):       # a typo: one paragraph differs by two swapped letters
+            changed = [(x, y) for x, y in zip(a, b) if x != y]
+            assert len(changed) == 1 and sorted(changed[0][0]) == sorted(changed[0][1])
+        else:                      # a paragraph added
+            assert len(b) == len(a) + 1 and all(block in b for block in a)
+
+
+def test_titles_are_unique_but_for_a_few_collisions(corpus, located):
+    stories = {parse(article)[:2] for _, article in located}
+    titles = Counter(title for title, _ in stories)
+    collisions = [title for title, count in titles.items() if count > 1]
+    assert 1 <= len(collisions) <= max(2, N // 100)
+
+
+def test_countries_of_every_continent_and_every_topic_are_mentioned(corpus):
+    text = "\n".join(corpus.files.values())
+    for name in ("Nigeria", "Kenyan", "Beijing", "Indian", "Baghdad", "Syrian", "France",
+                 "Ukrainian", "Brazil", "Colombian", "Canberra", "New Zealand"):
+        assert name in text
+    for word in ("election", "ambassador", "ceasefire", "militias", "terrorist", "inflation",
+                 "refugees", "court", "archive", "festival", "vaccination", "striker"):
+        assert word in text
+
+
+def test_distinct_stories_do_not_look_like_near_duplicates(located):
+    def shingles(text):
+        words = text.split()
+        return {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+
+    stories = {}
+    for _, article in located:
+        stories.setdefault(parse(article)[:2], shingles(article))
+    sets = list(stories.values())[:120]
+    worst = max(len(a & b) / len(a | b) for i, a in enumerate(sets) for b in sets[i + 1:])
+    assert worst < 0.3
+
+
+def test_cli_writes_the_dumps_and_a_summary_line(tmp_path):
+    out = tmp_path / "seeds"
+    command = [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--articles", "60",
+               "--out", str(out), "--seed", "3", "--per-dump", "10"]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    files = {path.name: path.read_text(encoding="utf-8") for path in sorted(out.glob("*.txt"))}
+    assert files == gen.generate(60, seed=3, per_dump=10)
+    assert re.match(r"generated 60 distinct articles, 9 exact repeats, 3 near-duplicates in 8 dump files",
+                    result.stdout)
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 1 and "already holds dump files" in again.stderr
+
+
+def test_the_briefing_dump_parser_reads_every_generated_article(corpus):
+    dumps = pytest.importorskip("briefing.dumps")
+    for name, text in corpus.files.items():
+        articles, diagnostics = dumps.parse_dump(text, name)
+        assert diagnostics == []
+        assert [a.title for a in articles] == [parse(a)[0] for a in split_articles(text)]
+        assert not any(a.truncated for a in articles)
