@@ -424,6 +424,7 @@ class _Story:
         self.countries = rng.sample(COUNTRIES, rng.choice((2, 2, 3, 3, 4)))
         self.topics = rng.sample(TOPIC_NAMES, rng.choice((1, 2, 2)))
         self.vocab = TOPICS[self.topics[0]]
+        self.said: set[str] = set()     # no sentence twice in one story (only membership, never iterated)
 
     def fill(self, template: str) -> str:
         return template.format_map(_Slots(self.rng, self))
@@ -437,6 +438,14 @@ class _Story:
         return self.vocab
 
     def sentence(self) -> str:
+        for _ in range(10):
+            text = self._sentence()
+            if text not in self.said:
+                break
+        self.said.add(text)
+        return text
+
+    def _sentence(self) -> str:
         rng = self.rng
         vocab = self.vocab
         if rng.random() < 0.12:
