@@ -160,3 +160,118 @@ def test_the_briefing_dump_parser_reads_every_generated_article(corpus):
         assert diagnostics == []
         assert [a.title for a in articles] == [parse(a)[0] for a in split_articles(text)]
         assert not any(a.truncated for a in articles)
+
+
+# --- the Hugo side of the benchmark, and run.py's helpers --------------------------------------
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+hugo_site = _load("hugo_site")
+run = _load("run")
+
+CONTENT = {
+    "iraq-negotiates": ("---\ntitle: Iraq Negotiates New Coalition Under US Pressure\nslug: iraq-negotiates\n"
+                        "id: 0123456789abcdef\nsources:\n- 000_a.txt\ncaption: 'Election workers: count ballots'\n"
+                        "exclude_topics:\n- sports\n---\n\nMore than a month after the vote.\n\n## Washington steps in\n\n"
+                        "- Kataeb Hezbollah\n- Kataeb Sayyid al-Shuhada\n"),
+    "iraqs-future": ("---\ntitle: \"Iraq's Political Future in Limbo\"\nslug: iraqs-future\nid: 1123456789abcdef\n"
+                     "sources:\n- 000_a.txt\n---\n\nPolitical factions in Iraq have been maneuvering.\n"),
+    "egypt-red-lines": ("---\ntitle: What Egypt's Red Lines Mean for Sudan's War\nslug: egypt-red-lines\n"
+                        "id: 2123456789abcdef\nsources:\n- 002_b.txt\n---\n\nIn unusually blunt language.\n"),
+}
+CLASSIFIED = {"iraq-negotiates": (["IQ", "US"], ["elections", "diplomacy"]),
+              "iraqs-future": (["IQ"], ["elections"]),
+              "egypt-red-lines": (["EG", "SD"], ["conflict", "diplomacy"])}
+NAMES = {"IQ": "Iraq", "US": "United States", "EG": "Egypt", "SD": "Sudan"}
+
+
+@pytest.fixture
+def our_site(tmp_path):
+    """Content files as ingest writes them, and an articles.json faked from them as the build would."""
+    import json
+
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    for slug, text in CONTENT.items():
+        (articles / f"{slug}.md").write_text(text, encoding="utf-8")
+    api = tmp_path / "output" / "api"
+    api.mkdir(parents=True)
+    (api / "articles.json").write_text(json.dumps({"articles": [
+        {"slug": slug, "title": hugo_site.split_front_matter(text, Path(slug))[0]["title"],
+         "url": f"/articles/{slug}/", "countries": CLASSIFIED[slug][0], "topics": CLASSIFIED[slug][1]}
+        for slug, text in CONTENT.items()]}))
+    (api / "countries.json").write_text(json.dumps({"countries": [
+        {"code": code, "name": name, "slug": name.lower().replace(" ", "-")} for code, name in NAMES.items()]}))
+    return tmp_path
+
+
+def test_hugo_site_gets_the_computed_countries_and_topics_as_taxonomies(our_site):
+    site = our_site / "hugo"
+    assert hugo_site.write_site(our_site / "content", our_site / "output/api/articles.json", site) == 3
+    assert (site / "config.yaml").is_file() and (site / "layouts/_default/single.html").is_file()
+    for slug, text in CONTENT.items():
+        page = (site / "content/articles" / f"{slug}.md").read_text(encoding="utf-8")
+        front, body = hugo_site.split_front_matter(page, Path(slug))
+        original, original_body = hugo_site.split_front_matter(text, Path(slug))
+        assert body == original_body
+        assert front["title"] == original["title"] and front["slug"] == slug
+        assert front["countries"] == [NAMES[code] for code in CLASSIFIED[slug][0]]
+        assert front["topics"] == CLASSIFIED[slug][1]
+        assert "exclude_topics" not in front
+
+
+@pytest.mark.skipif(hugo_site.hugo_version() is None, reason="hugo is not on PATH")
+def test_hugo_builds_article_term_and_related_pages_at_our_urls(our_site):
+    site = our_site / "hugo"
+    hugo_site.write_site(our_site / "content", our_site / "output/api/articles.json", site)
+    (site / "resources").mkdir()
+    (site / "resources" / "stale").write_text("from an earlier build")
+    public = our_site / "public"
+    (public / "stale").mkdir(parents=True)
+    result = hugo_site.build_cold(site, public)
+    assert not (site / "resources" / "stale").exists() and not (public / "stale").exists()
+    assert result.seconds > 0 and result.max_rss_mb > 0
+    article = (public / "articles/iraq-negotiates/index.html").read_text(encoding="utf-8")
+    assert "<h2>Related</h2>" in article and "/articles/iraqs-future/" in article
+    assert 'href="/countries/iraq/"' in article and 'href="/topics/elections/"' in article
+    assert "Kataeb Hezbollah</li>" in article
+    assert "/articles/iraq-negotiates/" in (public / "countries/united-states/index.html").read_text()
+    assert "Sudan" in (public / "countries/index.html").read_text()
+    assert result.pages == hugo_site.count_pages(public) >= 3 + 4 + 4 + 2 + 1
+
+
+def test_the_benchmark_edits_one_title_in_place_as_an_editor_would(our_site):
+    import yaml
+
+    folders = run.Folders.under(our_site)
+    for name in ("iraq-negotiates", "iraqs-future"):
+        for path in folders.content.glob("articles/*.md"):
+            path.unlink()
+        (folders.content / "articles" / f"{name}.md").write_text(CONTENT[name], encoding="utf-8")
+        edited = run.edit_one_title(folders)
+        text = edited.read_text(encoding="utf-8")
+        before, after = (hugo_site.split_front_matter(t, edited)[0] for t in (CONTENT[name], text))
+        assert after == {**before, "title": "Edited " + before["title"]}
+        assert len(text) == len(CONTENT[name]) + len("Edited ")
+        assert yaml.safe_load(text.split("---")[1])["title"].startswith("Edited ")
+
+
+def test_the_serve_column_is_left_empty_until_serve_can_be_measured(capsys, tmp_path):
+    assert run.measure_serve_edit(tmp_path, tmp_path, tmp_path) is None
+    assert "n/a" in capsys.readouterr().out
+
+
+def test_the_results_table_is_aligned_markdown_with_the_hugo_ratio():
+    done = run.Row(articles=1000, dump_mb=8.6, generate_s=0.4, content_files=1000, ingest_s=12.3, cold_s=30.0,
+                   rebuild_s=2.0, edit_s=2.5, cold_rss_mb=400, pages=3000, hugo_s=1.5, hugo_pages=3100,
+                   hugo_rss_mb=200)
+    lines = run.table([done, run.Row(articles=10000, dump_mb=86.3, generate_s=3.9)]).splitlines()
+    assert len({len(line) for line in lines}) == 1 and len(lines) == 4
+    assert all(line.startswith("|") for line in lines) and set(lines[1]) <= set("|-:")
+    assert "20.0x" in lines[2] and "n/a" in lines[2] and lines[3].count("n/a") == 12

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""The benchmark (`make bench`): our build on 1,000 / 4,000 / 10,000 synthetic articles, beside Hugo.
+
+    python benchmarks/run.py                     all sizes (takes a while)
+    python benchmarks/run.py --sizes 200         a quick run
+    python benchmarks/run.py --profile --sizes 1000
+                                                 where a cold build spends its time
+
+It talks to our code only through the command line (`build.py ingest|build`
+with --seeds/--content/--output/--cache --quiet), each size in a fresh folder
+under benchmarks/work/. It prints one markdown table and writes it, with the
+machine it ran on, to benchmarks/work/results.md. See benchmarks/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import hugo_site  # noqa: E402
+
+SIZES = (1000, 4000, 10000)
+WORK = HERE / "work"
+PROFILE_LINES = 25
+
+
+class BenchError(Exception):
+    """A step failed: the message says which and what the CLI printed."""
+
+
+@dataclass(frozen=True)
+class Folders:
+    """One size's scratch folders, as passed to build.py."""
+
+    root: Path
+    seeds: Path
+    content: Path
+    output: Path
+    cache: Path
+
+    @classmethod
+    def under(cls, root: Path) -> "Folders":
+        return cls(root, *(root / name for name in ("seeds", "content", "output", "cache")))
+
+
+@dataclass
+class Row:
+    articles: int
+    dump_mb: float
+    generate_s: float
+    content_files: int | None = None
+    ingest_s: float | None = None
+    cold_s: float | None = None
+    rebuild_s: float | None = None
+    edit_s: float | None = None
+    cold_rss_mb: float | None = None
+    pages: int | None = None
+    serve_ms: float | None = None
+    hugo_s: float | None = None
+    hugo_pages: int | None = None
+    hugo_rss_mb: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.cold_s is None or not self.hugo_s:
+            return None
+        return self.cold_s / self.hugo_s
+
+
+def python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def cli(command: str, folders: Folders, extra: list[str], *, prefix: list[str] | None = None) -> tuple[float, float]:
+    """Run `build.py <command>` on these folders; (seconds, peak RSS MB of that process tree's largest process)."""
+    argv = [python(), *(prefix or []), str(ROOT / "build.py"), command,
+            "--seeds", str(folders.seeds), "--content", str(folders.content),
+            "--output", str(folders.output), "--cache", str(folders.cache), "--quiet", *extra]
+    seconds, status, stderr, rss = hugo_site.run_measured(argv, cwd=ROOT)
+    if status != 0:
+        tail = "\n".join(stderr.strip().splitlines()[-15:]) or "(nothing on stderr)"
+        raise BenchError(f"`build.py {command}` failed with exit status {status} "
+                         f"in {folders.root}:\n{tail}")
+    return seconds, rss
+
+
+def prepare(n: int, seed: int, work: Path) -> tuple[Folders, Row]:
+    """A fresh folder with n articles' worth of dumps."""
+    folders = Folders.under(work / f"n{n}")
+    if folders.root.exists():
+        shutil.rmtree(folders.root)
+    started = time.perf_counter()
+    corpus = generate.build_corpus(n, seed)
+    generate.write(corpus, folders.seeds)
+    row = Row(articles=n, dump_mb=corpus.bytes / 1e6, generate_s=time.perf_counter() - started)
+    print(f"[{n}] generated {len(corpus.files)} dumps, {row.dump_mb:.1f} MB in {row.generate_s:.1f} s", flush=True)
+    return folders, row
+
+
+def content_files(folders: Folders) -> list[Path]:
+    return sorted((folders.content / "articles").glob("*.md"))
+
+
+def edit_one_title(folders: Folders) -> Path:
+    """Change the title in one content file's front matter, as an editor would: one line, in place."""
+    files = content_files(folders)
+    if not files:
+        raise BenchError(f"no content files in {folders.content / 'articles'} to edit")
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^title:[ \t]*(['\"]?)", text, re.M)
+    if not match or not text.startswith("---"):
+        raise BenchError(f"{path}: no `title:` line in its front matter")
+    edited = text[:match.end()] + "Edited " + text[match.end():]
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def measure_serve_edit(content_dir: Path, output_dir: Path, cache_dir: Path) -> float | None:
+    """Milliseconds from saving a one-article edit to `serve` having rebuilt the site.
+
+    To be measured through briefing.serve's API once it exposes one; until
+    then there is no number, and none is made up.
+    """
+    print("serve rebuild for a one-article edit: n/a (briefing.serve exposes no API for it yet)")
+    return None
+
+
+def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep: bool) -> Row:
+    folders, row = prepare(n, seed, work)
+    row.ingest_s, _ = cli("ingest", folders, extra=[])
+    row.content_files = len(content_files(folders))
+    print(f"[{n}] ingest: {row.ingest_s:.1f} s -> {row.content_files} content files", flush=True)
+
+    shutil.rmtree(folders.cache, ignore_errors=True)
+    shutil.rmtree(folders.output, ignore_errors=True)
+    row.cold_s, row.cold_rss_mb = cli("build", folders, extra)
+    row.pages = hugo_site.count_pages(folders.output)
+    print(f"[{n}] cold build: {row.cold_s:.1f} s, {row.pages} pages, {row.cold_rss_mb:.0f} MB peak", flush=True)
+
+    row.rebuild_s, _ = cli("build", folders, extra)
+    print(f"[{n}] rebuild, nothing changed: {row.rebuild_s:.2f} s", flush=True)
+    edited = edit_one_title(folders)
+    row.edit_s, _ = cli("build", folders, extra)
+    print(f"[{n}] rebuild after editing the title of {edited.name}: {row.edit_s:.2f} s", flush=True)
+
+    row.serve_ms = measure_serve_edit(folders.content, folders.output, folders.cache)
+
+    if hugo:
+        articles_json = folders.output / "api" / "articles.json"
+        if not articles_json.is_file():
+            raise BenchError(f"the build wrote no {articles_json}: Hugo needs its countries and topics")
+        site = folders.root / "hugo-site"
+        hugo_site.write_site(folders.content, articles_json, site)
+        run = hugo_site.build_cold(site, folders.root / "hugo-public")
+        row.hugo_s, row.hugo_pages, row.hugo_rss_mb = run.seconds, run.pages, run.max_rss_mb
+        print(f"[{n}] hugo cold build: {run.seconds:.2f} s, {run.pages} pages, {run.max_rss_mb:.0f} MB peak",
+              flush=True)
+    if not keep:
+        shutil.rmtree(folders.root, ignore_errors=True)
+    return row
+
+
+# --- the table ----------------------------------------------------------------
+
+COLUMNS = [
+    ("articles", lambda r: f"{r.articles:,}"),
+    ("dumps (MB)", lambda r: f"{r.dump_mb:.1f}"),
+    ("content files", lambda r: _num(r.content_files, 0)),
+    ("ingest (s)", lambda r: _num(r.ingest_s, 1)),
+    ("cold build (s)", lambda r: _num(r.cold_s, 1)),
+    ("rebuild, no change (s)", lambda r: _num(r.rebuild_s, 2)),
+    ("rebuild, 1 title edited (s)", lambda r: _num(r.edit_s, 2)),
+    ("cold build peak RSS (MB)", lambda r: _num(r.cold_rss_mb, 0)),
+    ("pages", lambda r: _num(r.pages, 0)),
+    ("serve rebuild, 1-article edit (ms)", lambda r: _num(r.serve_ms, 0)),
+    ("Hugo cold (s)", lambda r: _num(r.hugo_s, 2)),
+    ("Hugo pages", lambda r: _num(r.hugo_pages, 0)),
+    ("Hugo peak RSS (MB)", lambda r: _num(r.hugo_rss_mb, 0)),
+    ("ours / Hugo", lambda r: "n/a" if r.ratio is None else f"{r.ratio:.1f}x"),
+]
+
+
+def _num(value: float | None, digits: int) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def table(rows: list[Row]) -> str:
+    cells = [[name for name, _ in COLUMNS]] + [[cell(row) for _, cell in COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+
+    def line(values: list[str], header: bool = False) -> str:
+        padded = [v.ljust(w) if header or i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths))]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(cells[0], header=True), rule] + [line(values) for values in cells[1:]])
+
+
+def machine() -> str:
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    hugo = hugo_site.hugo_version() or "not on PATH"
+    return (f"{dt.datetime.now().isoformat(timespec='seconds')}, commit {commit}{' (modified)' if dirty else ''}, "
+            f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}, {hugo.split(' BuildDate')[0]}")
+
+
+def write_results(rows: list[Row], notes: list[str], work: Path) -> Path:
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "results.md"
+    text = "# Benchmark results\n\n" + machine() + "\n\n" + table(rows) + "\n"
+    if notes:
+        text += "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- profile ------------------------------------------------------------------
+
+def profile(n: int, seed: int, work: Path, extra: list[str]) -> None:
+    """A cold build of n articles under cProfile; the top functions by cumulative time."""
+    folders, _ = prepare(n, seed, work)
+    cli("ingest", folders, extra=[])
+    stats_file = work / f"profile-{n}.prof"
+    seconds, _ = cli("build", folders, extra, prefix=["-m", "cProfile", "-o", str(stats_file)])
+    print(f"\ncold build of {n} articles under cProfile: {seconds:.1f} s (profiling slows it down); "
+          f"top {PROFILE_LINES} by cumulative time.")
+    print("Work done in the build's worker processes shows up as waiting in the pool (pool.map).\n")
+    stats = pstats.Stats(str(stats_file))
+    stats.sort_stats("cumulative").print_stats(PROFILE_LINES)
+    with open(work / f"profile-{n}.txt", "w", encoding="utf-8") as out:
+        pstats.Stats(str(stats_file), stream=out).sort_stats("cumulative").print_stats(PROFILE_LINES)
+    print(f"full profile: {stats_file} (python -m pstats), top {PROFILE_LINES}: {work / f'profile-{n}.txt'}")
+
+
+# --- command line -------------------------------------------------------------
+
+def sizes(text: str) -> list[int]:
+    try:
+        values = [int(part.replace("_", "")) for part in re.split(r"[,\s]+", text.strip()) if part]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes are article counts like 1000,4000: {text!r}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("give at least one positive article count")
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark build.py against Hugo on synthetic articles.")
+    parser.add_argument("--sizes", type=sizes, default=list(SIZES),
+                        help="article counts, comma-separated (default: 1000,4000,10000)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic dumps")
+    parser.add_argument("--work", type=Path, default=WORK, help="scratch folder (default: benchmarks/work)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--no-search", action="store_true", help="build without the Pagefind index")
+    parser.add_argument("--keep", action="store_true", help="keep each size's folders (they are large)")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead: profile one cold build of the first size (default 1000)")
+    args = parser.parse_args(argv)
+    extra = ["--no-search"] if args.no_search else []
+
+    try:
+        if args.profile:
+            profile(args.sizes[0], args.seed, args.work, extra)
+            return 0
+        hugo = not args.no_hugo and hugo_site.hugo_version() is not None
+        notes = []
+        if not args.no_hugo and not hugo:
+            notes.append("Hugo columns are n/a: hugo is not on PATH (apt-get install hugo).")
+        if args.no_search:
+            notes.append("Built with --no-search (no Pagefind index).")
+        else:
+            notes.append("Our build includes the Pagefind search index; Hugo's has no search index.")
+        rows = []
+        for n in args.sizes:
+            rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo, keep=args.keep))
+    except BenchError as error:
+        print(f"benchmark stopped: {error}", file=sys.stderr)
+        return 1
+    print()
+    print(table(rows))
+    path = write_results(rows, notes, args.work)
+    print(f"\nwritten to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
