@@ -1,0 +1,515 @@
+"""Site -> HTML pages: the page plan, the Jinja2 environment, one context per page type.
+
+plan_pages() lists every HTML page of the site (a pure function of Site), and
+Renderer.render() turns one of them into HTML. Each page type gets a small
+context of its own built from Site; the only site-wide values templates see are
+the helper functions registered as globals (url, absolute_url, static, and
+look-ups by slug or code), never a settings dict.
+
+Templates run with autoescape on and StrictUndefined; the one value marked safe
+is Entry.html (markdown-it output with raw HTML disabled). Any template problem
+becomes a BuildError naming the template file and line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from .model import BuildError, CountryGroup, Entry, Site, TopicGroup
+from .urls import absolute_url as _absolute_url
+from .urls import site_url
+
+STATIC_DIR = "static"
+HOME_LATEST = 12            # articles with summaries on the home page
+HOME_GROUPS = 10            # countries / topics with most coverage on the home page
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str            # output-relative file, e.g. "articles/<slug>/index.html"
+    url: str             # site path, e.g. "/articles/<slug>/" (base path applied at render)
+    template: str        # e.g. "article.html"
+    kind: str            # home | article | countries | country | country_topic | topics | topic | search | 404
+    key: str             # slug ("" for single pages; "<country>/<topic>" for country_topic)
+    number: int = 1      # pagination page number
+
+
+# --- the plan -----------------------------------------------------------------
+
+def _page(url: str, template: str, kind: str, key: str = "", number: int = 1) -> Page:
+    path = url.lstrip("/") + "index.html" if url.endswith("/") else url.lstrip("/")
+    return Page(path=path, url=url, template=template, kind=kind, key=key, number=number)
+
+
+def page_url(base: str, number: int) -> str:
+    """The site path of page `number` of a listing at `base`: "/x/", "/x/page/2/"."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def page_count(items: int, per_page: int) -> int:
+    return max(1, math.ceil(items / per_page))
+
+
+def _paged(base: str, template: str, kind: str, key: str, items: int, per_page: int) -> list[Page]:
+    return [_page(page_url(base, n), template, kind, key, n)
+            for n in range(1, page_count(items, per_page) + 1)]
+
+
+def country_topic_entries(site: Site, group: CountryGroup, topic_slug: str) -> list[str]:
+    """Slugs of the articles about the country that are about the topic, newest first."""
+    entries = _entries_by_slug(site)
+    return [slug for slug in group.about if topic_slug in entries[slug].classification.topics]
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """Every HTML page of the site, in a fixed order (same Site, same list)."""
+    per_page = site.config.per_page
+    topics = {group.topic.slug for group in site.topics}
+    pages = [_page("/", "home.html", "home")]
+    pages += [_page(e.url, "article.html", "article", e.article.slug) for e in site.entries]
+    pages.append(_page("/countries/", "countries.html", "countries"))
+    for group in site.countries:
+        slug = group.country.slug
+        pages += _paged(group.url, "country.html", "country", slug,
+                        len(group.about) + len(group.mentioned), per_page)
+        for count in group.topics:
+            if count.key in topics:
+                pages += _paged(f"{group.url}{count.key}/", "country_topic.html", "country_topic",
+                                f"{slug}/{count.key}",
+                                len(country_topic_entries(site, group, count.key)), per_page)
+    pages.append(_page("/topics/", "topics.html", "topics"))
+    for group in site.topics:
+        pages += _paged(group.url, "topic.html", "topic", group.topic.slug,
+                        len(group.articles), per_page)
+    pages.append(_page("/search/", "search.html", "search"))
+    pages.append(_page("/404.html", "404.html", "404"))
+    return pages
+
+
+# --- static files -------------------------------------------------------------
+
+def static_files(templates_dir: Path) -> dict[str, bytes]:
+    """templates/static/* with a content hash in each name: {"static/style.<hash8>.css": bytes}.
+
+    The hash changes whenever the file does, so the files can be cached forever.
+    """
+    return {hashed: data for _, (hashed, data) in _static_index(Path(templates_dir)).items()}
+
+
+def _static_index(templates_dir: Path) -> dict[str, tuple[str, bytes]]:
+    """{"style.css": ("static/style.<hash8>.css", bytes)} for every file below templates/static/."""
+    root = templates_dir / STATIC_DIR
+    index = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else ():
+        name = path.relative_to(root).as_posix()
+        if path.name.startswith("."):
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{suffix}" if dot and stem else f"{name}.{digest}"
+        index[name] = (f"{STATIC_DIR}/{hashed}", data)
+    return index
+
+
+# --- helpers for templates ----------------------------------------------------
+
+def format_date(day: dt.date) -> str:
+    """"5 November 2025", whatever the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def json_ld(value: Any) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: it can never close the
+    element or open a comment, whatever the strings hold."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None, separators=(",", ":"))
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def index_letter(name: str) -> str:
+    """The A-Z heading a name is filed under ("Åland" -> "A"); "#" for anything else."""
+    for char in unicodedata.normalize("NFKD", name):
+        if char.isascii() and char.isalpha():
+            return char.upper()
+        if char.isalnum():
+            return "#"
+    return "#"
+
+
+def share(count: int, most: int) -> int:
+    """count as a share of most, in steps of 5 (for the CSS bar classes w0..w100)."""
+    if most <= 0:
+        return 0
+    return max(5, min(100, int(round(count * 20 / most)) * 5)) if count else 0
+
+
+def _entries_by_slug(site: Site) -> dict[str, Entry]:
+    return site.by_slug or {entry.article.slug: entry for entry in site.entries}
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    pages: int
+    items: tuple[str, ...]          # the slugs shown on this page
+    offset: int                     # index of items[0] in the whole listing
+    total: int
+    prev_url: str | None            # site paths
+    next_url: str | None
+    base: str
+
+    def url(self, number: int) -> str:
+        return page_url(self.base, number)
+
+
+def paginate(slugs: Sequence[str], base: str, number: int, per_page: int) -> Pager:
+    pages = page_count(len(slugs), per_page)
+    if not 1 <= number <= pages:
+        raise BuildError(f"page {number} of {base} does not exist (it has {pages}).")
+    start = (number - 1) * per_page
+    return Pager(number=number, pages=pages, items=tuple(slugs[start:start + per_page]),
+                 offset=start, total=len(slugs),
+                 prev_url=page_url(base, number - 1) if number > 1 else None,
+                 next_url=page_url(base, number + 1) if number < pages else None, base=base)
+
+
+# --- the renderer -------------------------------------------------------------
+
+class Renderer:
+    """Renders planned pages of one Site with the templates of one folder."""
+
+    def __init__(self, templates_dir: Path, site: Site):
+        self.templates_dir = Path(templates_dir)
+        self.site = site
+        self.config = site.config
+        self.entries = _entries_by_slug(site)
+        self.countries_by_code = {g.country.code: g for g in site.countries}
+        self.countries_by_slug = {g.country.slug: g for g in site.countries}
+        self.topics_by_slug = {g.topic.slug: g for g in site.topics}
+        self.static = {name: hashed for name, (hashed, _) in _static_index(self.templates_dir).items()}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["date"] = format_date
+        self.env.filters["json_ld"] = json_ld
+        self.env.globals.update(
+            url=self.url,
+            absolute_url=self.absolute_url,
+            static=self.static_url,
+            entry=self.entry,
+            country=self.countries_by_code.get,
+            topic=self.topics_by_slug.get,
+            share=share,
+            site_title=self.config.title,
+            site_description=self.config.description,
+            language=self.config.language,
+        )
+        self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
+            "home": self._home, "article": self._article, "countries": self._countries,
+            "country": self._country, "country_topic": self._country_topic,
+            "topics": self._topics, "topic": self._topic, "search": self._search,
+            "404": self._not_found,
+        }
+
+    # -- helpers registered as template globals --
+
+    def url(self, path: str) -> str:
+        """A site path as a link that works at a domain root and under a base path."""
+        return site_url(self.config, path)
+
+    def absolute_url(self, path: str) -> str:
+        """The full URL (canonical, OpenGraph, JSON-LD); root-relative when base_url is ""."""
+        return _absolute_url(self.config, path)
+
+    def static_url(self, name: str) -> str:
+        try:
+            return self.url("/" + self.static[name])
+        except KeyError:
+            raise jinja2.TemplateRuntimeError(
+                f"no file {name!r} in {self.templates_dir / STATIC_DIR}") from None
+
+    def entry(self, slug: str) -> Entry:
+        try:
+            return self.entries[slug]
+        except KeyError:
+            raise jinja2.TemplateRuntimeError(f"no article with slug {slug!r}") from None
+
+    # -- rendering --
+
+    def render(self, page: Page) -> str:
+        try:
+            build = self._contexts[page.kind]
+        except KeyError:
+            raise BuildError(f"unknown page kind {page.kind!r} for {page.url}") from None
+        context = build(page)
+        if page.number > 1:
+            context["breadcrumbs"] = [*context["breadcrumbs"], (f"Page {page.number}", page.url)]
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page, **context)
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildError(f"template error: {error.message}",
+                             self._template_path(error.filename, error.name or page.template),
+                             error.lineno) from None
+        except jinja2.TemplateNotFound as error:
+            raise BuildError(f"template {error.name!r} not found in {self.templates_dir}",
+                             str(self.templates_dir / page.template)) from None
+        except jinja2.TemplateError as error:
+            path, line = self._template_location(error, page.template)
+            raise BuildError(f"template error while rendering {page.url}: {error}",
+                             path, line) from None
+
+    def _template_path(self, filename: str | None, name: str) -> str:
+        return filename or str(self.templates_dir / name)
+
+    def _template_location(self, error: BaseException, fallback: str) -> tuple[str, int | None]:
+        """The innermost template frame of a runtime error (Jinja rewrites tracebacks
+        so template frames carry the template's file name and line)."""
+        root = str(self.templates_dir.resolve())
+        found: tuple[str, int | None] = (str(self.templates_dir / fallback), None)
+        tb = error.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(root) or Path(filename).resolve().is_relative_to(root):
+                found = (filename, tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+    def template_dependencies(self, template: str) -> tuple[str, ...]:
+        """The template and every template it extends, includes or imports, recursively."""
+        seen: list[str] = []
+        pending = [template]
+        while pending:
+            name = pending.pop(0)
+            if name in seen:
+                continue
+            seen.append(name)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+                parsed = self.env.parse(source, name, filename)
+            except jinja2.TemplateSyntaxError as error:
+                raise BuildError(f"template error: {error.message}",
+                                 self._template_path(error.filename, name), error.lineno) from None
+            except jinja2.TemplateNotFound:
+                raise BuildError(f"template {name!r} not found in {self.templates_dir}") from None
+            pending += sorted(n for n in meta.find_referenced_templates(parsed) if n is not None)
+        return tuple(seen)
+
+    # -- one context per page type --
+
+    def _feeds(self, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+        """(title, site path) of the Atom feeds a page announces."""
+        return [(f"{self.config.title}: all articles", "/feed.xml"), *extra]
+
+    def _group_feed(self, name: str, group_url: str) -> tuple[str, str]:
+        return (f"{self.config.title}: {name}", f"{group_url}feed.xml")
+
+    def _home(self, page: Page) -> dict[str, Any]:
+        covered = sorted((g for g in self.site.countries if g.about),
+                         key=lambda g: (-len(g.about), g.country.name.casefold()))
+        topics = sorted((g for g in self.site.topics if g.articles), key=lambda g: -len(g.articles))
+        return dict(
+            title=self.config.title,
+            description=self.config.description,
+            breadcrumbs=[],
+            feeds=self._feeds(),
+            latest=self.site.entries[:HOME_LATEST],
+            more=max(0, len(self.site.entries) - HOME_LATEST),
+            updated=self.site.entries[0].updated if self.site.entries else None,
+            article_count=len(self.site.entries),
+            country_count=len(self.site.countries),
+            topic_count=len(topics),
+            country_bars=_country_rows(covered[:HOME_GROUPS]),
+            topic_bars=[(g.topic.name, g.url, len(g.articles)) for g in topics[:HOME_GROUPS]],
+        )
+
+    def _article(self, page: Page) -> dict[str, Any]:
+        entry = self.entries[page.key]
+        missing = [s for s in (*entry.related, entry.previous, entry.next)
+                   if s and s not in self.entries]
+        if missing:
+            raise BuildError(f"links to article {missing[0]!r}, which is not in the site",
+                             entry.article.path)
+        classification = entry.classification
+        about = [self.countries_by_code[c] for c in classification.countries if c in self.countries_by_code]
+        mentioned = [self.countries_by_code[c] for c in classification.countries_mentioned
+                     if c in self.countries_by_code]
+        topics = [self.topics_by_slug[t] for t in classification.topics if t in self.topics_by_slug]
+        crumbs = [("Home", "/")]
+        if about:
+            crumbs.append((about[0].country.name, about[0].url))
+        elif topics:
+            crumbs.append((topics[0].topic.name, topics[0].url))
+        return dict(
+            title=entry.article.title,
+            description=entry.summary,
+            breadcrumbs=crumbs,
+            feeds=self._feeds(),
+            entry=entry,
+            about=about,
+            mentioned=mentioned,
+            topics=topics,
+            related=[self.entries[s] for s in entry.related],
+            previous=self.entries[entry.previous] if entry.previous else None,
+            next=self.entries[entry.next] if entry.next else None,
+            structured=self._news_article(entry, about, topics),
+        )
+
+    def _news_article(self, entry: Entry, about: list[CountryGroup],
+                      topics: list[TopicGroup]) -> dict[str, Any]:
+        article = entry.article
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "description": entry.summary,
+            "url": self.absolute_url(entry.url),
+            "mainEntityOfPage": self.absolute_url(entry.url),
+            "inLanguage": self.config.language,
+            "dateModified": entry.updated.isoformat(),
+            "wordCount": len(entry.text.split()),
+            "isAccessibleForFree": True,
+            "publisher": {"@type": "Organization", "name": self.config.title,
+                          "url": self.absolute_url("/")},
+        }
+        if article.date:
+            data["datePublished"] = article.date.isoformat()
+        if about:
+            data["about"] = [{"@type": "Country", "name": g.country.name} for g in about]
+        if topics:
+            data["keywords"] = [g.topic.name for g in topics]
+        return data
+
+    def _countries(self, page: Page) -> dict[str, Any]:
+        letters: dict[str, list[CountryGroup]] = {}
+        for group in self.site.countries:
+            letters.setdefault(index_letter(group.country.name), []).append(group)
+        most = sorted((g for g in self.site.countries if g.about),
+                      key=lambda g: (-len(g.about), g.country.name.casefold()))
+        return dict(
+            title="Countries",
+            description=f"Every country in {self.config.title}, with how many articles "
+                        "are about it or mention it.",
+            breadcrumbs=[("Home", "/"), ("Countries", "/countries/")],
+            feeds=self._feeds(),
+            letters=sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])),
+            most_covered=_country_rows(most[:HOME_GROUPS]),
+            count=len(self.site.countries),
+        )
+
+    def _country(self, page: Page) -> dict[str, Any]:
+        group = self.countries_by_slug[page.key]
+        listing = paginate((*group.about, *group.mentioned), group.url, page.number,
+                           self.config.per_page)
+        split = max(0, len(group.about) - listing.offset)
+        name = group.country.name
+        return dict(
+            title=name if page.number == 1 else f"{name}, page {page.number}",
+            description=f"{name} in {self.config.title}: {_articles(len(group.about))} about "
+                        f"{name}, mentioned in {len(group.mentioned)} more.",
+            breadcrumbs=[("Home", "/"), ("Countries", "/countries/"), (name, group.url)],
+            feeds=self._feeds(self._group_feed(name, group.url)),
+            group=group,
+            listing=listing,
+            about_here=listing.items[:split],
+            mentioned_here=listing.items[split:],
+            topic_bars=[(self.topics_by_slug[c.key].topic.name, f"{group.url}{c.key}/", c.count)
+                        for c in group.topics if c.key in self.topics_by_slug],
+            neighbours=[(self.countries_by_code[c.key], c.count) for c in group.neighbours
+                        if c.key in self.countries_by_code],
+        )
+
+    def _country_topic(self, page: Page) -> dict[str, Any]:
+        country_slug, _, topic_slug = page.key.partition("/")
+        group = self.countries_by_slug[country_slug]
+        topic = self.topics_by_slug[topic_slug]
+        base = f"{group.url}{topic_slug}/"
+        listing = paginate(country_topic_entries(self.site, group, topic_slug), base,
+                           page.number, self.config.per_page)
+        name = f"{topic.topic.name} in {group.country.name}"
+        return dict(
+            title=name if page.number == 1 else f"{name}, page {page.number}",
+            description=f"{_articles(listing.total)} about {group.country.name} on "
+                        f"{topic.topic.name.lower()}. {topic.topic.description}",
+            breadcrumbs=[("Home", "/"), ("Countries", "/countries/"),
+                         (group.country.name, group.url), (topic.topic.name, base)],
+            feeds=self._feeds(self._group_feed(group.country.name, group.url),
+                              self._group_feed(topic.topic.name, topic.url)),
+            group=group,
+            topic_group=topic,
+            listing=listing,
+            other_topics=[c for c in group.topics if c.key in self.topics_by_slug],
+        )
+
+    def _topics(self, page: Page) -> dict[str, Any]:
+        return dict(
+            title="Topics",
+            description=f"Every topic in {self.config.title}, with its articles and the "
+                        "countries it concerns.",
+            breadcrumbs=[("Home", "/"), ("Topics", "/topics/")],
+            feeds=self._feeds(),
+            topics=self.site.topics,
+            most=max((len(g.articles) for g in self.site.topics), default=0),
+        )
+
+    def _topic(self, page: Page) -> dict[str, Any]:
+        group = self.topics_by_slug[page.key]
+        listing = paginate(group.articles, group.url, page.number, self.config.per_page)
+        name = group.topic.name
+        return dict(
+            title=name if page.number == 1 else f"{name}, page {page.number}",
+            description=group.topic.description or f"{_articles(len(group.articles))} on {name}.",
+            breadcrumbs=[("Home", "/"), ("Topics", "/topics/"), (name, group.url)],
+            feeds=self._feeds(self._group_feed(name, group.url)),
+            group=group,
+            listing=listing,
+            country_bars=[(self.countries_by_code[c.key].country.name,
+                           self.countries_by_code[c.key].url, c.count)
+                          for c in group.countries if c.key in self.countries_by_code],
+        )
+
+    def _search(self, page: Page) -> dict[str, Any]:
+        return dict(
+            title="Search",
+            description=f"Search every article in {self.config.title}.",
+            breadcrumbs=[("Home", "/"), ("Search", "/search/")],
+            feeds=self._feeds(),
+        )
+
+    def _not_found(self, page: Page) -> dict[str, Any]:
+        return dict(
+            title="Page not found",
+            description="There is no page at this address.",
+            breadcrumbs=[("Home", "/"), ("Page not found", "/404.html")],
+            feeds=self._feeds(),
+            latest=self.site.entries[:5],
+        )
+
+
+def _country_rows(groups: Sequence[CountryGroup]) -> list[tuple[str, str, int]]:
+    """(name, site path, articles about it) rows for the bar lists."""
+    return [(g.country.name, g.url, len(g.about)) for g in groups]
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" + ("" if count == 1 else "s")

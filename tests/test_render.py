@@ -1,0 +1,317 @@
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from briefing.model import BuildError
+from briefing.render import Page, Renderer, json_ld, plan_pages, static_files
+from tests.fixtures_site import HOSTILE_SLUG, fake_site
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+KINDS = {"home", "article", "countries", "country", "country_topic", "topics", "topic", "search", "404"}
+
+
+def render_all(site):
+    renderer = Renderer(TEMPLATES, site)
+    return {page.path: renderer.render(page) for page in plan_pages(site)}
+
+
+@pytest.fixture(scope="module")
+def small_pages():
+    """The fake site paginated at 2 per page, so that listings have several pages."""
+    site = fake_site(per_page=2)
+    return site, plan_pages(site), render_all(site)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids, self.scripts, self.tags = [], set(), [], []
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src", "action"):
+            if attrs.get(name) is not None:
+                self.links.append(attrs[name])
+        if tag == "script" and attrs.get("type") == "application/ld+json":
+            self._script = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+
+
+def parse(html):
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+# --- the plan ------------------------------------------------------------------
+
+def test_plan_covers_every_page_kind_with_pagination_and_country_topic_pages(small_pages):
+    site, pages, _ = small_pages
+    assert {p.kind for p in pages} == KINDS
+    urls = [p.url for p in pages]
+    assert len(set(urls)) == len(urls) and len({p.path for p in pages}) == len(pages)
+    # Iraq: 3 articles about it and 1 that mentions it -> 2 pages of 2.
+    iraq = [p for p in pages if p.kind == "country" and p.key == "iraq"]
+    assert [(p.url, p.path, p.number) for p in iraq] == [
+        ("/countries/iraq/", "countries/iraq/index.html", 1),
+        ("/countries/iraq/page/2/", "countries/iraq/page/2/index.html", 2)]
+    topics_of_iraq = {p.key for p in pages if p.kind == "country_topic" and p.key.startswith("iraq/")}
+    assert topics_of_iraq == {"iraq/diplomacy", "iraq/economy", "iraq/elections"}
+    # Armed conflict has 3 articles; a topic without articles still gets its page (its feed exists).
+    assert [p.url for p in pages if p.kind == "topic" and p.key == "armed-conflict"] == [
+        "/topics/armed-conflict/", "/topics/armed-conflict/page/2/"]
+    assert any(p.url == "/topics/sports/" for p in pages)
+    assert {p.url for p in pages if p.kind == "article"} == {e.url for e in site.entries}
+    assert ("/404.html", "404.html") in {(p.url, p.path) for p in pages}
+    for page in pages:
+        assert page.path == (page.url.lstrip("/") + "index.html" if page.url.endswith("/")
+                             else page.url.lstrip("/"))
+
+
+def test_plan_order_is_deterministic():
+    first, second = plan_pages(fake_site()), plan_pages(fake_site())
+    assert first == second
+    assert first[0].kind == "home" and first[-1].kind == "404"
+    kinds = [p.kind for p in first]
+    assert kinds.index("countries") < kinds.index("country") < kinds.index("topics") < kinds.index("topic")
+
+
+# --- links -----------------------------------------------------------------------
+
+def _known_targets(site, pages):
+    known = {p.url for p in pages}
+    known |= {"/" + path for path in static_files(TEMPLATES)}
+    known |= {"/feed.xml"} | {g.url + "feed.xml" for g in (*site.countries, *site.topics)}
+    known |= {"/pagefind/pagefind-ui.js", "/pagefind/pagefind-ui.css"}   # written by the Pagefind step
+    return known
+
+
+@pytest.mark.parametrize("base_url, prefix", [("", ""), ("https://example.org/sub", "/sub")])
+def test_every_internal_link_points_to_a_planned_page_or_static_file(base_url, prefix):
+    site = fake_site(base_url=base_url, per_page=2)
+    pages = plan_pages(site)
+    known = _known_targets(site, pages)
+    renderer = Renderer(TEMPLATES, site)
+    checked = 0
+    for page in pages:
+        parsed = parse(renderer.render(page))
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https") and parts.netloc != "example.org":
+                continue    # outside the site (none expected but the IPTC vocabulary)
+            if link.startswith("#"):
+                assert link[1:] in parsed.ids, f"{page.url}: {link} has no target"
+                continue
+            path = parts.path
+            if parts.netloc:    # canonical-style absolute link to the site itself
+                assert base_url and link.startswith(base_url + "/")
+            assert path.startswith(prefix + "/"), f"{page.url}: {link} ignores the base path"
+            target = path[len(prefix):]
+            assert target in known, f"{page.url}: {link} points nowhere"
+            checked += 1
+    assert checked > 500
+
+
+def test_a_link_to_a_missing_page_would_be_caught():
+    site = fake_site()
+    known = _known_targets(site, plan_pages(site))
+    assert "/countries/atlantis/" not in known and "/static/style.css" not in known
+
+
+# --- escaping ----------------------------------------------------------------------
+
+def test_hostile_html_in_dump_is_escaped(small_pages):
+    site, pages, rendered = small_pages
+    hostile = site.by_slug[HOSTILE_SLUG]
+    showing = [p.path for p in pages if HOSTILE_SLUG in rendered[p.path]]
+    assert len(showing) >= 5    # its page, home, Syria, its topic, related lists, ...
+    for path in showing:
+        html = rendered[path]
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "</script>." not in html
+    article = rendered[f"articles/{HOSTILE_SLUG}/index.html"]
+    assert "Ceasefire &lt;script&gt;alert(1)&lt;/script&gt; holds in Idlib" in article
+    assert "Caption with &lt;img src=x onerror=alert(1)&gt; &amp;" in article
+    assert 'content="Summary with &lt;script&gt;alert(1)&lt;/script&gt;' in article
+    assert hostile.article.title not in article
+
+
+def test_json_ld_parses_and_cannot_break_out_of_its_script(small_pages):
+    site, _, rendered = small_pages
+    html = rendered[f"articles/{HOSTILE_SLUG}/index.html"]
+    scripts = parse(html).scripts
+    assert len(scripts) == 1 and "<" not in scripts[0] and ">" not in scripts[0]
+    data = json.loads(scripts[0])
+    entry = site.by_slug[HOSTILE_SLUG]
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == entry.article.title
+    assert data["description"] == entry.summary
+    assert data["datePublished"] == "2025-11-04"
+    assert data["about"] == [{"@type": "Country", "name": "Syria"}]
+    assert json_ld({"x": "</script><!--&"}) == '{"x":"\\u003c/script\\u003e\\u003c!--\\u0026"}'
+
+
+# --- template errors ------------------------------------------------------------------
+
+@pytest.fixture
+def broken_templates(tmp_path):
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    return copy
+
+
+def _article_page(site):
+    return next(p for p in plan_pages(site) if p.kind == "article")
+
+
+def test_undefined_variable_names_the_template_and_line(broken_templates):
+    path = broken_templates / "article.html"
+    lines = path.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "<h1" in text)
+    lines[line - 1] = "<h1>{{ entry.article.headline_that_does_not_exist }}</h1>"
+    path.write_text("\n".join(lines) + "\n")
+    site = fake_site()
+    with pytest.raises(BuildError) as caught:
+        Renderer(broken_templates, site).render(_article_page(site))
+    assert caught.value.path.endswith("article.html") and caught.value.line == line
+    assert "headline_that_does_not_exist" in str(caught.value)
+    assert f"article.html:{line}:" in str(caught.value)
+
+
+def test_error_inside_an_imported_macro_names_that_template(broken_templates):
+    path = broken_templates / "_macros.html"
+    path.write_text(path.read_text().replace("{{ entry.summary }}", "{{ entry.nothing_here }}"))
+    site = fake_site()
+    with pytest.raises(BuildError) as caught:
+        Renderer(broken_templates, site).render(plan_pages(site)[0])
+    assert caught.value.path.endswith("_macros.html") and caught.value.line
+
+
+def test_syntax_error_names_the_template_and_line(broken_templates):
+    (broken_templates / "404.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n')
+    site = fake_site()
+    with pytest.raises(BuildError) as caught:
+        Renderer(broken_templates, site).render(plan_pages(site)[-1])
+    assert caught.value.path.endswith("404.html") and caught.value.line == 3
+
+
+def test_template_dependencies_follow_extends_and_imports():
+    deps = Renderer(TEMPLATES, fake_site()).template_dependencies("article.html")
+    assert deps[0] == "article.html" and set(deps) == {"article.html", "base.html", "_macros.html"}
+
+
+# --- output ----------------------------------------------------------------------------
+
+def test_rendering_twice_gives_identical_output():
+    assert render_all(fake_site(base_url="https://example.org/sub")) == \
+        render_all(fake_site(base_url="https://example.org/sub"))
+
+
+def test_static_files_carry_a_content_hash_and_pages_use_those_names(small_pages):
+    _, _, rendered = small_pages
+    files = static_files(TEMPLATES)
+    css = next(name for name in files if name.endswith(".css"))
+    assert re.fullmatch(r"static/style\.[0-9a-f]{8}\.css", css)
+    assert files[css] == (TEMPLATES / "static" / "style.css").read_bytes()
+    assert all(f'href="/{css}"' in html for html in rendered.values())
+
+
+def test_every_page_has_title_description_canonical_feeds_and_landmarks():
+    site = fake_site(base_url="https://example.org/sub", per_page=2)
+    renderer = Renderer(TEMPLATES, site)
+    for page in plan_pages(site):
+        html = renderer.render(page)
+        tags = parse(html).tags
+        names = [t for t, _ in tags]
+        assert html.startswith("<!DOCTYPE html>") and re.search(r"<title>[^<]+</title>", html)
+        for landmark in ("header", "nav", "main", "footer"):
+            assert landmark in names, (page.url, landmark)
+        assert '<a class="skip-link" href="#main">' in html and 'id="main"' in html
+        meta = {a.get("name") or a.get("property"): a.get("content") for t, a in tags if t == "meta"}
+        assert meta["description"] and meta["og:title"] and meta["og:type"]
+        assert meta["og:url"] == f"https://example.org/sub{page.url}"
+        links = [(a["rel"], a["href"]) for t, a in tags if t == "link"]
+        assert ("canonical", f"https://example.org/sub{page.url}") in links
+        assert ("alternate", "/sub/feed.xml") in links
+        if page.kind in ("country", "topic"):
+            group_url = page.url.split("page/")[0]
+            assert ("alternate", f"/sub{group_url}feed.xml") in links
+        if page.number > 1:
+            assert ("prev", f"/sub{page.url.split('page/')[0]}" + (
+                f"page/{page.number - 1}/" if page.number > 2 else "")) in links
+        if page.kind != "home":
+            assert 'aria-label="Breadcrumb"' in html, page.url
+
+
+def test_search_box_on_every_page_and_search_page_loads_pagefind(small_pages):
+    _, _, rendered = small_pages
+    for html in rendered.values():
+        assert re.search(r'<form class="site-search" role="search" action="/search/" method="get">', html)
+        assert 'name="q"' in html
+    search = rendered["search/index.html"]
+    assert '<script src="/pagefind/pagefind-ui.js" defer></script>' in search
+    assert 'href="/pagefind/pagefind-ui.css"' in search
+    assert re.search(r'<script src="/static/search\.[0-9a-f]{8}\.js" defer>', search)
+
+
+def test_only_article_pages_are_indexed_for_search(small_pages):
+    _, pages, rendered = small_pages
+    for page in pages:
+        html = rendered[page.path]
+        assert ("data-pagefind-body" in html) == (page.kind == "article"), page.url
+    article = rendered["articles/kirkuk-talks-resume/index.html"]
+    assert re.search(r'data-pagefind-filter="country">Iraq<', article)
+    assert re.search(r'data-pagefind-filter="country">United States<', article)
+    assert re.search(r'data-pagefind-filter="topic">Diplomacy<', article)
+    assert 'data-pagefind-meta="title"' in article and 'data-pagefind-meta="date"' in article
+
+
+def test_article_page_shows_its_facts_and_neighbours(small_pages):
+    site, _, rendered = small_pages
+    html = rendered["articles/kirkuk-talks-resume/index.html"]
+    assert '<time datetime="2025-11-05"' in html and "5 November 2025" in html
+    assert "The Kirkuk–Ceyhan pipeline near Kirkuk" in html
+    assert 'href="/countries/turkiye/"' in html          # mentioned only
+    for slug in site.by_slug["kirkuk-talks-resume"].related:
+        assert f'href="/articles/{slug}/"' in html
+    assert '<a href="/articles/ceasefire-holds-in-idlib/" rel="prev">' in html
+    assert 'rel="next"' not in html     # the newest article
+    undated = rendered["articles/letters-between-leaders/index.html"]
+    head = undated.split('<header class="article-head">')[1].split("</header>")[0]
+    assert "From dump 002_86cb71f0a70a661f.txt" in head and "<time" not in head
+
+
+def test_country_page_lists_topics_neighbours_then_mentions(small_pages):
+    _, _, rendered = small_pages
+    first = rendered["countries/iraq/index.html"]
+    assert 'href="/countries/iraq/economy/"' in first and 'href="/countries/united-states/"' in first
+    assert "Articles about Iraq" in first and "Also mentioned in" not in first
+    assert first.index("kirkuk-talks-resume") < first.index("iraq-oil-revenue")
+    second = rendered["countries/iraq/page/2/index.html"]
+    assert "Also mentioned in" in second and "syria-aid-convoy" in second
+    assert 'rel="prev" href="/countries/iraq/"' in second
+    economy = rendered["countries/iraq/economy/index.html"]
+    assert "iraq-oil-revenue" in economy and "iraq-election-count" not in economy
+
+
+def test_unknown_page_kind_is_a_build_error():
+    site = fake_site()
+    with pytest.raises(BuildError):
+        Renderer(TEMPLATES, site).render(Page("x/index.html", "/x/", "home.html", "archive", ""))
