@@ -1,0 +1,220 @@
+"""`python build.py serve`: build, serve output/, rebuild what changed, reload the browser.
+
+livereload provides the websocket, its client script and the injection of that
+script into HTML responses (so output/ itself stays byte-identical to a
+normal build). Change detection is ours: livereload's own watcher polls every
+800 ms and drops changes that come within 3 s of a reload, which would lose
+the fix that follows a broken save. We poll every 50 ms, wait until the files
+have stopped changing (one rebuild for several files saved at once), rebuild
+incrementally and tell the browsers to reload.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import mimetypes
+import re
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado import ioloop, web
+
+from .config import load_config
+from .incremental import Builder, changed_paths, snapshot
+from .model import BuildError
+from .pipeline import Options, Reporter, run_ingest
+from .urls import base_path
+
+POLL_SECONDS = 0.05
+
+BANNER_STYLE = (
+    "position:sticky;top:0;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
+    "background:#8b0000;color:#fff;font:15px/1.5 system-ui,sans-serif;white-space:pre-wrap;"
+    "border-bottom:3px solid #ffb3b3")
+
+
+def error_banner(message: str) -> str:
+    return (f'<div id="briefing-build-error" role="alert" style="{BANNER_STYLE}">'
+            f"<strong>Build failed; showing the last good build.</strong>\n{html.escape(message)}\n"
+            f"<em>Fix the file and save: the page reloads by itself.</em></div>")
+
+
+def inject_banner(page: str, message: str) -> str:
+    """Put the banner first inside <body> (or at the top when there is none)."""
+    banner = error_banner(message)
+    lower = page.lower()
+    start = lower.find("<body")
+    if start == -1:
+        return banner + page
+    end = page.find(">", start)
+    return page[:end + 1] + banner + page[end + 1:]
+
+
+class Session:
+    """The serve loop's state: the incremental builder, the last error, the last snapshot."""
+
+    def __init__(self, options: Options, reporter: Reporter):
+        self.options = options
+        self.reporter = reporter
+        self.builder = Builder(options, reporter)
+        self.error: str | None = None
+        self.watched = [options.seeds, options.content, options.templates]
+        self.built_snapshot = snapshot(self.watched)
+        self.pending: dict[str, tuple[int, int]] | None = None
+        self.on_reload = lambda path: None
+
+    def rebuild(self, changed: list[str]) -> bool:
+        seeds = str(self.options.seeds)
+        try:
+            if any(path.startswith(seeds) for path in changed) and self.options.seeds.is_dir():
+                run_ingest(replace(self.options, strict=False), self.reporter)
+            result = self.builder.build()
+        except BuildError as error:
+            self.error = str(error)
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            return False
+        except Exception as error:  # a bug must not take the preview down; show it instead
+            self.error = f"{type(error).__name__}: {error}"
+            logging.getLogger("briefing").exception("rebuild failed")
+            return False
+        if self.error:
+            print("recovered: the build is good again", flush=True)
+        self.error = None
+        if not self.options.quiet:
+            print(f"rebuilt {result.pages} page(s), wrote {result.written} file(s) "
+                  f"in {result.seconds * 1000:.0f} ms", flush=True)
+        return True
+
+    def poll(self) -> None:
+        """Called every POLL_SECONDS: rebuild once the files have stopped changing."""
+        current = snapshot(self.watched)
+        if current == self.built_snapshot:
+            self.pending = None
+            return
+        if current != self.pending:
+            self.pending = current  # still being written; look again next tick
+            return
+        changed = changed_paths(self.built_snapshot, current)
+        self.built_snapshot = current
+        self.pending = None
+        saved = max((current[p][0] for p in changed if p in current), default=time.time_ns())
+        self.rebuild(changed)
+        # Ingest may have written content files: do not rebuild for them again.
+        self.built_snapshot = snapshot(self.watched)
+        self.on_reload(changed[0] if changed else "*")
+        if not self.options.quiet:
+            print(f"reload sent {(time.time_ns() - saved) / 1e6:.0f} ms after the save "
+                  f"({len(changed)} file(s) changed)", flush=True)
+
+
+class _NoWatcher(Watcher):
+    """livereload's watcher, switched off: Session.poll does the watching."""
+
+    def start(self, callback) -> bool:
+        return True
+
+    def examine(self):
+        return None, None
+
+
+def _make_handler(session: Session):
+    class PreviewHandler(StaticFileHandler):
+        """Serves output/ like Netlify would (pretty URLs, 404.html), with no caching,
+        and puts the error banner on every HTML page while the build is broken."""
+
+        def set_extra_headers(self, path):
+            self.set_header("Cache-Control", "no-store")
+
+        def compute_etag(self):
+            # HTML is generated per request (banner or not): never cached, no ETag.
+            if getattr(self, "absolute_path", None) is None:
+                return None
+            return super().compute_etag()
+
+        async def get(self, path, include_body=True):
+            root = Path(self.root)
+            target = (root / path).resolve() if path else root.resolve()
+            if root.resolve() != target and root.resolve() not in target.parents:
+                raise web.HTTPError(404)
+            if target.is_dir():
+                if path and not path.endswith("/"):
+                    self.redirect(self.request.path + "/", permanent=False)
+                    return
+                target = target / "index.html"
+            if target.suffix == ".html" or not target.exists():
+                self._send_html(target)
+                return
+            await super().get(path, include_body)
+
+        def _send_html(self, target: Path) -> None:
+            status = 200
+            if not target.is_file():
+                status, target = 404, Path(self.root) / "404.html"
+            if target.is_file():
+                page = target.read_text(encoding="utf-8")
+            else:
+                page = "<!doctype html><html><head><title>Not built</title></head><body></body></html>"
+            if session.error:
+                page = inject_banner(page, session.error)
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
+
+    return PreviewHandler
+
+
+class PreviewServer(Server):
+    """Serves the site under its base URL's path, so the pages are the very bytes
+    Netlify publishes and their links still work locally."""
+
+    def __init__(self, session: Session, base_path: str):
+        super().__init__(watcher=_NoWatcher())
+        self.session = session
+        self.base_path = base_path
+
+    def get_web_handlers(self, script):
+        handlers = [(re.escape(self.base_path) + r"(.*)", _make_handler(self.session),
+                     {"path": str(self.session.options.output), "default_filename": "index.html"})]
+        if self.base_path != "/":
+            handlers.append((r"/", web.RedirectHandler, {"url": self.base_path}))
+        return handlers
+
+
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    mimetypes.add_type("application/atom+xml", ".xml")
+    reporter = Reporter(options.quiet)
+    session = Session(options, reporter)
+    if options.seeds.is_dir():
+        try:
+            run_ingest(replace(options, strict=False), reporter)
+        except BuildError as error:
+            print(f"error: {error}", file=sys.stderr)
+    session.rebuild([])
+    session.built_snapshot = snapshot(session.watched)
+
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    prefix = base_path(load_config(options.content, options.base_url))
+    server = PreviewServer(session, prefix)
+    session.on_reload = lambda path: LiveReloadHandler.reload_waiters(path or "*")
+    try:
+        server.application(port, host, liveport=None, debug=False, live_css=False)
+    except OSError as error:
+        raise BuildError(f"cannot listen on {host}:{port} ({error.strerror}); "
+                         "stop what uses that port or pass --port N.") from None
+    LiveReloadHandler.watcher = server.watcher
+    LiveReloadHandler._last_reload_time = time.time()
+    ioloop.PeriodicCallback(session.poll, POLL_SECONDS * 1000).start()
+    print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
+    loop = ioloop.IOLoop.current()
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+    return 0
