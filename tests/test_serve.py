@@ -1,0 +1,137 @@
+"""`python build.py serve` over HTTP: live-reload script, error banner, 404, clean stop."""
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from briefing.serve import inject_banner
+from test_build import ROOT, make_project, tree
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 10.0, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("condition not met in time")
+
+
+class Served:
+    def __init__(self, tmp: Path, *extra: str):
+        self.paths = make_project(tmp)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp / "serve.log"
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port),
+             "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
+             "--output", str(self.paths["output"]), "--no-search", *extra],
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp)
+        wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=60)
+
+    def alive(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text()
+        return True
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=15)
+
+
+@pytest.fixture()
+def served(tmp_path):
+    server = Served(tmp_path)
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait()
+
+
+def test_pages_are_served_with_the_reload_script_but_output_stays_clean(served):
+    status, page = fetch(served.url + "/")
+    assert status == 200 and "livereload.js" in page
+    on_disk = (served.paths["output"] / "index.html").read_text()
+    assert "livereload" not in on_disk
+
+
+def test_unknown_path_gets_the_404_page(served):
+    status, page = fetch(served.url + "/no/such/page/")
+    assert status == 404 and "<title>" in page
+
+
+def test_an_edit_appears_and_a_broken_save_shows_the_banner_until_fixed(served):
+    articles = served.paths["content"] / "articles"
+    target = sorted(articles.glob("*.md"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    wait_for(lambda: "Edited " in fetch(served.url + "/")[1], timeout=5)
+
+    broken = articles / "zz-broken.md"
+    broken.write_text("---\ntitle: [oops\n---\nBody\n", encoding="utf-8")
+    page = wait_for(lambda: (lambda p: p if "briefing-build-error" in p else None)(fetch(served.url + "/")[1]),
+                    timeout=5)
+    assert "zz-broken.md:3" in page
+    assert "Edited " in page  # the last good build is still shown under the banner
+    broken.unlink()
+    wait_for(lambda: "briefing-build-error" not in fetch(served.url + "/")[1], timeout=5)
+    served.alive()
+
+
+def test_a_new_dump_is_ingested_while_serving(served):
+    dump = served.paths["seeds"] / "010_new.txt"
+    dump.write_text("Ghana Holds Peaceful Vote\n\nVoters queue in Accra.\nVoters queue in Accra.\nTT\n\n"
+                    "Ghana Holds Peaceful Vote\n\nVoters queue in Accra.\nVoters queue in Accra.\n\n"
+                    "Ghana voted on Saturday in an election observers called calm and orderly.\n\n"
+                    "The electoral commission in Accra said results would follow within three days.\n",
+                    encoding="utf-8")
+    wait_for(lambda: "Ghana Holds Peaceful Vote" in fetch(served.url + "/")[1], timeout=10)
+    assert (served.paths["content"] / "articles" / "ghana-holds-peaceful-vote.md").exists()
+
+
+def test_ctrl_c_stops_cleanly(served):
+    assert served.stop() == 0
+    log = served.log.read_text()
+    assert "Traceback" not in log and "stopped" in log
+
+
+def test_busy_port_gives_a_clear_message(served, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    paths = make_project(other)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(served.port), "--no-search",
+         "--seeds", str(paths["seeds"]), "--content", str(paths["content"]), "--output", str(paths["output"])],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_banner_goes_first_in_body_and_escapes_the_message():
+    page = inject_banner('<html><body class="x"><main>hi</main></body></html>', "bad <script>")
+    assert page.index("briefing-build-error") > page.index('<body class="x">')
+    assert "&lt;script&gt;" in page and "bad <script>" not in page
