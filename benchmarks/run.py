@@ -107,9 +107,18 @@ def prepare(n: int, seed: int, work: Path) -> tuple[Folders, Row]:
     started = time.perf_counter()
     corpus = generate.build_corpus(n, seed)
     generate.write(corpus, folders.seeds)
+    copy_site_settings(folders.content)
     row = Row(articles=n, dump_mb=corpus.bytes / 1e6, generate_s=time.perf_counter() - started)
     print(f"[{n}] generated {len(corpus.files)} dumps, {row.dump_mb:.1f} MB in {row.generate_s:.1f} s", flush=True)
     return folders, row
+
+
+def copy_site_settings(content: Path) -> None:
+    """The repo's content/ settings (site.yaml, topics.yaml, ...: every file beside articles/), not its articles."""
+    content.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "content").iterdir()):
+        if path.is_file():
+            shutil.copy2(path, content / path.name)
 
 
 def content_files(folders: Folders) -> list[Path]:
