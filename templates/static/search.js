@@ -28,7 +28,7 @@
     var input = root.querySelector("input.pagefind-ui__search-input");
     if (!input) return false;
     input.id = "search-input";
-    if (label) label.hidden = false;
+    if (label) { label.htmlFor = input.id; label.hidden = false; }
     return true;
   }
   if (!labelInput() && window.MutationObserver) {
