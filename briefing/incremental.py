@@ -54,7 +54,7 @@ def page_inputs(site: Site, page) -> tuple:
         group = next(g for g in site.topics if g.topic.slug == page.key)
         return (page.number, group, tuple(listing_view(by_slug[s]) for s in group.articles), _names(site))
     # Home, the indexes, search and 404 summarise the whole site; they are few.
-    return (page.kind, page.number, site.config,
+    return (page.kind, page.number, site.config, len(site.entries), site.updated,
             tuple(listing_view(e) for e in site.entries[:40]),
             tuple((g.country, len(g.about), len(g.mentioned)) for g in site.countries),
             tuple((g.topic, len(g.articles), g.countries[:5]) for g in site.topics))

@@ -110,12 +110,14 @@ def run_build(options: Options, reporter: Reporter) -> BuildResult:
         pages, files = write_site(site, options.templates, staging, jobs=options.jobs)
         if options.search:
             index_search(staging)
-        broken = _check(staging, site.config)
-        if not options.search:  # no index was asked for, so its files are rightly absent
-            broken = [link for link in broken if "/pagefind/" not in link.target]
-        for link in broken:
-            reporter.warn(Diagnostic(f"broken link to {link.target} ({link.reason})",
-                                     f"{options.output.name}/{link.page}", link.line))
+        if options.strict:
+            # The crawl costs seconds on a large site; `build.py check` runs it on demand.
+            broken = _check(staging, site.config)
+            if not options.search:  # no index was asked for, so its files are rightly absent
+                broken = [link for link in broken if "/pagefind/" not in link.target]
+            for link in broken:
+                reporter.warn(Diagnostic(f"broken link to {link.target} ({link.reason})",
+                                         f"{options.output.name}/{link.page}", link.line))
         reporter.check_strict(options.strict)
         swap_into_place(staging, options.output)
     finally:
