@@ -1,0 +1,119 @@
+import functools
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from briefing import dedupe as dedupe_module
+from briefing.dedupe import content_id, dedupe
+from briefing.dumps import parse_dump
+from briefing.model import Block, RawArticle
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@functools.cache
+def seed_articles():
+    return tuple(a for path in SEEDS for a in parse_dump(path.read_text("utf-8"), path.name)[0])
+
+
+def story(source="a.txt", line=1, **changes):
+    """A real article from the seeds (Iraq Negotiates New Coalition Under US Pressure)."""
+    base = seed_articles()[3]
+    return replace(base, source=source, line=line, **changes)
+
+
+def with_paragraphs(article, paragraphs):
+    return replace(article, blocks=tuple(Block("paragraph", text=text) for text in paragraphs))
+
+
+def with_added_paragraph(article, text):
+    return replace(article, blocks=article.blocks + (Block("paragraph", text=text),))
+
+
+def paragraphs(article):
+    return [block.text for block in article.blocks if block.kind == "paragraph"]
+
+
+def test_seed_dumps_hold_five_stories_three_of_them_in_both_dumps():
+    result = dedupe(seed_articles())
+    assert len(result.stories) == 5 and (result.exact, result.near) == (3, 0)
+    both = [s for s in result.stories if len(s.sources) == 2]
+    assert len(both) == 3 and all(s.sources == tuple(p.name for p in SEEDS) for s in both)
+
+
+def test_byte_identical_articles_collapse_and_keep_every_source():
+    result = dedupe([story("c.txt", 9), story("a.txt", 5), story("b.txt", 1)])
+    [merged] = result.stories
+    assert merged.sources == ("a.txt", "b.txt", "c.txt") and result.exact == 2
+    assert (merged.article.source, merged.article.line) == ("a.txt", 5)
+
+
+def test_whitespace_and_unicode_normalisation_variants_are_exact_duplicates():
+    original = with_paragraphs(story(), ["The final café deal was signed.", "It took weeks."])
+    variant = with_paragraphs(story("b.txt"), ["The  \ufb01nal cafe\u0301 deal was  signed.", "It took\tweeks."])
+    result = dedupe([original, variant])
+    assert len(result.stories) == 1 and (result.exact, result.near) == (1, 0)
+
+
+def test_near_duplicate_with_an_added_paragraph_is_merged_into_the_fuller_version():
+    shorter = story("a.txt")
+    longer = with_added_paragraph(story("b.txt"), "A late paragraph the editors added.")
+    result = dedupe([shorter, longer])
+    [merged] = result.stories
+    assert result.near == 1 and merged.sources == ("a.txt", "b.txt")
+    assert paragraphs(merged.article)[-1] == "A late paragraph the editors added."
+
+
+def test_near_duplicate_with_a_fixed_typo_is_merged_and_the_earliest_kept_on_a_tie():
+    text = paragraphs(story())
+    typo = with_paragraphs(story("a.txt"), [text[0].replace("government", "govermnent")] + text[1:])
+    fixed = with_paragraphs(story("b.txt"), text)
+    [merged] = dedupe([fixed, typo]).stories
+    assert merged.article.source == "a.txt" and merged.sources == ("a.txt", "b.txt")
+
+
+def test_versions_each_with_paragraphs_of_their_own_are_one_story():
+    others = [block.text for block in seed_articles()[2].blocks if block.kind == "paragraph"]
+    one, two = story("a.txt"), story("b.txt")
+    for text in others[:4]:
+        one = with_added_paragraph(one, text)
+    for text in others[4:8]:
+        two = with_added_paragraph(two, text)
+    # Neither holds 85% of the other, but together they share over 60% of their text.
+    result = dedupe([one, two])
+    assert len(result.stories) == 1 and result.near == 1
+
+
+def test_different_stories_on_the_same_topic_stay_apart():
+    articles = seed_articles()
+    iraq = [a for a in articles if a.title.startswith("Iraq")]
+    assert len({a.title for a in iraq}) == 2
+    assert len(dedupe(iraq).stories) == 2
+
+
+def test_story_ids_are_the_content_ids_of_its_versions_earliest_first():
+    shorter = story("a.txt")
+    longer = with_added_paragraph(story("b.txt"), "One more paragraph.")
+    [merged] = dedupe([longer, shorter]).stories
+    assert merged.ids == (content_id(shorter), content_id(longer))
+    assert dedupe([longer, shorter]) == dedupe([shorter, longer])
+
+
+def test_a_missing_caption_is_taken_from_another_version():
+    bare = with_added_paragraph(story("b.txt", caption=None), "Extra paragraph here.")
+    [merged] = dedupe([story("a.txt"), bare]).stories
+    assert merged.article.caption == story().caption and merged.article.source == "b.txt"
+
+
+def test_unrelated_articles_are_never_compared_pair_by_pair(monkeypatch):
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(3000)]
+    articles = [with_paragraphs(story(f"{n:04}.txt"), [" ".join(rng.choices(words, k=120)) + "."])
+                for n in range(400)]
+    checks = []
+    real = dedupe_module._same_story
+    monkeypatch.setattr(dedupe_module, "_same_story", lambda a, b: checks.append(1) or real(a, b))
+    near = with_added_paragraph(replace(articles[42], source="9999.txt"), "Added words here.")
+    result = dedupe(articles + [near])
+    assert len(result.stories) == 400 and result.near == 1
+    assert len(checks) < 40         # all pairs would be 80,200
