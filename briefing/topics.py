@@ -1,0 +1,277 @@
+"""The topic taxonomy (content/topics.yaml) and scoring an article against it.
+
+Editors own the taxonomy: each topic has a slug, a name, a one-line
+description, the nearest IPTC Media Topic code and weighted signal words or
+phrases. Signals match whole words, case-insensitively; a signal also matches
+its plural ("election" -> "elections", "militia" -> "militias").
+
+An article's score for a topic sums, for each signal, weight x sqrt(weighted
+count): repeating one word has diminishing returns, while many different signals
+add up. Title and subheadings count more than body text. The article gets its
+strongest topic plus up to two more that come close to it and are dense enough
+for its length, so long articles do not collect every topic.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .countries import Document, LinedDict, line_of, read_yaml, tokenize
+from .model import BuildError, Topic
+
+TOPIC_WEIGHTS = {"title": 3.0, "heading": 2.0, "caption": 1.5, "lead": 1.0,
+                 "body": 1.0, "item": 1.0}
+MAX_TOPICS = 3
+RELATIVE = 0.4          # a further topic scores at least this share of the top one
+MIN_DENSITY = 3.0       # ... and at least this much per sqrt(words / 100)
+MAX_WEIGHT = 10.0
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_IPTC = re.compile(r"^medtop:\d{8}$")
+_FIELDS = {"slug", "name", "description", "iptc", "signals"}
+_OPTIONAL = {"iptc_also"}
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    topics: tuple[Topic, ...]                                   # in file order
+    iptc_also: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # signal (lower-case word tuple) -> ((topic index, weight), ...)
+    signals: Mapping[tuple[str, ...], tuple[tuple[int, float], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+    # every case form of a signal -> the signal; first word of a phrase form ->
+    # its lengths, longest first; the one-word forms; the first words of phrases
+    canonical: Mapping[tuple[str, ...], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+    starts: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    single_words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    phrase_words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    signal_words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def topic(self, slug: str) -> Topic:
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic
+        raise KeyError(slug)
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(topic.slug for topic in self.topics)
+
+    def scores(self, document: Document) -> tuple[dict[str, float], int]:
+        """(score by topic slug, number of words) for the document.
+
+        The text is not lower-cased: the signal table holds each signal's case
+        forms ("election", "Election", "ELECTION"). Single-word signals are
+        counted over the whole text at C speed, plus the extra weight of the
+        few title, caption and heading words; only phrases need positions. A
+        phrase takes its words away from single-word signals ("security forces"
+        is not also "security").
+        """
+        tokens = document.tokens
+        if not tokens:
+            return {}, 0
+        words = len(tokens) - len(document.starts) + 1
+        canonical, starts = self.canonical, self.starts
+        counts: dict[tuple[str, ...], float] = defaultdict(float)
+        # One membership pass (in C) marks every signal word.
+        marks = list(map(self.signal_words.__contains__, tokens))
+        single = self.single_words
+        for token, number in Counter(itertools.compress(tokens, marks)).items():
+            if token in single:
+                counts[canonical[(token,)]] += number
+        for number, kind in enumerate(document.kinds):
+            extra = TOPIC_WEIGHTS[kind] - 1.0
+            if extra:
+                for token in document.passage(number):
+                    key = canonical.get((token,))
+                    if key is not None:
+                        counts[key] += extra
+        end = 0
+        phrase_words = self.phrase_words
+        for i in itertools.compress(itertools.count(), marks):
+            if i < end or tokens[i] not in phrase_words:
+                continue
+            for length in starts[tokens[i]]:
+                key = canonical.get(tokens[i:i + length])
+                if key is not None:
+                    weight = TOPIC_WEIGHTS[document.kind_at(i)]
+                    counts[key] += weight
+                    for token in tokens[i:i + length]:
+                        single = canonical.get((token,))
+                        if single is not None:
+                            counts[single] -= weight
+                    end = i + length
+                    break
+        totals = [0.0] * len(self.topics)
+        for key, count in counts.items():
+            if count <= 0:
+                continue
+            damped = math.sqrt(count)
+            for index, weight in self.signals[key]:
+                totals[index] += weight * damped
+        return ({topic.slug: total for topic, total in zip(self.topics, totals) if total > 0},
+                words)
+
+
+def select(scores: Mapping[str, float], words: int) -> tuple[str, ...]:
+    """The article's topics, strongest first: the top one, then up to two more
+    that score a fair share of it and are dense enough for the article's length."""
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    if not ranked:
+        return ()
+    top = ranked[0][1]
+    # Signal counts are damped (sqrt), so scores grow about with the square
+    # root of length; normalise the same way.
+    scale = math.sqrt(max(words, 100) / 100)
+    chosen = [ranked[0][0]] + [slug for slug, score in ranked[1:]
+                               if score >= RELATIVE * top and score / scale >= MIN_DENSITY]
+    return tuple(chosen[:MAX_TOPICS])
+
+
+# --- parsing -----------------------------------------------------------------------
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise BuildError(f"cannot read the taxonomy: {error.strerror}", str(path)) from None
+    return parse_taxonomy(text, str(path))
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return [word + "es"] if not word.endswith("s") else []
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+def parse_taxonomy(text: str, path: str) -> Taxonomy:
+    """Parse the taxonomy file; BuildError(path, line) on any problem."""
+    data = read_yaml(text, path)
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+        raise BuildError("expected `topics:` followed by a list of topics", path,
+                         line_of(data) or 1)
+    if set(data) != {"topics"}:
+        extra = sorted(str(key) for key in data if key != "topics")
+        raise BuildError(f"unknown section {extra[0]!r}; the file holds only `topics:`",
+                         path, line_of(data, extra[0]))
+    entries = data["topics"]
+    if not entries:
+        raise BuildError("the taxonomy has no topics", path, line_of(data, "topics"))
+
+    topics: list[Topic] = []
+    also: dict[str, tuple[str, ...]] = {}
+    explicit: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
+    for index, entry in enumerate(entries):
+        line = line_of(entries, index)
+        if not isinstance(entry, dict):
+            raise BuildError("each topic must be a mapping with slug, name, description, "
+                             "iptc and signals", path, line)
+        missing = sorted(_FIELDS - set(entry))
+        if missing:
+            raise BuildError(f"topic is missing {', '.join(missing)}", path, line)
+        unknown = sorted(str(key) for key in set(entry) - _FIELDS - _OPTIONAL)
+        if unknown:
+            raise BuildError(f"unknown field {unknown[0]!r} in topic", path,
+                             line_of(entry, unknown[0]))
+        topic = _topic(entry, path)
+        if topic.slug in {existing.slug for existing in topics}:
+            raise BuildError(f"duplicate topic slug {topic.slug!r}", path, line_of(entry, "slug"))
+        topics.append(topic)
+        also[topic.slug] = _codes(entry, path)
+        for key, weight in _signals(entry, path).items():
+            explicit[key][len(topics) - 1] = weight
+
+    # Plurals match too, unless the file lists that form itself.
+    table: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
+    for key, weights in explicit.items():
+        for plural in _plurals(key[-1]):
+            form = key[:-1] + (plural,)
+            if form not in explicit:
+                for topic_index, weight in weights.items():
+                    table[form].setdefault(topic_index, weight)
+    for key, weights in explicit.items():
+        table[key] = dict(weights)
+
+    canonical: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in sorted(table):
+        for form in _case_forms(key):
+            canonical.setdefault(form, key)
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for form in canonical:
+        if len(form) > 1:
+            lengths[form[0]].add(len(form))
+    return Taxonomy(
+        topics=tuple(topics), iptc_also=also,
+        signals={key: tuple(sorted(weights.items())) for key, weights in table.items()},
+        canonical=canonical,
+        starts={token: tuple(sorted(found, reverse=True)) for token, found in lengths.items()},
+        single_words=frozenset(form[0] for form in canonical if len(form) == 1),
+        phrase_words=frozenset(lengths),
+        signal_words=frozenset(form[0] for form in canonical))
+
+
+def _case_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """How a lower-case signal may be written: each word lower, Capitalised or
+    UPPER ("al-Qaeda", "Al-Qaeda", "ISIS"); longer phrases only all alike."""
+    options = [(word, word.capitalize(), word.upper()) for word in key]
+    if len(key) <= 3:
+        return list(itertools.product(*options))
+    return [tuple(option[form] for option in options) for form in range(3)]
+
+
+def _text(entry: LinedDict, key: str, path: str) -> str:
+    value = entry[key]
+    if not isinstance(value, str) or not value.strip():
+        raise BuildError(f"`{key}` must be non-empty text", path, line_of(entry, key))
+    return " ".join(value.split())
+
+
+def _topic(entry: LinedDict, path: str) -> Topic:
+    slug = _text(entry, "slug", path)
+    if not _SLUG.match(slug):
+        raise BuildError(f"slug {slug!r} must be lower-case words joined by hyphens", path,
+                         line_of(entry, "slug"))
+    iptc = _text(entry, "iptc", path)
+    if not _IPTC.match(iptc):
+        raise BuildError(f"iptc {iptc!r} must look like medtop:16000000", path,
+                         line_of(entry, "iptc"))
+    return Topic(slug=slug, name=_text(entry, "name", path),
+                 description=_text(entry, "description", path), iptc=iptc)
+
+
+def _codes(entry: LinedDict, path: str) -> tuple[str, ...]:
+    value = entry.get("iptc_also") or []
+    if not isinstance(value, list) or not all(isinstance(code, str) and _IPTC.match(code)
+                                              for code in value):
+        raise BuildError("`iptc_also` must be a list of codes like medtop:14000000", path,
+                         line_of(entry, "iptc_also"))
+    return tuple(value)
+
+
+def _signals(entry: LinedDict, path: str) -> dict[tuple[str, ...], float]:
+    signals = entry["signals"]
+    if not isinstance(signals, dict) or not signals:
+        raise BuildError("`signals` must map words or phrases to weights", path,
+                         line_of(entry, "signals"))
+    found: dict[tuple[str, ...], float] = {}
+    for phrase, weight in signals.items():
+        line = line_of(signals, phrase)
+        key = tuple(token.lower() for token in tokenize(str(phrase)))
+        if not key:
+            raise BuildError(f"signal {phrase!r} has no words", path, line)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
+                or not 0 < weight <= MAX_WEIGHT or math.isnan(weight):
+            raise BuildError(f"weight of {phrase!r} must be a number above 0 and at most "
+                             f"{MAX_WEIGHT:g}, not {weight!r}", path, line)
+        if key in found:
+            raise BuildError(f"signal {phrase!r} is listed twice in this topic", path, line)
+        found[key] = float(weight)
+    return found
