@@ -80,7 +80,7 @@ def content_id(article: RawArticle) -> str:
 
 
 class _Shingler:
-    """Word 6-gram shingles as 32-bit hashes (repeats included), computed with numpy.
+    """Word 6-gram shingles as sorted unique 32-bit hashes, computed with numpy.
 
     Words are hashed with CRC-32 (not hash(), which changes between runs), so
     the same dumps always give the same groups.
@@ -100,7 +100,7 @@ class _Shingler:
         shingles = np.zeros(count, dtype=np.uint64)
         for offset in range(min(SHINGLE_WORDS, len(words))):
             shingles = (shingles * _MIX + words[offset:offset + count]) & _MASK
-        return shingles
+        return _unique(shingles.astype(np.uint32))
 
 
 def _identity(value: int) -> int:
@@ -108,6 +108,7 @@ def _identity(value: int) -> int:
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
+    """np.unique, without its overhead on small arrays."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
@@ -115,7 +116,6 @@ def _unique(values: np.ndarray) -> np.ndarray:
 def _same_story(a: np.ndarray, b: np.ndarray) -> bool:
     if not len(a) or not len(b):
         return False
-    a, b = _unique(a), _unique(b)
     shared = np.intersect1d(a, b, assume_unique=True).size
     union = len(a) + len(b) - shared
     return shared / union >= SAME_STORY_JACCARD or shared / min(len(a), len(b)) >= SAME_STORY_CONTAINMENT
