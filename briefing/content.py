@@ -138,10 +138,11 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        # Marks count from the line after the opening `---`; a problem found at
-        # the end of the YAML is shown on its last line, not on the closing `---`.
+        # Marks count from the line after the opening `---`. A problem found at
+        # the end of the YAML (an unclosed bracket or quote) is on the closing
+        # `---`, so the message also names the line where the construct began.
         mark = error.problem_mark or error.context_mark
-        line = min(mark.line + 2, max(end, 2)) if mark else 1
+        line = mark.line + 2 if mark else 1
         problem = error.problem or error.context or "not valid YAML"
         if error.context and error.context_mark and error.problem:
             problem += f" ({error.context} that starts on line {error.context_mark.line + 2})"

@@ -218,7 +218,8 @@ def test_load_articles_reports_every_bad_file_in_one_numbered_error(tmp_path):
         load_articles(content)
     message = str(error.value)
     assert "3 problem(s)" in message
-    assert "\n  1. " in message and "a.md:1:" in message and "\n  2. " in message and "c.md:2:" in message
+    assert "\n  1. " in message and "a.md:1:" in message and "\n  2. " in message and "c.md:3:" in message
+    assert "flow sequence that starts on line 2" in message
     assert "\n  3. " in message and "d.md" in message and "b.md" not in message
 
 
