@@ -246,12 +246,14 @@ def write_results(rows: list[Row], notes: list[str], work: Path) -> Path:
 
 # --- profile ------------------------------------------------------------------
 
-def profile(n: int, seed: int, work: Path, extra: list[str]) -> None:
+def profile(n: int, seed: int, work: Path, extra: list[str], keep: bool) -> None:
     """A cold build of n articles under cProfile; the top functions by cumulative time."""
     folders, _ = prepare(n, seed, work)
     cli("ingest", folders, extra=[])
     stats_file = work / f"profile-{n}.prof"
     seconds, _ = cli("build", folders, extra, prefix=["-m", "cProfile", "-o", str(stats_file)])
+    if not keep:
+        shutil.rmtree(folders.root, ignore_errors=True)
     print(f"\ncold build of {n} articles under cProfile: {seconds:.1f} s (profiling slows it down); "
           f"top {PROFILE_LINES} by cumulative time.")
     print("Work done in the build's worker processes shows up as waiting in the pool (pool.map).\n")
@@ -290,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.profile:
-            profile(args.sizes[0], args.seed, args.work, extra)
+            profile(args.sizes[0], args.seed, args.work, extra, args.keep)
             return 0
         hugo = not args.no_hugo and hugo_site.hugo_version() is not None
         notes = []
