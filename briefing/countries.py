@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 import itertools
 from pathlib import Path
@@ -39,18 +39,53 @@ from .model import BuildError, Country
 
 # --- text -------------------------------------------------------------------
 
-# Words (letters/digits, with inner apostrophes as in "d'Ivoire") and the
-# punctuation that may sit inside a name ("Guinea-Bissau", "U.S.") or must
-# stop one ("Atlanta, Georgia" is not "Atlanta Georgia").
-_TOKEN = re.compile(r"[\w']+|[-.,;:!?()]")
-_POSSESSIVE = re.compile(r"'s\b")
-_SEPARATOR = "\x00"         # between passages: no name spans it
-_TOKEN_OR_SEPARATOR = re.compile(_TOKEN.pattern[:-1] + _SEPARATOR + "]")
+# Tokens are words and the punctuation that may sit inside a name
+# ("Guinea-Bissau", "U.S.") or must stop one ("Atlanta, Georgia" is not
+# "Atlanta Georgia"). Tokenising is the costliest step of classifying, so it
+# is done with str.replace and str.split (C speed, several times faster than a
+# regular expression): punctuation is spaced out, quotes and symbols become
+# spaces, a possessive "'s" goes.
+_PUNCTUATION = "-.,;:!?()"
+_SPACES = "\"“”‘—–…/\\[]{}*<>«»|=+~^`#&$%@"
+SEPARATOR = "\x00"         # between passages: no name spans it
+MARKS = "\x01\x02"          # may open a passage, kept as its first token (see classify.py)
+_CONTROL = re.compile("[" + SEPARATOR + MARKS + "]")
 
 
 def tokenize(text: str) -> list[str]:
     """Split text into word and punctuation tokens; possessive 's is dropped."""
-    return _TOKEN.findall(_POSSESSIVE.sub("", text.replace("\u2019", "'")))
+    text = text.replace("\u2019", "'")
+    for character in _SPACES:
+        if character in text:
+            text = text.replace(character, " ")
+    for character in _PUNCTUATION:
+        if character in text:
+            text = text.replace(character, f" {character} ")
+    if "'" in text:
+        text = (text + " ").replace("'s ", " ").replace(" '", " ").replace("' ", " ")
+    return text.split()
+
+
+def clean(text: str) -> str:
+    """Text without the control characters that mark passages."""
+    if SEPARATOR in text or MARKS[0] in text or MARKS[1] in text:    # `in` is fast
+        return _CONTROL.sub(" ", text)
+    return text
+
+
+def split_passages(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Tokens of passages joined by " SEPARATOR ", and where each passage starts.
+
+    A whole article is tokenised in one call, and the separators are found
+    with tuple.index (a C-level scan)."""
+    tokens = tuple(tokenize(text))
+    starts = [0]
+    try:
+        while True:
+            starts.append(tokens.index(SEPARATOR, starts[-1]) + 1)
+    except ValueError:
+        pass
+    return tokens, tuple(starts)
 
 
 def occurrences(tokens: Sequence[str], wanted: frozenset[str] | set[str]) -> list[int]:
@@ -144,7 +179,7 @@ def line_of(container: Any, key: Any = None) -> int | None:
 
 # --- the gazetteer ----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)     # identity: each Name is one lexicon entry
 class Name:
     """What a token sequence means: one country, several (ambiguous), or none."""
 
@@ -152,6 +187,7 @@ class Name:
     codes: tuple[str, ...] = ()      # several = ambiguous, resolved per article
     weak: bool = False               # counts only for a country named strongly too
     never: bool = False              # blocks the words it covers ("Michael Jordan")
+    place: bool = False              # a city or region: weighs less than the country's name
 
 
 @dataclass(frozen=True)
@@ -178,25 +214,20 @@ class Document:
 
     @classmethod
     def of(cls, passages: Sequence[tuple[str, str]]) -> "Document":
-        """From (kind, text) pairs, tokenised in one call; a separator token
-        goes between passages."""
-        text = _SEPARATOR.join(piece.replace(_SEPARATOR, " ") for _, piece in passages)
-        tokens = tuple(_TOKEN_OR_SEPARATOR.findall(
-            _POSSESSIVE.sub("", text.replace("\u2019", "'"))))
-        starts = [0] if passages else []
-        try:
-            while True:                     # tuple.index: a C-level scan
-                starts.append(tokens.index(_SEPARATOR, starts[-1]) + 1)
-        except (ValueError, IndexError):
-            pass
-        return cls(tokens, tuple(starts), tuple(kind for kind, _ in passages))
+        """From (kind, text) pairs."""
+        tokens, starts = split_passages(f" {SEPARATOR} ".join(clean(text) for _, text in passages))
+        return cls(tokens, starts if passages else (), tuple(kind for kind, _ in passages))
 
     def kind_at(self, index: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, index) - 1]
 
     def passage(self, number: int) -> tuple[str, ...]:
+        """The words of a passage (without the separator, or a mark opening it)."""
+        start = self.starts[number]
         end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.tokens)
-        return self.tokens[self.starts[number]:end]
+        if start < end and self.tokens[start] in MARKS:
+            start += 1
+        return self.tokens[start:end]
 
 
 # How much a mention weighs by where it is: the title, the caption and the
@@ -204,10 +235,13 @@ class Document:
 COUNTRY_WEIGHTS = {"title": 4.0, "caption": 2.0, "heading": 1.5, "lead": 1.5,
                    "body": 1.0, "item": 1.0}
 WEAK_FACTOR = 0.5            # a province or small capital, once confirmed
+PLACE_FACTOR = 0.5           # a city or region of the aliases file: where, more than who
 STRONG_CAPITAL_POPULATION = 1_000_000
 AMBIGUOUS_POPULATION_RATIO = 10   # "Congolese" alone: DR Congo is 10x+ Congo's size
 ABOUT_MIN_SCORE = 3.0        # below this, no country stands out
-ABOUT_RELATIVE = 0.25        # a co-subject scores at least this share of the top
+ABOUT_RELATIVE = 0.25        # a co-subject named in the title or caption scores this share of the top
+ABOUT_CLOSE = 0.9            # ... any other co-subject this share (nearly a tie)
+_HEADLINE = frozenset({"title", "caption"})
 ABOUT_MAX = 4
 
 # Capitalised words that are not names of people, for the person-name rule.
@@ -231,6 +265,8 @@ class Gazetteer:
     names: Mapping[tuple[str, ...], Name] = field(compare=False, repr=False)
     starts: Mapping[str, tuple[int, ...]] = field(compare=False, repr=False)
     start_words: frozenset[str] = field(compare=False, repr=False)
+    longer: Mapping[str, tuple[int, ...]] = field(compare=False, repr=False)  # lengths > 1
+    single: Mapping[str, Name] = field(compare=False, repr=False)             # one-word names
     by_code: Mapping[str, Country] = field(compare=False, repr=False)
     lookup: Mapping[str, str] = field(compare=False, repr=False)      # lower-case value -> code
     population: Mapping[str, int] = field(compare=False, repr=False)
@@ -249,10 +285,11 @@ class Gazetteer:
 
     # -- scanning --------------------------------------------------------------
 
-    def scores(self, document: Document) -> dict[str, float]:
-        """Weighted mention scores of every country the document names."""
-        hits: list[tuple[Name, float, bool]] = []     # (name, weight, needs confirmation)
+    def scan(self, document: Document) -> "Scan":
+        """Every country the document names, with weighted scores."""
+        hits: list[tuple[Name, str, bool]] = []     # (name, passage kind, needs confirmation)
         tokens, names, starts = document.tokens, self.names, self.starts
+        longer, single = self.longer, self.single
         title_case = {number for number, kind in enumerate(document.kinds)
                       if kind in ("title", "heading") and _title_case(document.passage(number))}
         end = 0
@@ -260,12 +297,14 @@ class Gazetteer:
             if i < end:
                 continue
             token = tokens[i]
-            for length in starts[token]:
-                name = names.get(tokens[i:i + length]) if length > 1 else names.get((token,))
+            for length in longer.get(token, ()):
+                name = names.get(tokens[i:i + length])
                 if name is not None:
                     break
             else:
-                continue
+                name, length = single.get(token), 1
+                if name is None:
+                    continue
             end = i + length
             if name.never:
                 continue
@@ -275,9 +314,12 @@ class Gazetteer:
                     and _beside_a_name(tokens, i, end, starts):
                 continue
             confirm = name.weak or (in_title and name.text in self.common_words)
-            hits.append((name, COUNTRY_WEIGHTS[document.kinds[number]], confirm))
-        hits = self._apply_contexts(hits, tokens)
-        return self._resolve_hits(hits)
+            hits.append((name, document.kinds[number], confirm))
+        return self._resolve_hits(self._apply_contexts(hits, tokens))
+
+    def scores(self, document: Document) -> dict[str, float]:
+        """Weighted mention scores of every country the document names."""
+        return self.scan(document).scores
 
     def _apply_contexts(self, hits, tokens):
         vocabulary: set[str] | None = None
@@ -291,22 +333,27 @@ class Gazetteer:
             if any(all(word in vocabulary for word in cue) for cue in rule.against) and \
                     not any(all(word in vocabulary for word in cue) for cue in rule.for_):
                 kept = []
-                for name, weight, confirm in hits:
+                for name, kind, confirm in hits:
                     if name.text in rule.names and rule.country in name.codes:
                         if rule.instead is None:
                             continue
-                        name = Name(name.text, (rule.instead,), weak=name.weak)
-                    kept.append((name, weight, confirm))
+                        name = Name(name.text, (rule.instead,), weak=name.weak, place=name.place)
+                    kept.append((name, kind, confirm))
                 hits = kept
         return hits
 
-    def _resolve_hits(self, hits) -> dict[str, float]:
+    def _resolve_hits(self, hits) -> "Scan":
+        counted = Counter(hits).items()      # the same name recurs: resolve it once
         strong: dict[str, float] = defaultdict(float)
-        for name, weight, confirm in hits:
+        headline: set[str] = set()
+        for (name, kind, confirm), times in counted:
             if len(name.codes) == 1 and not confirm:
-                strong[name.codes[0]] += weight
+                strong[name.codes[0]] += \
+                    times * COUNTRY_WEIGHTS[kind] * (PLACE_FACTOR if name.place else 1.0)
+                if kind in _HEADLINE and not name.place:
+                    headline.add(name.codes[0])
         scores = dict(strong)
-        for name, weight, confirm in hits:
+        for (name, kind, confirm), times in counted:
             if len(name.codes) > 1:
                 code = self._pick(name.codes, strong)
                 if code is None:
@@ -319,8 +366,11 @@ class Gazetteer:
                     continue
             else:
                 continue
-            scores[code] = scores.get(code, 0.0) + weight * (WEAK_FACTOR if name.weak else 1.0)
-        return scores
+            scores[code] = scores.get(code, 0.0) + times * COUNTRY_WEIGHTS[kind] * (
+                WEAK_FACTOR if name.weak else PLACE_FACTOR if name.place else 1.0)
+            if kind in _HEADLINE and not name.weak and not name.place:
+                headline.add(code)
+        return Scan(scores, frozenset(headline))
 
     def _pick(self, codes: tuple[str, ...], strong: Mapping[str, float]) -> str | None:
         """The country an ambiguous name means in this article, if any."""
@@ -333,20 +383,30 @@ class Gazetteer:
         return None
 
 
-def focus(scores: Mapping[str, float]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+@dataclass(frozen=True)
+class Scan:
+    scores: dict[str, float]                 # country code -> weighted mentions
+    headline: frozenset[str] = frozenset()   # codes named in the title or caption
+
+
+def focus(scores: Mapping[str, float], headline: Iterable[str] = ()
+          ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split scored countries into (about, strongest first) and (only mentioned, sorted).
 
-    An article is about the top country when it scores enough on its own, and
-    about up to three more that score a fair share of the top; when nothing
-    stands out (a global health briefing naming countries in passing) it is
-    about none.
+    An article is about the top country when it scores enough on its own. It
+    is also about up to three more that either score close to the top one or,
+    named in the title or caption, score a fair share of it. When nothing stands
+    out (a global health briefing naming countries in passing) it is about none.
     """
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    headline = frozenset(headline)
     about: list[str] = []
     if ranked and ranked[0][1] >= ABOUT_MIN_SCORE:
         top = ranked[0][1]
         about = [code for code, score in ranked
-                 if score >= ABOUT_MIN_SCORE and score >= ABOUT_RELATIVE * top][:ABOUT_MAX]
+                 if score >= ABOUT_MIN_SCORE and (
+                     score >= ABOUT_CLOSE * top
+                     or (code in headline and score >= ABOUT_RELATIVE * top))][:ABOUT_MAX]
     mentioned = tuple(sorted(code for code in scores if code not in about))
     return tuple(about), mentioned
 
@@ -376,6 +436,7 @@ class _Aliases:
 
     names: Mapping[str, str] = field(default_factory=dict)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     demonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     province_lists: Mapping[str, str | None] = field(default_factory=dict)
     ambiguous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -439,7 +500,7 @@ def parse_aliases(text: str, path: str) -> _Aliases:
         return _Aliases()
     if not isinstance(data, dict):
         raise BuildError("expected a mapping of sections (names, aliases, never, ...)", path, 1)
-    known = {"names", "aliases", "demonyms", "province_lists", "ambiguous", "person_names",
+    known = {"names", "aliases", "places", "demonyms", "province_lists", "ambiguous", "person_names",
              "common_words", "contexts", "never"}
     for key in data:
         if key not in known:
@@ -486,6 +547,7 @@ def parse_aliases(text: str, path: str) -> _Aliases:
         return _strings(data.get(key) or [], path, line_of(data, key), f"`{key}`")
 
     return _Aliases(names=names, aliases=_code_map(data.get("aliases"), path, "aliases"),
+                    places=_code_map(data.get("places"), path, "places"),
                     demonyms=_code_map(data.get("demonyms"), path, "demonyms"),
                     province_lists=province_lists, ambiguous=ambiguous,
                     person_names=plain_list("person_names"),
@@ -623,14 +685,18 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         if len(codes) == 1 and key not in strong and not (weak.get(key, codes) - codes):
             weak[key] |= codes
 
-    # Project aliases override the data for their exact words.
-    for code, texts_ in aliases.aliases.items():
-        for text in texts_:
-            for form in _variants(text):
-                key = tuple(tokenize(form))
-                strong[key] = {code}
-                weak.pop(key, None)
-                texts[key] = form
+    # Project aliases and places override the data for their exact words.
+    places: set[tuple[str, ...]] = set()
+    for table, is_place in ((aliases.aliases, False), (aliases.places, True)):
+        for code, texts_ in table.items():
+            for text in texts_:
+                for form in _variants(text):
+                    key = tuple(tokenize(form))
+                    strong[key] = {code}
+                    weak.pop(key, None)
+                    texts[key] = form
+                    if is_place:
+                        places.add(key)
     for text, codes in aliases.ambiguous.items():
         key = tuple(tokenize(text))
         strong[key] = set(codes)
@@ -642,7 +708,7 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         if key not in strong and len(codes) == 1:
             names[key] = Name(texts[key], tuple(codes), weak=True)
     for key, codes in strong.items():
-        names[key] = Name(texts[key], tuple(sorted(codes)))
+        names[key] = Name(texts[key], tuple(sorted(codes)), place=key in places)
     for key in never:
         if key:
             names[key] = Name(" ".join(key), never=True)
@@ -664,6 +730,9 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
 
     return Gazetteer(
         countries=tuple(countries), names=names, starts=starts, start_words=frozenset(starts),
+        longer={token: tuple(length for length in found if length > 1)
+                for token, found in starts.items() if max(found) > 1},
+        single={key[0]: name for key, name in names.items() if len(key) == 1},
         by_code={country.code: country for country in countries},
         lookup=_lookup(records, countries, infos, aliases), population=population,
         person_names=frozenset(aliases.person_names),

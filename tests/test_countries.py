@@ -106,6 +106,8 @@ def test_countryinfo_noise_is_filtered(bare, gazetteer):
 def test_tokens_keep_inner_apostrophes_and_drop_possessives():
     assert tokenize("Iraq’s war in Côte d'Ivoire, U.S.-led") == \
         ["Iraq", "war", "in", "Côte", "d'Ivoire", ",", "U", ".", "S", ".", "-", "led"]
+    assert tokenize("“Syria/Iran” (AP) cost $2.5 for Jordanians' *sake*") == \
+        ["Syria", "Iran", "(", "AP", ")", "cost", "2", ".", "5", "for", "Jordanians", "sake"]
 
 
 # --- tricky names --------------------------------------------------------------------
@@ -240,9 +242,13 @@ def test_never_names_block_the_words_they_cover(gazetteer):
 
 # --- focus ------------------------------------------------------------------------
 
-def test_focus_picks_strong_countries_and_mentions_the_rest():
-    about, mentioned = focus({"IQ": 30.0, "SY": 12.0, "TR": 4.0, "US": 1.0})
+def test_focus_picks_the_top_country_and_headline_co_subjects():
+    scores = {"IQ": 30.0, "SY": 12.0, "TR": 8.0, "US": 1.0}
+    about, mentioned = focus(scores, headline={"SY", "US"})
     assert about == ("IQ", "SY") and mentioned == ("TR", "US")
+    # Not in the title or caption: a co-subject only when nearly tied with the top.
+    assert focus(scores)[0] == ("IQ",)
+    assert focus({"IQ": 30.0, "SY": 28.0})[0] == ("IQ", "SY")
 
 
 def test_focus_is_empty_when_no_country_stands_out():
@@ -251,9 +257,23 @@ def test_focus_is_empty_when_no_country_stands_out():
 
 
 def test_focus_keeps_at_most_four():
-    about, mentioned = focus({code: 10.0 for code in ("AE", "BH", "KW", "OM", "QA", "SA")})
+    codes = ("AE", "BH", "KW", "OM", "QA", "SA")
+    about, mentioned = focus({code: 10.0 for code in codes}, headline=codes)
     assert len(about) == ABOUT_MAX and about == ("AE", "BH", "KW", "OM")
     assert mentioned == ("QA", "SA")
+
+
+def test_places_count_but_weigh_less_than_the_country(gazetteer):
+    assert found(gazetteer, "A match in Dubai.") == {"AE"}
+    city = gazetteer.scores(Document.of([("body", "Dubai")]))["AE"]
+    country = gazetteer.scores(Document.of([("body", "Emirates")]))["AE"]
+    assert city < country
+
+
+def test_headline_countries_are_those_of_title_and_caption(gazetteer):
+    scan = gazetteer.scan(Document.of([("title", "Iraq and Dubai"), ("caption", "Syrian troops"),
+                                       ("lead", "Egypt.")]))
+    assert scan.headline == {"IQ", "SY"}
 
 
 def test_title_and_lead_weigh_more_than_the_body(gazetteer):
@@ -266,7 +286,7 @@ def test_title_and_lead_weigh_more_than_the_body(gazetteer):
 
 @pytest.mark.parametrize("text, line, words", [
     ("aliases:\n  IQ: [Irbil]\n  XX: [Nowhere]\n", 3, "unknown country code"),
-    ("names:\n  PS: Palestine\nplaces:\n  - x\n", 3, "unknown section"),
+    ("names:\n  PS: Palestine\nregions:\n  - x\n", 3, "unknown section"),
     ("never: [a, b\n", 2, "invalid YAML"),
     ("aliases:\n  IQ: [Irbil]\n  IQ: [Erbil]\n", 3, "duplicate key"),
     ("ambiguous:\n  Congo: [CD]\n", 2, "two or more"),
