@@ -27,8 +27,8 @@ from .model import BuildError, Topic
 TOPIC_WEIGHTS = {"title": 3.0, "heading": 2.0, "caption": 1.5, "lead": 1.0,
                  "body": 1.0, "item": 1.0}
 MAX_TOPICS = 3
-RELATIVE = 0.4          # a further topic scores at least this share of the top one
-MIN_DENSITY = 3.0       # ... and at least this much per sqrt(words / 100)
+RELATIVE = 0.45         # a further topic scores at least this share of the top one
+MIN_DENSITY = 5.0       # ... and at least this much per sqrt(words / 100)
 MAX_WEIGHT = 10.0
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

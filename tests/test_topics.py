@@ -125,8 +125,8 @@ def test_select_keeps_the_top_topic_and_close_ones_only():
 def test_long_articles_do_not_collect_every_topic():
     # The same absolute score is a strong second topic in a short text and a
     # passing one in a long text.
-    assert select({"health": 10.0, "sports": 5.0}, 150) == ("health", "sports")
-    assert select({"health": 10.0, "sports": 5.0}, 5000) == ("health",)
+    assert select({"health": 20.0, "sports": 10.0}, 150) == ("health", "sports")
+    assert select({"health": 20.0, "sports": 10.0}, 5000) == ("health",)
 
 
 def test_health_briefing_is_health_only(taxonomy):
