@@ -569,7 +569,7 @@ def _friendly_name(record, info: Mapping[str, Any], overrides: Mapping[str, str]
     return record.name
 
 
-def _variants(name: str) -> set[str]:
+def _variants(name: str) -> list[str]:
     """The ways a name is written: as is, without a leading "the", without
     diacritics, with a space for a hyphen."""
     name = " ".join(name.split())
@@ -578,7 +578,7 @@ def _variants(name: str) -> set[str]:
         forms.add(name[4:])
     forms |= {fold(form) for form in forms}
     forms |= {form.replace("-", " ") for form in forms}
-    return {form for form in forms if form}
+    return sorted(form for form in forms if form)      # sorted: never hash order
 
 
 def _plural(demonym: str) -> str | None:

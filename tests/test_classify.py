@@ -2,12 +2,16 @@
 worker processes and speed."""
 from __future__ import annotations
 
+import json
+import os
 import pickle
 import random
 import shutil
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pytest
@@ -202,3 +206,27 @@ def test_classifying_is_fast(classifier):
     print(f"\nclassified 1,000 articles of ~7 KB in {elapsed:.2f} s CPU "
           f"(~{elapsed * 4:.1f} s for 4,000)")
     assert elapsed < 1.5
+
+
+def test_results_do_not_depend_on_hash_order(classifier, tmp_path):
+    """Sets and dicts of strings iterate in an order that changes with
+    PYTHONHASHSEED: processes with other seeds must agree with this one."""
+    script = tmp_path / "classify_all.py"
+    script.write_text(
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        f"sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(CONTENT.parent)!r}]\n"
+        "from test_classify import classify_labelled\n"
+        "print(json.dumps(classify_labelled()))\n")
+    runs = [json.loads(subprocess.run([sys.executable, str(script)], capture_output=True,
+                                      text=True, check=True,
+                                      env={**os.environ, "PYTHONHASHSEED": seed}).stdout)
+            for seed in ("1", "2")]
+    assert runs[0] == runs[1] == classify_labelled()
+
+
+def classify_labelled() -> list[list[list[str]]]:
+    from test_accuracy import load_labelled
+    classifier = load_classifier(CONTENT)
+    return [[list(codes) for codes in astuple(classify(item.article, classifier)[0])]
+            for part in load_labelled().values() for item in part]
