@@ -17,7 +17,14 @@ demonyms, aliases and the capitals of countries of a million people or more
 are *strong*: they count on their own. Provinces and the capitals of small
 territories are *weak*: countryinfo's lists are noisy ("Central", "Gulf",
 "Bari", "Batman"), so they only add weight to a country the article also
-names strongly.
+names strongly. Cities and regions of the aliases file count on their own but
+weigh half ("a match in Dubai" says where, not who).
+
+Scores weigh each mention by where it is (title 4, caption 2, headings and the
+three lead paragraphs 1.5, body 1) and add up over the article. The article is
+about its top country (when that scores 3 or more) and up to three more named
+in the title or caption that score a quarter of the top, or nearly tie with it;
+every other country found is only mentioned.
 """
 from __future__ import annotations
 

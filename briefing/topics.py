@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping
 
 from .countries import Document, LinedDict, line_of, read_yaml, tokenize
 from .model import BuildError, Topic
