@@ -1,0 +1,349 @@
+"""The site in a real browser (issue 5): headless Chromium against `serve` on a copy of the project.
+
+One `serve` (with the Pagefind index) and one browser for the whole module.
+The live-reload test edits content, so it runs last and puts the file back.
+Screenshots and axe reports go to test-artifacts/ (git-ignored).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+import yaml
+from selenium.common.exceptions import (JavascriptException, NoSuchElementException,
+                                        StaleElementReferenceException)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from browser_support import (SCREENSHOTS, SearchServed, describe_violations, full_page_screenshot,
+                             horizontal_overflow, reset_width, run_axe, set_theme, start_chromium,
+                             theme_in_effect, wait, wait_until_loaded)
+
+pytestmark = pytest.mark.browser
+
+THEMES = ("light", "dark")
+WIDTHS = (360, 1440)
+PAGE_KINDS = ("home", "article", "countries", "country", "country-topic", "topics", "topic", "search", "404")
+AXE_REPORTS = SCREENSHOTS.parent / "axe"
+RELOAD_BUDGET = 2.0  # seconds from a save to the open page showing it
+TRANSIENT = (JavascriptException, NoSuchElementException, StaleElementReferenceException)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    server = SearchServed(tmp_path_factory.mktemp("browser-site"))
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(autouse=True)
+def light_full_width(browser):
+    """Each test starts in the light theme at the window's own width."""
+    set_theme(browser, "light")
+    reset_width(browser)
+
+
+# --- what the site holds -------------------------------------------------------------------
+
+def article_bodies(site) -> dict[str, str]:
+    """Article URL -> the lower-cased markdown body (front matter removed)."""
+    bodies = {}
+    for path in sorted((site.paths["content"] / "articles").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front, body = text.split("\n---\n", 1)
+        slug = re.search(r"^slug: *(.+)$", front, re.M).group(1).strip()
+        bodies[f"/articles/{slug}/"] = body.lower()
+    assert len(bodies) >= 3, "the seeds give several articles"
+    return bodies
+
+
+def built_page(site, url: str) -> str:
+    return (site.paths["output"] / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def word_in_one_article(site) -> tuple[str, str]:
+    """(article URL, word) for a long word of one article body whose first six letters
+    appear nowhere in any other article page, so Pagefind's stemming and prefix
+    matching cannot find it elsewhere either."""
+    bodies = article_bodies(site)
+    for url, body in bodies.items():
+        others = [built_page(site, other).lower() for other in bodies if other != url]
+        words = sorted(set(re.findall(r"\b[a-z]{8,}\b", body)), key=lambda w: (-len(w), w))
+        for word in words:
+            if not any(word[:6] in other for other in others):
+                return url, word
+    raise AssertionError("no article has a word of its own")
+
+
+def word_in_most_articles(site) -> str:
+    counts = Counter(word for body in article_bodies(site).values()
+                     for word in set(re.findall(r"\b[a-z]{5,}\b", body)))
+    return min(counts, key=lambda w: (-counts[w], w))
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, str]:
+    """One URL per page type, found in the built site."""
+    out = site.paths["output"]
+    articles = sorted(out.glob("articles/*/index.html"))
+    country_topics = sorted(out.glob("countries/*/*/index.html"))
+    assert articles and country_topics, f"the built site lacks articles or country x topic pages: {out}"
+    country, topic = country_topics[0].parent.relative_to(out / "countries").parts
+    return {"home": "/",
+            "article": f"/{articles[0].parent.relative_to(out)}/",
+            "countries": "/countries/",
+            "country": f"/countries/{country}/",
+            "country-topic": f"/countries/{country}/{topic}/",
+            "topics": "/topics/",
+            "topic": f"/topics/{topic}/",
+            "search": f"/search/?q={quote(word_in_most_articles(site))}",
+            "404": "/no-such-page/"}
+
+
+# --- reading the page ----------------------------------------------------------------------
+
+def heading(driver) -> str:
+    """The h1's text as written (textContent: CSS text-transform does not change it)."""
+    return driver.execute_script(
+        "const h = document.querySelector('h1'); return h ? h.textContent.replace(/\\s+/g, ' ').trim() : null")
+
+
+def banner(driver) -> str | None:
+    return driver.execute_script(
+        "const b = document.getElementById('briefing-build-error'); return b ? b.textContent : null")
+
+
+def text_of(element) -> str:
+    return re.sub(r"\s+", " ", element.get_attribute("textContent")).strip()
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def first_link(driver, pattern: str):
+    """The first link in <main> whose path matches pattern."""
+    for link in driver.find_elements(By.CSS_SELECTOR, "main a[href]"):
+        if re.fullmatch(pattern, path_of(link.get_attribute("href"))) and text_of(link):
+            return link
+    raise AssertionError(f"no link to {pattern} in <main> of {driver.current_url}")
+
+
+def click_and_follow(driver, link) -> tuple[str, str]:
+    """Really click the link; (its text, its path) once the browser is on the new page."""
+    name, href = text_of(link), link.get_attribute("href")
+    link.click()
+    wait(driver).until(EC.url_to_be(href))
+    wait_until_loaded(driver)
+    return name, path_of(href)
+
+
+RESULTS = """
+    const word = arguments[0];
+    const message = document.querySelector('.pagefind-ui__message');
+    const match = message && message.textContent.trim().match(/^(\\d+) results? for (.*)$/);
+    if (!match || match[2].trim().toLowerCase() !== word) return null;
+    const items = [...document.querySelectorAll('.pagefind-ui__result')];
+    // each result's first link is the page; the nested ones (sub-results) are its headings
+    const links = items.map(item => item.querySelector('.pagefind-ui__result-link'));
+    if (!items.length || links.includes(null)) return null;  // results still loading
+    return {count: Number(match[1]), links: links.map(a => a.getAttribute('href'))};
+"""
+
+
+def search_results(driver, word: str, count: int | None = None, timeout: float = 15) -> dict:
+    """Wait for Pagefind's UI to show its results for word (and, if given, that many)."""
+    def ready(d):
+        found = d.execute_script(RESULTS, word)
+        return found if found and (count is None or found["count"] == count) else None
+    return wait(driver, timeout).until(ready, f"Pagefind results for {word!r}"
+                                              + (f" ({count})" if count is not None else ""))
+
+
+def open_page(driver, site, url: str, theme: str) -> None:
+    set_theme(driver, theme)
+    driver.get(site.url + url)
+    wait_until_loaded(driver)
+    if url.startswith("/search/"):
+        search_results(driver, url.split("q=", 1)[1])
+    assert theme_in_effect(driver) == theme
+
+
+# --- 1. navigation -------------------------------------------------------------------------
+
+def test_clicking_country_then_article_then_topic_lands_on_each_page(browser, site):
+    browser.get(site.url + "/")
+    wait_until_loaded(browser)
+    assert heading(browser) and browser.title.startswith(heading(browser)), "home h1 is the site title"
+    assert banner(browser) is None, banner(browser)
+
+    country, country_url = click_and_follow(browser, first_link(browser, r"/countries/[^/]+/"))
+    assert heading(browser) == country
+
+    title, article_url = click_and_follow(browser, first_link(browser, r"/articles/[^/]+/"))
+    assert heading(browser) == title
+    assert browser.find_elements(By.CSS_SELECTOR, f'main a[href="{country_url}"]'), "the article links its country"
+
+    topic, topic_url = click_and_follow(browser, first_link(browser, r"/topics/[^/]+/"))
+    assert heading(browser) == topic
+    assert browser.find_elements(By.CSS_SELECTOR, f'main a[href="{article_url}"]'), "the topic lists the article"
+
+
+# --- 2. search -----------------------------------------------------------------------------
+
+def test_search_box_on_home_finds_the_one_article_with_a_word(browser, site):
+    article_url, word = word_in_one_article(site)
+    browser.get(site.url + "/")
+    wait_until_loaded(browser)
+    box = browser.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
+    box.send_keys(word, Keys.ENTER)
+    wait(browser).until(lambda d: path_of(d.current_url).endswith("/search/"))
+    results = search_results(browser, word)
+    print(f"search {word!r}: {results['links']}")
+    assert results["count"] == 1 and [path_of(link) for link in results["links"]] == [article_url]
+
+
+def filter_values(site, url: str, name: str) -> set[str]:
+    page = built_page(site, path_of(url))
+    return {html.unescape(value) for value in re.findall(rf'data-pagefind-filter="{name}">([^<]*)<', page)}
+
+
+def test_a_country_or_topic_filter_narrows_the_results(browser, site):
+    word = word_in_most_articles(site)
+    browser.get(f"{site.url}/search/?q={quote(word)}")
+    before = search_results(browser, word)
+    assert before["count"] >= 2, f"{word!r} should be in several articles: {before}"
+
+    choice = None
+    for block in browser.find_elements(By.CSS_SELECTOR, "details.pagefind-ui__filter-block"):
+        if not block.get_attribute("open"):
+            block.find_element(By.CSS_SELECTOR, "summary").click()
+        for option in block.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-value"):
+            box = option.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+            label = option.find_element(By.CSS_SELECTOR, "label")
+            shown = re.search(r"\((\d+)\)$", text_of(label))
+            if shown and 0 < int(shown.group(1)) < before["count"]:
+                choice = (box.get_attribute("name"), box.get_attribute("value"), int(shown.group(1)), label)
+                break
+        if choice:
+            break
+    assert choice, f"no country or topic filter narrows the {before['count']} results for {word!r}"
+    name, value, count, label = choice
+    label.click()
+    after = search_results(browser, word, count)
+    print(f"search {word!r}: {before['count']} results; filter {name}={value!r}: {after['count']}")
+    assert after["count"] < before["count"] and set(after["links"]) < set(before["links"])
+    for link in after["links"]:
+        assert value in filter_values(site, link, name), (link, name, value)
+    for link in set(before["links"]) - set(after["links"]):
+        assert value not in filter_values(site, link, name), (link, name, value)
+
+
+# --- 4. accessibility ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_axe_finds_no_serious_violation(browser, site, pages, kind, theme):
+    open_page(browser, site, pages[kind], theme)
+    if kind == "search":  # audit Pagefind's filter checkboxes too, not only their headings
+        for summary in browser.find_elements(By.CSS_SELECTOR, "details.pagefind-ui__filter-block > summary"):
+            summary.click()
+        assert browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-checkbox")
+    violations = run_axe(browser)
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORTS / f"{kind}-{theme}.json").write_text(json.dumps(violations, indent=1), encoding="utf-8")
+    print(f"axe {kind} ({pages[kind]}), {theme}: {len(violations)} violation(s)\n"
+          + describe_violations(violations))
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, (f"axe on the {kind} page ({pages[kind]}), {theme} theme:\n"
+                         + describe_violations(serious))
+
+
+# --- 5. screenshots ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_screenshots_and_no_sideways_scrolling_on_a_phone(browser, site, pages, kind):
+    sideways = []
+    for theme in THEMES:
+        open_page(browser, site, pages[kind], theme)
+        for width in WIDTHS:
+            full_page_screenshot(browser, SCREENSHOTS / f"{kind}-{width}-{theme}.png", width)
+            overflow = horizontal_overflow(browser)
+            if overflow["scrollWidth"] > overflow["width"]:
+                sideways.append(f"{theme} at {width} px: page is {overflow['scrollWidth']} px wide; "
+                                f"sticking out: {', '.join(overflow['sticking']) or '?'}")
+        reset_width(browser)
+    assert not sideways, f"the {kind} page ({pages[kind]}) scrolls sideways:\n" + "\n".join(sideways)
+
+
+# --- 3. live reload (last: it edits content, then puts it back) -----------------------------
+
+def livereload_connected(driver) -> bool:
+    return bool(driver.execute_script(
+        "return !!(window.LiveReload && LiveReload.connector && LiveReload.connector.protocol)"))
+
+
+def save_and_watch(driver, path: Path, text: str, shown, what: str, timeout: float = 10) -> float:
+    """Save the file, wait for the open page to show it by itself; seconds from save to seen."""
+    path.write_text(text, encoding="utf-8")
+    saved = time.time()
+    wait(driver, timeout, poll=0.02).until(lambda d: shown(d), f"the open page never showed {what}")
+    seen = time.time() - saved
+    navigation = driver.execute_script(
+        "const n = performance.getEntriesByType('navigation')[0];"
+        "return {type: n.type, ready: (performance.timeOrigin + n.domContentLoadedEventEnd) / 1000}")
+    assert navigation["type"] == "reload", "the page must reload itself"
+    print(f"live reload, {what}: seen {seen * 1000:.0f} ms after the save "
+          f"(new page's DOMContentLoaded at +{(navigation['ready'] - saved) * 1000:.0f} ms)")
+    wait(driver, 5).until(livereload_connected, "live reload did not reconnect")
+    return seen
+
+
+def test_live_reload_shows_an_edit_then_a_broken_save_then_the_fix(browser, site):
+    path = sorted((site.paths["content"] / "articles").glob("*.md"))[0]
+    original = path.read_text(encoding="utf-8")
+    front = yaml.safe_load(original.split("\n---\n", 1)[0].removeprefix("---\n"))
+    title, url = front["title"], f"/articles/{front['slug']}/"
+    edited_title = "Edited live: " + title
+
+    def with_title(line: str) -> str:
+        return re.sub(r"^title:.*$", lambda _: line, original, count=1, flags=re.M)
+
+    edited = with_title(f"title: {json.dumps(edited_title)}")  # a JSON string is a YAML string
+    broken = with_title("title: [unclosed")
+    assert edited != original and broken != original
+
+    browser.get(site.url + url)
+    wait_until_loaded(browser)
+    assert heading(browser) == title
+    wait(browser, 5).until(livereload_connected, "the page never connected to live reload")
+    try:
+        seconds = save_and_watch(browser, path, edited, lambda d: heading(d) == edited_title, "the new title")
+        assert seconds <= RELOAD_BUDGET, f"the new title took {seconds:.2f} s (budget {RELOAD_BUDGET} s)"
+
+        save_and_watch(browser, path, broken, banner, "the error banner")
+        message = banner(browser)
+        print("banner:", re.sub(r"\s+", " ", message))
+        assert re.search(rf"{re.escape(path.name)}:\d+", message), f"the banner names the file and line: {message}"
+        assert browser.find_element(By.ID, "briefing-build-error").get_attribute("role") == "alert"
+        assert heading(browser) == edited_title, "the last good build stays under the banner"
+
+        save_and_watch(browser, path, original, lambda d: banner(d) is None and heading(d) == title,
+                       "the fix (banner gone)")
+    finally:
+        if path.read_text(encoding="utf-8") != original:
+            path.write_text(original, encoding="utf-8")
