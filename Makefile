@@ -37,7 +37,7 @@ serve: $(STAMP)
 test: system-deps $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: system-deps $(STAMP)
 	$(PY) benchmarks/run.py
 
 clean:
