@@ -20,6 +20,8 @@ import platform
 import pstats
 import re
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -125,12 +127,15 @@ def content_files(folders: Folders) -> list[Path]:
     return sorted((folders.content / "articles").glob("*.md"))
 
 
-def edit_one_title(folders: Folders) -> Path:
-    """Change the title in one content file's front matter, as an editor would: one line, in place."""
+def edit_one_title(folders: Folders, pick: int = 0) -> Path:
+    """Change the title in one content file's front matter, as an editor would: one line, in place.
+
+    The file is the middle one in name order, or `pick` files after it (wrapping round), so
+    repeated edits can each touch a different article."""
     files = content_files(folders)
     if not files:
         raise BenchError(f"no content files in {folders.content / 'articles'} to edit")
-    path = files[len(files) // 2]
+    path = files[(len(files) // 2 + pick) % len(files)]
     text = path.read_text(encoding="utf-8")
     match = re.search(r"^title:[ \t]*(['\"]?)", text, re.M)
     if not match or not text.startswith("---"):
@@ -140,14 +145,172 @@ def edit_one_title(folders: Folders) -> Path:
     return path
 
 
-def measure_serve_edit(content_dir: Path, output_dir: Path, cache_dir: Path) -> float | None:
-    """Milliseconds from saving a one-article edit to `serve` having rebuilt the site.
+SERVE_EDITS = 3
+SERVE_STARTUP_TIMEOUT = 120.0   # ingest (nothing new) + a whole first build; 10,000 articles fit
+SERVE_EDIT_TIMEOUT = 60.0
+SERVE_SETTLE = 1.0
+_SERVING = re.compile(r"^Serving .* on (http://\S+)")
+_RELOAD = re.compile(r"^reload sent (\d+) ms after the save \((\d+) file\(s\) changed\)")
+_REBUILT = re.compile(r"^rebuilt \d+ page\(s\)")
 
-    To be measured through briefing.serve's API once it exposes one; until
-    then there is no number, and none is made up.
-    """
-    print("serve rebuild for a one-article edit: n/a (briefing.serve exposes no API for it yet)")
-    return None
+
+@dataclass(frozen=True)
+class ServeEdit:
+    """One title edit under `serve`: the server's own figure and ours, in ms."""
+
+    path: Path
+    server_ms: float   # printed by serve: from the file's mtime to the reload being sent
+    wall_ms: float     # ours: from just before our write to reading that line from its stdout
+
+    @property
+    def ms(self) -> float:
+        return max(self.server_ms, self.wall_ms)
+
+
+class _ServeProcess:
+    """`build.py serve` as a child process, its merged stdout/stderr read line by line on a thread."""
+
+    def __init__(self, argv: list[str]):
+        import collections
+        import queue
+        import threading
+
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, encoding="utf-8", errors="replace", bufsize=1)
+        self.lines: queue.Queue = queue.Queue()
+        self.tail: collections.deque = collections.deque(maxlen=25)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            seen = time.time()
+            line = line.rstrip("\n")
+            self.tail.append(line)
+            self.lines.put((seen, line))
+        self.lines.put((time.time(), None))  # end of output: the server exited
+
+    def next_line(self, deadline: float, waiting_for: str) -> tuple[float, str]:
+        """The next line and when it was read; BenchError on timeout or exit."""
+        import queue
+
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise queue.Empty
+            seen, line = self.lines.get(timeout=remaining)
+        except queue.Empty:
+            raise self.error(f"timed out waiting for {waiting_for}") from None
+        if line is None:
+            self.process.wait()
+            raise self.error(f"exited with status {self.process.returncode} while waiting for {waiting_for}")
+        return seen, line
+
+    def error(self, what: str) -> BenchError:
+        tail = "\n".join(self.tail) or "(no output)"
+        return BenchError(f"`build.py serve` {what}; its last output:\n{tail}")
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """Ctrl-C, as an editor would stop it; killed if it does not stop in time."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise self.error(f"did not stop within {timeout:.0f} s of SIGINT (killed)") from None
+        self._reader.join(timeout=5)
+        return self.process.returncode
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _failed(line: str) -> bool:
+    """serve's own report of a failed ingest or build (its stderr is merged into what we read)."""
+    return line.startswith("error:") or line.startswith("Traceback") or "rebuild failed" in line
+
+
+def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: float = SERVE_STARTUP_TIMEOUT,
+                edit_timeout: float = SERVE_EDIT_TIMEOUT, settle: float = SERVE_SETTLE) -> list[ServeEdit]:
+    """Start `build.py serve` on these folders, edit `edits` titles one after another, and time each
+    from the save to serve's `reload sent ...` line. Through the command line only.
+
+    --seeds is the size's own (already ingested) dumps folder, so serve's start-up ingest finds
+    nothing new and no edit makes it ingest again (it ingests only when a dump changes); without
+    it serve would ingest the repo's seeds/ into this content folder. --no-search always: serve
+    indexes only in its first build, never on a rebuild, so the edit timings do not depend on it.
+    Not --quiet: serve prints the reload line only when not quiet."""
+    argv = [python(), "-u", str(ROOT / "build.py"), "serve",
+            "--seeds", str(folders.seeds), "--content", str(folders.content),
+            "--output", str(folders.output), "--cache", str(folders.cache),
+            "--host", "127.0.0.1", "--port", str(free_port()), "--no-search"]
+    server = _ServeProcess(argv)
+    results: list[ServeEdit] = []
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            _, line = server.next_line(deadline, f"it to start serving ({startup_timeout:.0f} s)")
+            if _failed(line):
+                raise server.error("failed its start-up ingest or first build")
+            if _SERVING.match(line):
+                break
+        for pick in range(1, edits + 1):
+            time.sleep(settle)  # let the poll loop see a quiet tree before the save
+            while not server.lines.empty():  # anything printed since is not about this edit
+                _, line = server.lines.get_nowait()
+                if line is None:
+                    raise server.error("exited before the edit")
+            saved = time.time()
+            path = edit_one_title(folders, pick=pick)
+            deadline = time.monotonic() + edit_timeout
+            rebuilt = False
+            while True:
+                seen, line = server.next_line(deadline, f"the reload after editing {path.name} "
+                                                        f"({edit_timeout:.0f} s)")
+                if _failed(line):
+                    raise server.error(f"failed to rebuild after editing {path.name}")
+                if _REBUILT.match(line):
+                    rebuilt = True
+                reload = _RELOAD.match(line)
+                if reload:
+                    break
+            if not rebuilt:
+                raise server.error(f"sent a reload after editing {path.name} without a good rebuild")
+            if reload.group(2) != "1":
+                raise server.error(f"saw {reload.group(2)} changed files for the one edit of {path.name}")
+            results.append(ServeEdit(path, float(reload.group(1)), (seen - saved) * 1000))
+        status = server.stop()
+    finally:
+        if server.process.poll() is None:  # on the way out with an error: stop it all the same
+            try:
+                server.stop(timeout=10)
+            except BenchError:
+                pass
+    if status != 0:
+        raise server.error(f"exited with status {status} after SIGINT")
+    return results
+
+
+def measure_serve_edit(folders: Folders, **options) -> float:
+    """Milliseconds from saving a one-article title edit to `serve` sending the browsers a reload.
+
+    The median of three edits, each a different article (see serve_edits). Each edit counts
+    as the larger of serve's own figure (from the file's mtime) and ours (from just before our
+    write to reading serve's line), so neither clock flatters it; both are printed."""
+    results = serve_edits(folders, **options)
+    for result in results:
+        print(f"serve: reload {result.ms:.0f} ms after editing the title of {result.path.name} "
+              f"(serve says {result.server_ms:.0f} ms, wall clock {result.wall_ms:.0f} ms)", flush=True)
+    return statistics.median(result.ms for result in results)
 
 
 def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep: bool) -> Row:
@@ -168,7 +331,9 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep
     row.edit_s, _ = cli("build", folders, extra)
     print(f"[{n}] rebuild after editing the title of {edited.name}: {row.edit_s:.2f} s", flush=True)
 
-    row.serve_ms = measure_serve_edit(folders.content, folders.output, folders.cache)
+    row.serve_ms = measure_serve_edit(folders)
+    print(f"[{n}] serve, 1 title edited: reload sent {row.serve_ms:.0f} ms after the save (median of "
+          f"{SERVE_EDITS})", flush=True)
 
     if hugo:
         articles_json = folders.output / "api" / "articles.json"

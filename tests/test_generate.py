@@ -261,9 +261,49 @@ def test_the_benchmark_edits_one_title_in_place_as_an_editor_would(our_site):
         assert yaml.safe_load(text.split("---")[1])["title"].startswith("Edited ")
 
 
-def test_the_serve_column_is_left_empty_until_serve_can_be_measured(capsys, tmp_path):
-    assert run.measure_serve_edit(tmp_path, tmp_path, tmp_path) is None
-    assert "n/a" in capsys.readouterr().out
+@pytest.fixture
+def seed_site(tmp_path):
+    """The repo's own seeds and content (five articles), in a scratch folder."""
+    import shutil
+
+    folders = run.Folders.under(tmp_path / "site")
+    shutil.copytree(ROOT / "seeds", folders.seeds)
+    shutil.copytree(ROOT / "content", folders.content)
+    return folders
+
+
+def test_serve_is_timed_from_each_save_to_its_reload_through_the_command_line(seed_site, capsys):
+    import html
+
+    import yaml
+
+    before = {path.name: path.read_text(encoding="utf-8") for path in run.content_files(seed_site)}
+    ms = run.measure_serve_edit(seed_site)
+    assert 0 < ms < 15_000
+
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("serve: reload")]
+    assert len(printed) == run.SERVE_EDITS
+    edited = {path.name: path.read_text(encoding="utf-8") for path in run.content_files(seed_site)
+              if path.read_text(encoding="utf-8") != before[path.name]}
+    assert len(edited) == run.SERVE_EDITS  # a different article each time
+    assert all(any(name in line for line in printed) for name in edited)
+    for name, text in edited.items():
+        front = yaml.safe_load(text.split("---")[1])
+        assert front["title"] == "Edited " + yaml.safe_load(before[name].split("---")[1])["title"]
+        page = (seed_site.output / "articles" / front["slug"] / "index.html").read_text(encoding="utf-8")
+        assert front["title"] in html.unescape(page)
+    assert "livereload" not in (seed_site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_serve_build_stops_the_benchmark_with_the_servers_output(seed_site):
+    (seed_site.content / "articles" / "zz-broken.md").write_text("---\ntitle: [oops\n---\nBody\n",
+                                                                 encoding="utf-8")
+    with pytest.raises(run.BenchError) as failure:
+        run.measure_serve_edit(seed_site)
+    message = str(failure.value)
+    assert message.startswith("`build.py serve` failed its start-up ingest or first build; its last output:")
+    assert "error: " in message and "zz-broken.md:" in message and "Invalid YAML" in message
+    assert all("Edited" not in path.read_text(encoding="utf-8") for path in run.content_files(seed_site))
 
 
 def test_the_results_table_is_aligned_markdown_with_the_hugo_ratio():
