@@ -295,7 +295,34 @@ def test_article_page_shows_its_facts_and_neighbours(small_pages):
     assert 'rel="next"' not in html     # the newest article
     undated = rendered["articles/letters-between-leaders/index.html"]
     head = undated.split('<header class="article-head">')[1].split("</header>")[0]
-    assert "From dump 002_86cb71f0a70a661f.txt" in head and "<time" not in head
+    assert "<time" not in head and ".txt" not in head and "dump" not in head
+    assert "min read" in head
+
+
+def test_kicker_and_meta_lines_are_kept_out_of_search_excerpts(small_pages):
+    _, _, rendered = small_pages
+    article = rendered["articles/kirkuk-talks-resume/index.html"]
+    head = article.split('<header class="article-head">')[1].split("</header>")[0]
+    marked = {attrs["class"]: "data-pagefind-ignore" in attrs
+              for _, attrs in parse(head).tags if attrs.get("class") in ("kicker", "article-meta")}
+    assert marked == {"kicker": True, "article-meta": True}
+
+
+DUMP_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|From dump|dump \d")
+SOURCES = re.compile(r'<details class="sources">(.*?)</details>', re.S)
+
+
+def test_dump_file_names_show_only_folded_away_in_the_article_footer(small_pages):
+    _, pages, rendered = small_pages
+    for page in pages:
+        assert not DUMP_NAME.search(SOURCES.sub("", rendered[page.path])), page.url
+    undated = rendered["articles/letters-between-leaders/index.html"]
+    folded = SOURCES.findall(undated)
+    assert len(folded) == 1 and "<summary>Sources: 2 dump files</summary>" in folded[0]
+    assert re.findall(r'<li class="source">([^<]*)</li>', folded[0]) == [
+        "002_86cb71f0a70a661f.txt", "000_7752e62acdcbb6a0.txt"]
+    assert undated.index('<footer class="article-foot"') < undated.index('<details class="sources">')
+    assert "<summary>Sources: 1 dump file</summary>" in rendered["articles/kirkuk-talks-resume/index.html"]
 
 
 def test_country_page_lists_topics_neighbours_then_mentions(small_pages):
