@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
 from .model import Entry, Site, SiteConfig
+from .site import FALLBACK_DATE
 from .urls import absolute_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -172,7 +173,9 @@ def sitemap(site: Site, paths: Sequence[str]) -> bytes:
     """sitemap.xml for the given HTML page paths (the error page is left out).
 
     lastmod is the newest content date the page shows; a paginated page takes
-    the date of its listing. Locations are absolute when the base URL is known.
+    the date of its listing. A page with no known date (only the fallback that
+    stands in for one) gets no lastmod rather than a made-up one. Locations are
+    absolute when the base URL is known.
     """
     dates = _page_dates(site)
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
@@ -184,7 +187,7 @@ def sitemap(site: Site, paths: Sequence[str]) -> bytes:
         url = _sub(root, "url")
         _sub(url, "loc", absolute_url(site.config, path))
         day = dates.get(path) or dates.get(_PAGINATION.sub("", path))
-        if day:
+        if day and day != FALLBACK_DATE:
             _sub(url, "lastmod", day.isoformat())
     return _serialise(root)
 

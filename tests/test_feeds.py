@@ -1,6 +1,7 @@
 """Atom feeds, sitemap.xml, robots.txt and the URL helpers, on small Site values."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 
@@ -9,6 +10,7 @@ import pytest
 from briefing.feeds import atom_feed, robots_txt, sitemap
 from briefing.model import (Article, BuildError, Classification, Count, Country, CountryGroup,
                             Entry, Site, SiteConfig, Topic, TopicGroup)
+from briefing.site import FALLBACK_DATE
 from briefing.urls import absolute_url, base_path, normalise_base_url, site_url
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -197,6 +199,20 @@ def test_sitemap_lists_the_given_pages_with_content_dates(base_url):
         ("/", "2024-03-03"), ("/articles/hostile/", "2024-03-03"), ("/articles/older/", "2024-02-02"),
         ("/countries/syria/", "2024-03-03"), ("/countries/syria/page/2/", "2024-03-03"),
         ("/countries/iraq/conflict/", "2024-03-03"), ("/topics/sport/", None), ("/search/", None)]]
+
+
+def test_sitemap_gives_no_lastmod_where_only_the_fallback_date_is_known():
+    site = make_site()
+    undated = dataclasses.replace(site.by_slug["undated"], updated=FALLBACK_DATE)
+    entries = tuple(undated if e.article.slug == "undated" else e for e in site.entries)
+    site = dataclasses.replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
+    root = ET.fromstring(sitemap(site, ["/articles/undated/", "/articles/older/", "/countries/syria/"]))
+    rows = [(u.findtext(SM + "loc"), u.findtext(SM + "lastmod")) for u in root.findall(SM + "url")]
+    assert rows == [("/articles/undated/", None), ("/articles/older/", "2024-02-02"),
+                    ("/countries/syria/", "2024-03-03")]
+    only_undated = dataclasses.replace(site, entries=(undated,), by_slug={"undated": undated},
+                                       updated=FALLBACK_DATE)
+    assert b"lastmod" not in sitemap(only_undated, ["/", "/articles/undated/", "/countries/syria/"])
 
 
 @pytest.mark.parametrize("base_url, line", [("", "Sitemap: /sitemap.xml"),
