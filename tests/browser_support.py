@@ -1,4 +1,4 @@
-"""Headless Chromium for the browser tests: the driver, `serve` with search, axe-core, screenshots.
+"""Headless Chromium for the browser tests: the driver, axe-core, screenshots.
 
 Everything runs offline: Chromium and ChromeDriver are the Debian packages and
 are named explicitly (so Selenium Manager never runs), axe-core comes from
@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_build import ROOT, make_project
-from test_serve import Served, free_port, wait_for
+from test_build import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -48,27 +45,6 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(60)
     return driver
-
-
-class SearchServed(Served):
-    """`Served` with the Pagefind index: `serve` without --no-search."""
-
-    def __init__(self, tmp: Path):  # Served.__init__ always passes --no-search
-        self.paths = make_project(tmp)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / "serve.log"
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port),
-             "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
-             "--output", str(self.paths["output"]), "--cache", str(tmp / "cache")],
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp)
-        wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=90)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 def wait(driver, timeout: float = 10.0, poll: float = 0.05) -> WebDriverWait:

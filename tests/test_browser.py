@@ -22,9 +22,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from browser_support import (SCREENSHOTS, SearchServed, describe_violations, full_page_screenshot,
+from browser_support import (SCREENSHOTS, describe_violations, full_page_screenshot,
                              horizontal_overflow, reset_width, run_axe, set_theme, start_chromium,
                              theme_in_effect, wait, wait_until_loaded)
+from test_serve import Served
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,7 @@ TRANSIENT = (JavascriptException, NoSuchElementException, StaleElementReferenceE
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    server = SearchServed(tmp_path_factory.mktemp("browser-site"))
+    server = Served(tmp_path_factory.mktemp("browser-site"), search=True)
     yield server
     server.close()
 

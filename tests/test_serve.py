@@ -42,7 +42,13 @@ def wait_for(predicate, timeout: float = 10.0, step: float = 0.05):
 
 
 class Served:
-    def __init__(self, tmp: Path, *extra: str):
+    """`build.py serve` on a fresh copy of the project in tmp, with its own build cache.
+
+    search=True also builds the Pagefind index (slower to start); by default the
+    server runs with --no-search.
+    """
+
+    def __init__(self, tmp: Path, *extra: str, search: bool = False):
         self.paths = make_project(tmp)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,9 +56,10 @@ class Served:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port),
              "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
-             "--output", str(self.paths["output"]), "--no-search", *extra],
+             "--output", str(self.paths["output"]), "--cache", str(tmp / "cache"),
+             *(() if search else ("--no-search",)), *extra],
             stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp)
-        wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=60)
+        wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=90 if search else 60)
 
     def alive(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
@@ -62,14 +69,17 @@ class Served:
         self.process.send_signal(signal.SIGINT)
         return self.process.wait(timeout=15)
 
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
 
 @pytest.fixture()
 def served(tmp_path):
     server = Served(tmp_path)
     yield server
-    if server.process.poll() is None:
-        server.process.kill()
-        server.process.wait()
+    server.close()
 
 
 def test_pages_are_served_with_the_reload_script_but_output_stays_clean(served):
