@@ -132,6 +132,13 @@ def edit_one_title(folders: Folders, pick: int = 0) -> Path:
 
     The file is the middle one in name order, or `pick` files after it (wrapping round), so
     repeated edits can each touch a different article."""
+    path, edited = title_edit(folders, pick)
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def title_edit(folders: Folders, pick: int = 0) -> tuple[Path, str]:
+    """The file edit_one_title would change and its text after the change, not yet written."""
     files = content_files(folders)
     if not files:
         raise BenchError(f"no content files in {folders.content / 'articles'} to edit")
@@ -140,14 +147,10 @@ def edit_one_title(folders: Folders, pick: int = 0) -> Path:
     match = re.search(r"^title:[ \t]*(['\"]?)", text, re.M)
     if not match or not text.startswith("---"):
         raise BenchError(f"{path}: no `title:` line in its front matter")
-    edited = text[:match.end()] + "Edited " + text[match.end():]
-    path.write_text(edited, encoding="utf-8")
-    return path
+    return path, text[:match.end()] + "Edited " + text[match.end():]
 
 
 SERVE_EDITS = 3
-SERVE_STARTUP_TIMEOUT = 120.0   # ingest (nothing new) + a whole first build; 10,000 articles fit
-SERVE_EDIT_TIMEOUT = 60.0
 SERVE_SETTLE = 1.0
 _SERVING = re.compile(r"^Serving .* on (http://\S+)")
 _RELOAD = re.compile(r"^reload sent (\d+) ms after the save \((\d+) file\(s\) changed\)")
@@ -180,7 +183,7 @@ class _ServeProcess:
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, encoding="utf-8", errors="replace", bufsize=1)
         self.lines: queue.Queue = queue.Queue()
-        self.tail: collections.deque = collections.deque(maxlen=25)
+        self.tail: collections.deque = collections.deque(maxlen=40)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -207,6 +210,21 @@ class _ServeProcess:
             self.process.wait()
             raise self.error(f"exited with status {self.process.returncode} while waiting for {waiting_for}")
         return seen, line
+
+    def failed(self, what: str, linger: float = 2.0) -> BenchError:
+        """error() once serve has finished reporting (its traceback, up to its next
+        `Serving` or `reload sent` line), waiting at most `linger` seconds for that."""
+        import queue
+
+        deadline = time.monotonic() + linger
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                _, line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                break
+            if line is None or _SERVING.match(line) or _RELOAD.match(line):
+                break
+        return self.error(what)
 
     def error(self, what: str) -> BenchError:
         tail = "\n".join(self.tail) or "(no output)"
@@ -239,8 +257,15 @@ def _failed(line: str) -> bool:
     return line.startswith("error:") or line.startswith("Traceback") or "rebuild failed" in line
 
 
-def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: float = SERVE_STARTUP_TIMEOUT,
-                edit_timeout: float = SERVE_EDIT_TIMEOUT, settle: float = SERVE_SETTLE) -> list[ServeEdit]:
+def serve_timeouts(articles: int) -> tuple[float, float]:
+    """Generous (start-up, per-edit) timeouts in seconds. Start-up is an ingest that finds nothing
+    new plus a whole first build; both grow with the site (on a 2-CPU machine ~25 s and ~7 s per
+    edit at 2,000 articles), so the limits do too: 120 s / 60 s, plus 60 ms / 30 ms per article."""
+    return 120.0 + 0.06 * articles, 60.0 + 0.03 * articles
+
+
+def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: float | None = None,
+                edit_timeout: float | None = None, settle: float = SERVE_SETTLE) -> list[ServeEdit]:
     """Start `build.py serve` on these folders, edit `edits` titles one after another, and time each
     from the save to serve's `reload sent ...` line. Through the command line only.
 
@@ -249,6 +274,9 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
     it serve would ingest the repo's seeds/ into this content folder. --no-search always: serve
     indexes only in its first build, never on a rebuild, so the edit timings do not depend on it.
     Not --quiet: serve prints the reload line only when not quiet."""
+    default_startup, default_edit = serve_timeouts(len(content_files(folders)))
+    startup_timeout = default_startup if startup_timeout is None else startup_timeout
+    edit_timeout = default_edit if edit_timeout is None else edit_timeout
     argv = [python(), "-u", str(ROOT / "build.py"), "serve",
             "--seeds", str(folders.seeds), "--content", str(folders.content),
             "--output", str(folders.output), "--cache", str(folders.cache),
@@ -260,7 +288,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
         while True:
             _, line = server.next_line(deadline, f"it to start serving ({startup_timeout:.0f} s)")
             if _failed(line):
-                raise server.error("failed its start-up ingest or first build")
+                raise server.failed("failed its start-up ingest or first build")
             if _SERVING.match(line):
                 break
         for pick in range(1, edits + 1):
@@ -269,15 +297,16 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
                 _, line = server.lines.get_nowait()
                 if line is None:
                     raise server.error("exited before the edit")
+            path, edited = title_edit(folders, pick)  # listing 10,000 files takes a while: not timed
             saved = time.time()
-            path = edit_one_title(folders, pick=pick)
+            path.write_text(edited, encoding="utf-8")
             deadline = time.monotonic() + edit_timeout
             rebuilt = False
             while True:
                 seen, line = server.next_line(deadline, f"the reload after editing {path.name} "
                                                         f"({edit_timeout:.0f} s)")
                 if _failed(line):
-                    raise server.error(f"failed to rebuild after editing {path.name}")
+                    raise server.failed(f"failed to rebuild after editing {path.name}")
                 if _REBUILT.match(line):
                     rebuilt = True
                 reload = _RELOAD.match(line)
