@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from browser_support import (SCREENSHOTS, describe_violations, full_page_screenshot,
+from browser_support import (SCREENSHOTS, describe_violations, emulate_width, full_page_screenshot,
                              horizontal_overflow, reset_width, run_axe, set_theme, start_chromium,
                              theme_in_effect, wait, wait_until_loaded)
 from test_serve import Served
@@ -216,6 +216,32 @@ def test_search_box_on_home_finds_the_one_article_with_a_word(browser, site):
     results = search_results(browser, word)
     print(f"search {word!r}: {results['links']}")
     assert results["count"] == 1 and [path_of(link) for link in results["links"]] == [article_url]
+
+
+STACKED_GAP = """
+    const filters = document.querySelector('.pagefind-ui__filter-panel').getBoundingClientRect();
+    const results = document.querySelector('.pagefind-ui__results-area').getBoundingClientRect();
+    return results.top >= filters.bottom ? results.top - filters.bottom : null;  // null: side by side
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_page_has_one_working_search_box_and_no_gap_above_the_results(browser, site, pages, width):
+    emulate_width(browser, width)
+    open_page(browser, site, pages["search"], "light")
+    word = pages["search"].split("q=", 1)[1]
+    boxes = [box for box in browser.find_elements(By.CSS_SELECTOR, "input:not([type=checkbox])")
+             if box.is_displayed()]
+    assert [box.get_attribute("id") for box in boxes] == ["search-input"], "only Pagefind's box"
+    assert boxes[0].get_attribute("value") == word
+    gap = browser.execute_script(STACKED_GAP)
+    if width < 600:
+        assert gap is not None and gap <= 24, f"{gap} px of nothing between the filters and the results"
+    article_url, own_word = word_in_one_article(site)
+    boxes[0].clear()
+    boxes[0].send_keys(own_word)
+    results = search_results(browser, own_word, 1)
+    assert [path_of(link) for link in results["links"]] == [article_url]
 
 
 def filter_values(site, url: str, name: str) -> set[str]:

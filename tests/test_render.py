@@ -260,12 +260,14 @@ def test_every_page_has_title_description_canonical_feeds_and_landmarks():
             assert 'aria-label="Breadcrumb"' in html, page.url
 
 
-def test_search_box_on_every_page_and_search_page_loads_pagefind(small_pages):
+def test_search_box_on_every_page_but_the_search_page_which_loads_pagefind(small_pages):
     _, _, rendered = small_pages
-    for html in rendered.values():
-        assert re.search(r'<form class="site-search" role="search" action="/search/" method="get">', html)
-        assert 'name="q"' in html
+    for path, html in rendered.items():
+        if path != "search/index.html":
+            assert re.search(r'<form class="site-search" role="search" action="/search/" method="get">', html)
+            assert 'name="q"' in html
     search = rendered["search/index.html"]
+    assert 'class="site-search"' not in search and "<input" not in search  # Pagefind adds the one box
     assert '<script src="/pagefind/pagefind-ui.js" defer></script>' in search
     assert 'href="/pagefind/pagefind-ui.css"' in search
     assert re.search(r'<script src="/static/search\.[0-9a-f]{8}\.js" defer>', search)
@@ -336,6 +338,14 @@ def test_country_page_lists_topics_neighbours_then_mentions(small_pages):
     assert 'rel="prev" href="/countries/iraq/"' in second
     economy = rendered["countries/iraq/economy/index.html"]
     assert "iraq-oil-revenue" in economy and "iraq-election-count" not in economy
+
+
+def test_topic_page_keeps_the_iptc_label_and_code_on_one_line(small_pages):
+    _, _, rendered = small_pages
+    economy = rendered["topics/economy/index.html"]
+    assert '<span class="iptc">IPTC <code>medtop:04000000</code></span>' in economy
+    css = (TEMPLATES / "static" / "style.css").read_text(encoding="utf-8")
+    assert re.search(r"\.iptc \{[^}]*white-space: nowrap", css)
 
 
 def test_unknown_page_kind_is_a_build_error():

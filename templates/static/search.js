@@ -1,5 +1,5 @@
 /* The search page: mount Pagefind's UI and run the query from ?q= (the header
-   search form on every page is a plain GET form to this page). */
+   search form on every other page is a plain GET form to this page). */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -36,9 +36,5 @@
     observer.observe(root, { childList: true, subtree: true });
   }
   var query = new URLSearchParams(window.location.search).get("q");
-  var header = document.getElementById("header-q");
-  if (query) {
-    if (header) header.value = query;
-    ui.triggerSearch(query);
-  }
+  if (query) ui.triggerSearch(query);
 })();
