@@ -31,12 +31,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="templates folder")
     parser.add_argument("--output", type=Path, default=ROOT / "output", help="site output folder")
-    parser.add_argument("--cache", type=Path, default=ROOT / ".cache", help="build cache folder")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache",
+                        help="build cache folder: later builds redo only what changed (default .cache/)")
+    parser.add_argument("--no-cache", action="store_true", help="build everything, and keep no cache")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes for large builds (default: one per CPU core)")
     parser.add_argument("--base-url", default=None,
                         help="absolute site URL, may include a path prefix (e.g. https://example.org/briefing)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    parser.add_argument("--timings", action="store_true", help="build: print the time each phase took")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="serve: port to listen on")
     return parser.parse_args(argv)
@@ -46,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     options = pipeline.Options(
         seeds=args.seeds, content=args.content, templates=args.templates,
-        output=args.output, cache=args.cache, base_url=args.base_url,
-        strict=args.strict, quiet=args.quiet, search=not args.no_search,
+        output=args.output, cache=None if args.no_cache else args.cache, base_url=args.base_url,
+        strict=args.strict, quiet=args.quiet, search=not args.no_search, jobs=max(0, args.jobs),
+        timings=args.timings,
     )
     try:
         if args.command == "serve":

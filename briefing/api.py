@@ -13,8 +13,13 @@ from .model import Site
 from .urls import absolute_url
 
 
-def _dump(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+def _dump(value: dict[str, list[Any]]) -> bytes:
+    """{"name": [item, ...]} with one item per line: readable and diffable, yet written by
+    json's C encoder (an indent would switch to the pure-Python one, slow at 10,000 items)."""
+    (name, items), = value.items()
+    lines = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items]
+    body = ",\n".join(lines)
+    return (f'{{"{name}": [\n{body}\n]}}\n' if lines else f'{{"{name}": []}}\n').encode("utf-8")
 
 
 def articles_json(site: Site) -> bytes:

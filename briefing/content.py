@@ -270,35 +270,50 @@ def article_files(content_dir: Path) -> list[Path]:
     return sorted(file for file in folder.glob("*.md") if file.is_file() and not file.name.startswith("."))
 
 
+def read_article(path: Path) -> tuple[Article, list[Diagnostic], bytes]:
+    """One content file: (article, warnings, the file's bytes). BuildError names the file."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+        article, found = parse_article_checked(data.decode("utf-8"), shown)
+    except UnicodeDecodeError as error:
+        raise BuildError(f"not UTF-8 text (byte {error.start}); save it as UTF-8.", shown) from None
+    except OSError as error:
+        raise BuildError(f"can't read the file ({error.strerror}).", shown) from None
+    return article, found, data
+
+
+def check_collection(articles: Sequence[Article], errors: list[BuildError],
+                     content_dir: Path) -> list[Diagnostic]:
+    """The articles, in file order, as one collection: a shared slug is an error (raised
+    with every other problem in `errors`, numbered), a shared id a warning (returned)."""
+    errors = list(errors)
+    for article, other in _clashes(articles, "slug"):
+        errors.append(BuildError(f"slug {article.slug!r} is already used by {other.path}; "
+                                 "each article needs its own slug.", article.path))
+    if errors:
+        listing = "\n".join(f"  {number}. {error}" for number, error in enumerate(errors, start=1))
+        raise BuildError(f"{len(errors)} problem(s) in article files:\n{listing}",
+                         display_path(content_dir / "articles"))
+    return [Diagnostic(f"id {article.id!r} is also the id of {other.path}; "
+                       "give a copied article an id of its own", article.path)
+            for article, other in _clashes(articles, "id")]
+
+
 def load_articles(content_dir: Path) -> tuple[list[Article], list[Diagnostic]]:
     """Every content/articles/*.md, by file name. All bad files are reported in one BuildError."""
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
     errors: list[BuildError] = []
     for file in article_files(content_dir):
-        shown = display_path(file)
         try:
-            text = file.read_bytes().decode("utf-8")
-            article, found = parse_article_checked(text, shown)
-        except UnicodeDecodeError as error:
-            errors.append(BuildError(f"not UTF-8 text (byte {error.start}); save it as UTF-8.", shown))
-        except OSError as error:
-            errors.append(BuildError(f"can't read the file ({error.strerror}).", shown))
+            article, found, _ = read_article(file)
         except BuildError as error:
             errors.append(error)
         else:
             articles.append(article)
             diagnostics.extend(found)
-    for article, other in _clashes(articles, "slug"):
-        errors.append(BuildError(f"slug {article.slug!r} is already used by {other.path}; "
-                                 "each article needs its own slug.", article.path))
-    for article, other in _clashes(articles, "id"):
-        diagnostics.append(Diagnostic(f"id {article.id!r} is also the id of {other.path}; "
-                                      "give a copied article an id of its own", article.path))
-    if errors:
-        listing = "\n".join(f"  {number}. {error}" for number, error in enumerate(errors, start=1))
-        raise BuildError(f"{len(errors)} problem(s) in article files:\n{listing}",
-                         display_path(content_dir / "articles"))
+    diagnostics += check_collection(articles, errors, content_dir)
     return articles, diagnostics
 
 

@@ -1,249 +1,137 @@
-"""Rebuild only what a change touches: the state `serve` keeps between builds.
+"""Build only what changed: the engine behind `build` (with its cache) and `serve`.
 
-A Builder remembers, per article file, what it last loaded and prepared, and
-per output page a fingerprint of everything that page shows. After a change
-it re-parses and re-prepares only the changed articles, assembles the Site
-again (cheap next to rendering), and re-renders only the pages whose
-fingerprint moved: an edited body re-renders its own page; an edited title
-also re-renders every page that lists or links it.
+A Builder keeps, per article file, the content hash it last prepared and the
+result (classification, rendered body, terms), and per output file a
+fingerprint of everything that file shows. A build re-prepares only files
+whose bytes changed, assembles the Site again (related articles and
+groupings are site-wide, so they are recomputed, in numpy), and renders only
+the pages and feeds whose fingerprint moved: an edited body re-renders its own
+page; an edited title also every page that lists or links it; a template
+edit the pages whose template uses it. A cold build is the same code with
+nothing remembered.
+
+`build.py build` saves this state in the cache folder (.cache/ by default):
+state.pickle (everything) and manifest.pickle (just the stamps of every
+input and output file, so an up-to-date site is recognised without loading
+the rest or importing the heavy libraries).
+
+Where the files go: a first (or cold) build writes a whole new tree beside
+output/ and swaps it in. Later builds render everything in memory first, so a
+bad file or template raises before anything is written, and then move the
+changed files into output/ one by one (each atomically). A --strict build
+instead hard-links the unchanged files into a new tree, checks its links, and
+swaps it in whole.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from . import pipeline
-from .classify import load_classifier
-from .config import load_config
-from .content import parse_article
-from .model import BuildError, Entry, Site
-from .site import Prepared, assemble_site
+from .content import check_collection
+from .model import BuildError, Diagnostic, Entry
+
+CACHE_VERSION = 2
+STATE_FILE = "state.pickle"
+MANIFEST_FILE = "manifest.pickle"
+DATA_FILES = ("topics.yaml", "country-aliases.yaml", "site.yaml")
+SEARCH_DIR = "pagefind"
 
 # What a page shows of an article it merely lists or links: everything but
-# the body, so a body edit leaves listing pages alone.
+# the body and the article's own links, so a body edit leaves listing pages alone.
 _LISTING_FIELDS = tuple(f.name for f in fields(Entry)
-                        if f.name not in ("html", "text", "headings", "related", "previous", "next"))
+                        if f.name not in ("article", "html", "headings", "related", "previous", "next"))
 
 
 def listing_view(entry: Entry) -> tuple:
     article = entry.article
-    return (article.title, article.caption, article.date, article.summary, article.sources,
-            *(getattr(entry, name) for name in _LISTING_FIELDS if name != "article"))
+    return (article.slug, article.title, article.caption, article.date, article.summary, article.sources,
+            *(getattr(entry, name) for name in _LISTING_FIELDS))
 
 
-def page_inputs(site: Site, page) -> tuple:
-    """Everything one page displays, as a comparable value."""
-    by_slug = site.by_slug
-    if page.kind == "article":
-        entry = by_slug[page.key]
-        linked = [s for s in (*entry.related, entry.previous, entry.next) if s]
-        return (entry, tuple(listing_view(by_slug[s]) for s in linked),
-                _names(site))
-    if page.kind in ("country", "country_topic"):
-        country_slug = page.key.split("/")[0]
-        group = next(g for g in site.countries if g.country.slug == country_slug)
-        shown = (*group.about, *group.mentioned)
-        return (page.key, page.number, group, tuple(listing_view(by_slug[s]) for s in shown), _names(site))
-    if page.kind == "topic":
-        group = next(g for g in site.topics if g.topic.slug == page.key)
-        return (page.number, group, tuple(listing_view(by_slug[s]) for s in group.articles), _names(site))
-    # Home, the indexes, search and 404 summarise the whole site; they are few.
-    return (page.kind, page.number, site.config, len(site.entries), site.updated,
-            tuple(listing_view(e) for e in site.entries[:40]),
-            tuple((g.country, len(g.about), len(g.mentioned)) for g in site.countries),
-            tuple((g.topic, len(g.articles), g.countries[:5]) for g in site.topics))
+def fingerprint(*parts) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else pickle.dumps(part, protocol=5))
+    return digest.digest()
 
 
-def _names(site: Site) -> tuple:
-    return (site.config, tuple(g.country for g in site.countries), tuple(g.topic for g in site.topics))
+@functools.lru_cache(maxsize=1)
+def code_key() -> bytes:
+    """The build code itself: cached results from other code are not reused."""
+    digest = hashlib.blake2b(str(CACHE_VERSION).encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
 
 
-def fingerprint(value) -> bytes:
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+# --- what is remembered -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cached:
+    """One article file's prepared result, and fingerprints of what pages show of it."""
+
+    digest: bytes                   # of the file's bytes
+    prepared: object                # site.Prepared
+    full: bytes                     # everything on its own page but the links to others
+    listing: bytes                  # what a listing or link shows
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass
+class State:
+    code: bytes = b""
+    data: bytes = b""
+    settings: tuple = ()            # options that change every page (base URL)
+    articles: dict[str, Cached] = field(default_factory=dict)          # by file name
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)   # by file name
+    output_keys: dict[str, bytes] = field(default_factory=dict)        # inputs of each rendered file
+    file_keys: dict[str, bytes] = field(default_factory=dict)          # bytes of each written file
+    search_key: bytes | None = None                                    # article pages last indexed
+    classifier: object = None           # classify.Classifier built from the data files (`data`)
+    templates: bytes = b""              # templates/ stamps the template keys were made from
+    template_keys: dict[str, bytes] = field(default_factory=dict)      # template -> its files' key
+    related: dict = field(default_factory=dict)     # site.related_articles' memo of text candidates
 
 
 @dataclass(frozen=True)
 class Rebuild:
-    pages: int              # pages re-rendered
-    written: int            # files whose bytes changed
+    pages: int                      # pages and feeds rendered
+    written: int                    # files whose bytes changed
     seconds: float
-    changed: tuple[str, ...]  # output-relative paths written
+    changed: tuple[str, ...]        # output-relative paths written or removed
+    site: object = None             # model.Site
+    files: int = 0                  # files in the site (search index aside)
+    html_pages: int = 0
 
 
-class Builder:
-    """Keeps the last build in memory; `build()` brings output/ up to date."""
+# --- cheap change detection ---------------------------------------------------
 
-    def __init__(self, options: pipeline.Options, reporter: pipeline.Reporter | None = None):
-        self.options = options
-        self.reporter = reporter or pipeline.Reporter(quiet=True)
-        self._stamps: dict[str, tuple[int, int]] = {}
-        self._articles: dict[str, object] = {}
-        self._prepared: dict[str, Prepared] = {}
-        self._classifier_key: bytes | None = None
-        self._classifier = None
-        self._config = None
-        self._template_key: bytes | None = None
-        self._page_keys: dict[str, bytes] = {}
-        self._file_keys: dict[str, bytes] = {}
-        self.site: Site | None = None
-
-    # -- inputs --------------------------------------------------------------
-
-    def _load(self) -> list:
-        """Re-read only the article files whose size or mtime changed."""
-        folder = self.options.content / "articles"
-        if not folder.is_dir():
-            raise BuildError("no articles folder: run `python build.py ingest` first.", str(folder))
-        current = {}
-        problems = []
-        for path in sorted(folder.glob("*.md")):
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            key = str(path)
-            current[key] = stamp
-            if self._stamps.get(key) != stamp or key not in self._articles:
-                try:
-                    self._articles[key] = parse_article(path.read_text(encoding="utf-8"), str(path))
-                except BuildError as error:
-                    problems.append(error)
-                except UnicodeDecodeError as error:
-                    problems.append(BuildError(f"not valid UTF-8 ({error.reason} at byte {error.start}); "
-                                               "save the file as UTF-8.", str(path)))
-                self._prepared.pop(key, None)
-        for gone in set(self._articles) - set(current):
-            self._articles.pop(gone, None)
-            self._prepared.pop(gone, None)
-        self._stamps = current
-        if problems:
-            # Forget the broken files' stamps so the next save is read again.
-            for error in problems:
-                self._stamps.pop(error.path or "", None)
-            if len(problems) == 1:
-                raise problems[0]
-            raise BuildError("\n".join(f"{i}. {e}" for i, e in enumerate(problems, 1)))
-        slugs: dict[str, str] = {}
-        for key in sorted(self._articles):
-            article = self._articles[key]
-            if article.slug in slugs:
-                raise BuildError(f"slug {article.slug!r} is also used by {slugs[article.slug]}; "
-                                 "give one of them another `slug:`.", key)
-            slugs[article.slug] = key
-        return [self._articles[key] for key in sorted(self._articles)]
-
-    def _data_key(self) -> bytes:
-        digest = hashlib.blake2b(digest_size=16)
-        for name in ("topics.yaml", "country-aliases.yaml", "site.yaml"):
-            path = self.options.content / name
-            digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
-        return digest.digest()
-
-    def _templates_key(self) -> bytes:
-        digest = hashlib.blake2b(digest_size=16)
-        for path in sorted(self.options.templates.rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(self.options.templates)).encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
-        return digest.digest()
-
-    # -- the build -----------------------------------------------------------
-
-    def build(self) -> Rebuild:
-        """Bring output/ up to date with content/ and templates/. Raises BuildError
-        and leaves output/ as it was when anything is wrong."""
-        from .render import Renderer, plan_pages, static_files
-
-        started = time.perf_counter()
-        data_key = self._data_key()
-        if data_key != self._classifier_key:
-            self._classifier = load_classifier(self.options.content)
-            self._config = load_config(self.options.content, self.options.base_url)
-            self._prepared.clear()  # the taxonomy or aliases changed: classify everything again
-            self._classifier_key = data_key
-        self._load()
-        stale = [key for key in sorted(self._articles) if key not in self._prepared]
-        fresh = pipeline.prepare_all([self._articles[key] for key in stale], self._classifier,
-                                     self.options.jobs)
-        for key, prepared in zip(stale, fresh):
-            self._prepared[key] = prepared
-            for diagnostic in prepared.diagnostics:
-                self.reporter.warn(diagnostic)
-        site = assemble_site(self._config, [self._prepared[k] for k in sorted(self._prepared)],
-                             self._classifier.gazetteer.country, self._classifier.taxonomy.topics)
-
-        template_key = self._templates_key()
-        renderer = Renderer(self.options.templates, site)
-        if template_key != self._template_key:
-            self._page_keys = {}  # every page may look different now
-        pages = plan_pages(site)
-        files: dict[str, bytes] = {}
-        new_keys: dict[str, bytes] = {}
-        rendered = 0
-        for page in pages:
-            key = fingerprint(page_inputs(site, page))
-            new_keys[page.path] = key
-            if self._page_keys.get(page.path) != key:
-                files[page.path] = renderer.render(page).encode("utf-8")
-                rendered += 1
-        files.update(static_files(self.options.templates))
-        files.update(pipeline.site_documents(site, [p.url for p in pages]))
-        if self.site is None:
-            changed = self._first_write(files)
-        else:
-            changed = self._write(self.options.output, files, keep=set(new_keys) | set(files))
-        self._page_keys = new_keys
-        self._template_key = template_key
-        self.site = site
-        return Rebuild(pages=rendered, written=len(changed),
-                       seconds=time.perf_counter() - started, changed=tuple(changed))
-
-    def _first_write(self, files: dict[str, bytes]) -> list[str]:
-        """The first build is a whole site: staged beside output/ and swapped in,
-        so nothing left over from older builds survives."""
-        staging = pipeline._staging_dir(self.options.output)
-        try:
-            self._file_keys = {}
-            changed = self._write(staging, files, keep=set(files))
-            if self.options.search:
-                pipeline.index_search(staging)
-            pipeline.swap_into_place(staging, self.options.output)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return changed
-
-    def _write(self, root: Path, files: dict[str, bytes], keep: set[str]) -> list[str]:
-        """Write what changed, each file atomically; remove pages that no longer exist."""
-        root.mkdir(parents=True, exist_ok=True)
-        changed = []
-        for path, data in sorted(files.items()):
-            key = hashlib.blake2b(data, digest_size=16).digest()
-            if self._file_keys.get(path) == key and (root / path).exists():
-                continue
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-            self._file_keys[path] = key
-            changed.append(path)
-        for path in sorted(set(self._file_keys) - keep):
-            (root / path).unlink(missing_ok=True)
-            del self._file_keys[path]
-        return changed
-
-
-def changed_paths(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
-    return sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
+def stamps(folder: Path, suffix: str = "") -> dict[str, tuple[int, int]]:
+    """(mtime, size) of the files directly in folder whose names end with suffix, by name."""
+    found = {}
+    if folder.is_dir():
+        with os.scandir(folder) as items:
+            for item in items:
+                if item.name.endswith(suffix) and not item.name.startswith(".") and item.is_file():
+                    stat = item.stat()
+                    found[item.name] = (stat.st_mtime_ns, stat.st_size)
+    return dict(sorted(found.items()))
 
 
 def snapshot(folders: Iterable[Path]) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every file below the given folders, for change detection."""
-    stamps: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int]] = {}
     stack = [str(f) for f in folders if Path(f).is_dir()]
     while stack:
         folder = stack.pop()
@@ -255,5 +143,483 @@ def snapshot(folders: Iterable[Path]) -> dict[str, tuple[int, int]]:
                     stack.append(item.path)
                 elif item.is_file(follow_symlinks=False):
                     stat = item.stat()
-                    stamps[item.path] = (stat.st_mtime_ns, stat.st_size)
-    return stamps
+                    found[item.path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def changed_paths(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    return sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
+
+
+def _manifest(options: pipeline.Options, output: dict | None = None) -> dict:
+    """Stamps of everything a build reads and writes: equal manifests, equal site."""
+    return {
+        "code": code_key(),
+        "settings": (options.base_url, options.search),
+        "data": stamps(options.content),
+        "articles": stamps(options.content / "articles", ".md"),
+        "templates": snapshot([options.templates]),
+        "output": snapshot([options.output]) if output is None else output,
+    }
+
+
+def up_to_date(options: pipeline.Options) -> tuple[bool, dict]:
+    """(True, manifest) when the last build saved to the cache saw exactly these inputs
+    and left exactly this output/: nothing to do, decided without loading the cache."""
+    current = _manifest(options)
+    try:
+        with open(options.cache / MANIFEST_FILE, "rb") as file:
+            saved = pickle.load(file)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        return False, current
+    return saved == current, current
+
+
+# --- the work done in worker processes ----------------------------------------
+
+# Worker processes are forked after these are set, so they inherit them
+# instead of receiving a pickled copy per task.
+_WORKER: dict[str, object] = {}
+
+
+def _prepare_file(name: str) -> tuple[str, object, tuple[Diagnostic, ...]]:
+    """Read, parse, classify and render one content file: (name, Cached or BuildError, warnings)."""
+    from .classify import classify
+    from .content import read_article
+    from .markup import render_markdown
+    from .site import prepare_entry
+
+    try:
+        article, found, data = read_article(_WORKER["articles"] / name)  # type: ignore[operator]
+    except BuildError as error:
+        return name, error, ()
+    classification, diagnostics = classify(article, _WORKER["classifier"])  # type: ignore[arg-type]
+    prepared = prepare_entry(article, classification, render_markdown(article.body))
+    entry = prepared.entry
+    cached = Cached(digest=hashlib.blake2b(data, digest_size=16).digest(), prepared=prepared,
+                    full=fingerprint(entry), listing=fingerprint(listing_view(entry)),
+                    diagnostics=tuple(found) + tuple(diagnostics))
+    return name, cached, cached.diagnostics
+
+
+def _render_job(job: tuple) -> tuple[str, bytes]:
+    """Render one page or feed; write it to the stage when its bytes changed. (path, digest)."""
+    kind, path, what = job
+    if kind == "page":
+        data = _WORKER["renderer"].render(what).encode("utf-8")  # type: ignore[union-attr]
+    else:
+        data = pipeline.render_feed(_WORKER["site"], what)  # type: ignore[arg-type]
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if _WORKER["file_keys"].get(path) != digest:  # type: ignore[union-attr]
+        pipeline.write_file(_WORKER["stage"], path, data)  # type: ignore[arg-type]
+    return path, digest
+
+
+# --- the builder ----------------------------------------------------------------
+
+class Builder:
+    """Brings output/ up to date with content/ and templates/; remembers what it did."""
+
+    def __init__(self, options: pipeline.Options, reporter: pipeline.Reporter | None = None,
+                 *, reindex: bool = True, repeat_warnings: bool = True):
+        self.options = options
+        self.reporter = reporter or pipeline.Reporter(quiet=True)
+        self.reindex = reindex                  # serve keeps its first search index
+        self.repeat_warnings = repeat_warnings  # a build reports every file's warnings; serve the new ones
+        self.state = State()
+        self.site = None
+        self._classifier = None
+        self._config = None
+        self._renderer = None
+        self._renderer_key: bytes | None = None
+        self._output_stamps: dict[str, tuple[int, int]] | None = None
+        self.timings: dict[str, float] = {}   # seconds per phase of the last build
+
+    @contextlib.contextmanager
+    def _phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+    # -- the cache folder --
+
+    def restore(self, manifest: dict | None = None) -> bool:
+        """Load the state a previous build saved, unless output/ was changed since.
+        manifest: this run's, when up_to_date() already made it."""
+        try:
+            with open(self.options.cache / STATE_FILE, "rb") as file:
+                saved = pickle.load(file)
+            with open(self.options.cache / MANIFEST_FILE, "rb") as file:
+                last = pickle.load(file)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return False
+        if not isinstance(saved, State) or saved.code != code_key():
+            return False
+        output = (manifest or {}).get("output")
+        if output is None:
+            output = snapshot([self.options.output])
+        if last.get("output") != output:
+            return False  # someone changed output/: build it whole again
+        self.state = saved
+        self._output_stamps = output
+        return True
+
+    def save(self) -> None:
+        """Write the state and the manifest; the output stamps are updated for the
+        files this build changed rather than walking output/ again."""
+        cache = self.options.cache
+        cache.mkdir(parents=True, exist_ok=True)
+        manifest = _manifest(self.options, output=self._output_stamps)
+        for name, value in ((STATE_FILE, self.state), (MANIFEST_FILE, manifest)):
+            temporary = cache / f".{name}.tmp"
+            with open(temporary, "wb") as file:
+                pickle.dump(value, file, protocol=5)
+            os.replace(temporary, cache / name)
+
+    # -- inputs --
+
+    def _data_key(self) -> bytes:
+        content = self.options.content
+        return fingerprint(*((name, (content / name).read_bytes() if (content / name).exists() else b"")
+                             for name in DATA_FILES))
+
+    def _scan(self) -> list[str]:
+        """Names of the article files whose bytes changed since they were prepared."""
+        state = self.state
+        folder = self.options.content / "articles"
+        if not folder.is_dir():
+            raise BuildError("no articles folder: run `python build.py ingest` first, or pass --content DIR.",
+                             str(folder))
+        current = stamps(folder, ".md")
+        stale = []
+        for name, stamp in current.items():
+            cached = state.articles.get(name)
+            if cached is None:
+                stale.append(name)
+            elif state.stamps.get(name) != stamp:
+                data = (folder / name).read_bytes()
+                if hashlib.blake2b(data, digest_size=16).digest() != cached.digest:
+                    stale.append(name)
+        for gone in set(state.articles) - set(current):
+            del state.articles[gone]
+        state.stamps = {name: stamp for name, stamp in current.items() if name not in stale}
+        self._current = current
+        return stale
+
+    def _prepare(self, stale: list[str]) -> None:
+        state = self.state
+        errors: list[BuildError] = []
+        progress = self.reporter.progress("prepare", len(stale))
+        state_for_workers = {"articles": self.options.content / "articles", "classifier": self._classifier}
+        results = pipeline.parallel_map(_prepare_file, stale, self.options.jobs, state_for_workers,
+                                        progress=progress)
+        for name, result, diagnostics in results:
+            if not self.repeat_warnings:
+                for diagnostic in diagnostics:
+                    self.reporter.warn(diagnostic)
+            if isinstance(result, BuildError):
+                errors.append(result)
+                state.articles.pop(name, None)
+            else:
+                state.articles[name] = result
+                state.stamps[name] = self._current[name]
+        if self.repeat_warnings:
+            for name in sorted(state.articles):
+                for diagnostic in state.articles[name].diagnostics:
+                    self.reporter.warn(diagnostic)
+        articles = [state.articles[name].prepared.article for name in sorted(state.articles)]
+        for diagnostic in check_collection(articles, errors, self.options.content):
+            self.reporter.warn(diagnostic)
+
+    # -- the build --
+
+    def build(self) -> Rebuild:
+        """Bring output/ up to date. Raises BuildError, leaving output/ as it was, when
+        anything is wrong."""
+        from .classify import load_classifier
+        from .config import load_config
+        from .site import assemble_site
+
+        started = time.perf_counter()
+        self.timings = {}
+        state = self.state
+        data_key = self._data_key()
+        settings = (self.options.base_url,)
+        if data_key != state.data or state.code != code_key() or state.classifier is None:
+            state.classifier = load_classifier(self.options.content)
+            state.articles.clear()  # the taxonomy or aliases changed: classify everything again
+            state.stamps.clear()
+        if self._config is None or data_key != state.data:
+            self._config = load_config(self.options.content, self.options.base_url)
+        self._classifier = state.classifier
+        self._fresh = not state.file_keys or not self.options.output.is_dir() or settings != state.settings
+        if self._fresh:
+            state.output_keys.clear()
+            state.file_keys.clear()
+        state.data, state.code, state.settings = data_key, code_key(), settings
+
+        self.timings["setup"] = time.perf_counter() - started
+        with self._phase("scan"):
+            stale = self._scan()
+        with self._phase("prepare"):
+            self._prepare(stale)
+        with self._phase("assemble"):
+            site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
+                                 self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
+                                 related_memo=state.related)
+        written, rendered, keys, documents, html_pages = self._render(site)
+        with self._phase("write"):
+            changed = self._commit(written, set(keys) | set(documents))
+        state.output_keys = keys
+        self.site = site
+        return Rebuild(pages=rendered, written=len(changed), seconds=time.perf_counter() - started,
+                       changed=tuple(changed), site=site, files=len(state.file_keys), html_pages=html_pages)
+
+    def _renderer_for(self, site):
+        """One Jinja environment per template version, so compiled templates are reused."""
+        from .render import Renderer
+
+        key = _folder_key(self.options.templates)
+        if self._renderer is None or key != self._renderer_key:
+            self._renderer = Renderer(self.options.templates, site)
+            self._renderer_key = key
+        else:
+            self._renderer.use_site(site)
+        if key != self.state.templates:
+            self.state.templates, self.state.template_keys = key, {}
+        return self._renderer
+
+    def _template_key(self, renderer, name: str) -> bytes:
+        keys = self.state.template_keys
+        if name not in keys:
+            parts = []
+            for dependency in renderer.template_dependencies(name):
+                parts.append((dependency, (self.options.templates / dependency).read_bytes()))
+            keys[name] = fingerprint(*parts, sorted(renderer.static.items()))
+        return keys[name]
+
+    def _render(self, site):
+        from .render import plan_pages, static_files
+
+        state = self.state
+        self._stage = pipeline.staging_dir(self.options.output)
+        try:
+            with self._phase("plan"):
+                renderer = self._renderer_for(site)
+                pages = plan_pages(site)
+                by_slug = {c.prepared.article.slug: c for c in state.articles.values()}
+                jobs, keys = self._jobs(site, renderer, pages, by_slug)
+            worker = {"renderer": renderer, "site": site, "stage": self._stage, "file_keys": state.file_keys}
+            with self._phase("render"):
+                results = pipeline.parallel_map(_render_job, jobs, self.options.jobs, worker,
+                                                progress=self.reporter.progress("render", len(jobs)))
+            digests = dict(results)
+            with self._phase("documents"):
+                documents = dict(static_files(self.options.templates))
+                documents.update(pipeline.site_documents(site, [page.url for page in pages]))
+                for path, data in documents.items():
+                    digest = hashlib.blake2b(data, digest_size=16).digest()
+                    if state.file_keys.get(path) != digest:
+                        pipeline.write_file(self._stage, path, data)
+                    digests[path] = digest
+        except BaseException:
+            shutil.rmtree(self._stage, ignore_errors=True)
+            raise
+        written = {path: digest for path, digest in sorted(digests.items())
+                   if state.file_keys.get(path) != digest}
+        return written, len(jobs), keys, documents, len(pages)
+
+    def _jobs(self, site, renderer, pages, by_slug) -> tuple[list, dict[str, bytes]]:
+        """The pages and feeds whose inputs changed, and every output's key."""
+        state = self.state
+        keys: dict[str, bytes] = {}
+        jobs = []
+        page_key = _PageKeys(site, by_slug)
+        for page in pages:
+            key = fingerprint(self._template_key(renderer, page.template), page_key(page))
+            keys[page.path] = key
+            if state.output_keys.get(page.path) != key or page.path not in state.file_keys:
+                jobs.append(("page", page.path, page))
+        for spec in pipeline.feed_specs(site):
+            key = page_key.feed(spec)
+            keys[spec.path] = key
+            if state.output_keys.get(spec.path) != key or spec.path not in state.file_keys:
+                jobs.append(("feed", spec.path, spec))
+        return jobs, keys
+
+    # -- writing --
+
+    def _commit(self, written: dict[str, bytes], keep: set[str]) -> list[str]:
+        """Put the staged files in place; remove files the site no longer has."""
+        state, output, stage = self.state, self.options.output.resolve(), self._stage
+        removed = sorted(set(state.file_keys) - keep)
+        fresh = self._fresh
+        search = self.options.search and (fresh or self.reindex)
+        indexed = _search_key(state, written, removed) if search else state.search_key
+        reindex = search and (fresh or indexed != state.search_key or not (output / SEARCH_DIR).is_dir())
+        try:
+            if fresh or self.options.strict:
+                if not fresh:
+                    _link_tree(output, stage, skip=set(removed), skip_dirs={SEARCH_DIR} if reindex else set())
+                if reindex:
+                    pipeline.index_search(stage)
+                if self.options.strict:
+                    pipeline.strict_check(stage, self._config, self.options, self.reporter)
+                pipeline.swap_into_place(stage, output)
+            else:
+                for path in written:
+                    target = output / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(stage / path, target)
+                for path in removed:
+                    _remove(output, path)
+                if reindex:
+                    _reindex_in_place(output)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        shown = self.options.output  # stamps are keyed by the path as given, like _manifest's
+        if fresh or self._output_stamps is None:
+            self._output_stamps = snapshot([shown]) if self.options.cache else None
+        else:
+            for path in [*written, *removed]:
+                target = shown / path
+                self._output_stamps.pop(str(target), None)
+                if target.exists():
+                    stat = target.stat()
+                    self._output_stamps[str(target)] = (stat.st_mtime_ns, stat.st_size)
+            if reindex:
+                _restamp(self._output_stamps, shown / SEARCH_DIR)
+        if fresh:
+            state.file_keys = {}
+        state.file_keys.update(written)
+        for path in removed:
+            state.file_keys.pop(path, None)
+        state.search_key = indexed if search else None
+        return sorted([*written, *removed])
+
+
+class _PageKeys:
+    """Fingerprints of what each page and feed shows, from per-article fingerprints
+    made once when the article was prepared, so keying 10,000 pages costs little."""
+
+    def __init__(self, site, by_slug: dict[str, Cached]):
+        from .render import country_topic_entries
+
+        self.site = site
+        self.by_slug = by_slug
+        self.per_page = site.config.per_page
+        self.names = fingerprint(site.config, tuple(g.country for g in site.countries),
+                                 tuple(g.topic for g in site.topics))
+        # A listing page shows its group's counts and its own slice of the list, not the
+        # whole list: an article moving within it re-renders only the slices it touches.
+        self.countries = {g.country.slug: (g, fingerprint(g.country, g.url, len(g.about), len(g.mentioned),
+                                                           g.topics, g.neighbours))
+                          for g in site.countries}
+        self.topics = {g.topic.slug: (g, fingerprint(g.topic, g.url, len(g.articles), g.countries))
+                       for g in site.topics}
+        self.country_topics = {}
+        for group in site.countries:
+            for count in group.topics:
+                self.country_topics[f"{group.country.slug}/{count.key}"] = country_topic_entries(
+                    site, group, count.key)
+        summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
+                   tuple((g.country, len(g.about), len(g.mentioned)) for g in site.countries),
+                   tuple((g.topic, len(g.articles), g.countries[:5]) for g in site.topics))
+        self.whole = fingerprint(summary)
+
+    def listing(self, slug: str) -> bytes:
+        return self.by_slug[slug].listing
+
+    def _slice(self, slugs: Sequence[str], number: int) -> tuple[bytes, ...]:
+        start = (number - 1) * self.per_page
+        return tuple(self.listing(s) for s in slugs[start:start + self.per_page])
+
+    def __call__(self, page) -> bytes:
+        if page.kind == "article":
+            entry = self.site.by_slug[page.key]
+            linked = [s for s in (*entry.related, entry.previous, entry.next) if s]
+            return fingerprint(self.names, self.by_slug[page.key].full, entry.related, entry.previous,
+                               entry.next, *(self.listing(s) for s in linked))
+        if page.kind == "country":
+            group, key = self.countries[page.key]
+            return fingerprint(self.names, key, page.number, *self._slice((*group.about, *group.mentioned),
+                                                                           page.number))
+        if page.kind == "country_topic":
+            group, key = self.countries[page.key.split("/")[0]]
+            return fingerprint(self.names, key, page.key, page.number,
+                               *self._slice(self.country_topics[page.key], page.number))
+        if page.kind == "topic":
+            group, key = self.topics[page.key]
+            return fingerprint(self.names, key, page.number, *self._slice(group.articles, page.number))
+        # Home, the indexes, search and 404 summarise the whole site; they are few.
+        return fingerprint(self.names, self.whole, page.kind, page.number)
+
+    def feed(self, spec) -> bytes:
+        return fingerprint("feed", self.names, spec, self.site.updated,
+                           *(self.by_slug[s].full for s in pipeline.feed_entries(self.site, spec)))
+
+
+def _restamp(stamps_: dict[str, tuple[int, int]], folder: Path) -> None:
+    prefix = str(folder) + os.sep
+    for path in [p for p in stamps_ if p.startswith(prefix)]:
+        del stamps_[path]
+    stamps_.update(snapshot([folder]))
+
+
+def _folder_key(folder: Path) -> bytes:
+    return fingerprint(sorted(snapshot([folder]).items()))
+
+
+def _search_key(state: State, written: dict[str, bytes], removed: list[str]) -> bytes:
+    """The article pages' bytes: Pagefind indexes only them (data-pagefind-body)."""
+    keys = {**state.file_keys, **written}
+    for path in removed:
+        keys.pop(path, None)
+    return fingerprint(*sorted((p, k) for p, k in keys.items() if p.startswith("articles/")))
+
+
+def _remove(root: Path, relative: str) -> None:
+    """Delete a file and the folders it leaves empty."""
+    target = root / relative
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _link_tree(source: Path, target: Path, *, skip: set[str], skip_dirs: set[str]) -> None:
+    """Hard-link every file of source into target that target does not have yet."""
+    for folder, dirs, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        if relative.parts and relative.parts[0] in skip_dirs:
+            dirs[:] = []
+            continue
+        for name in files:
+            path = (relative / name).as_posix()
+            if path in skip or (target / path).exists():
+                continue
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(Path(folder) / name, target / path)
+            except OSError:
+                shutil.copy2(Path(folder) / name, target / path)
+
+
+def _reindex_in_place(output: Path) -> None:
+    """A new search index beside the old one, swapped in when complete."""
+    fresh = output / f".{SEARCH_DIR}.new"
+    old = output / f".{SEARCH_DIR}.old"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(fresh),
+               "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")
+    if (output / SEARCH_DIR).exists():
+        os.replace(output / SEARCH_DIR, old)
+    os.replace(fresh, output / SEARCH_DIR)
+    shutil.rmtree(old, ignore_errors=True)

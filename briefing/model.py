@@ -142,7 +142,7 @@ class Entry:
     article: Article
     classification: Classification
     html: str                       # rendered body (safe HTML from markdown-it)
-    text: str                       # plain text of the body, for search and similarity
+    words: int                      # words in the body
     headings: tuple[Heading, ...]
     summary: str                    # front matter summary, else the lead cut at a sentence
     reading_minutes: int

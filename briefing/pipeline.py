@@ -7,6 +7,7 @@ failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -19,12 +20,8 @@ from typing import Callable, Iterable, Sequence
 
 from . import api, feeds
 from .check import check_site, format_report
-from .classify import Classifier, classify, load_classifier
 from .config import load_config
-from .content import load_articles
-from .markup import render_markdown
-from .model import Article, BuildError, Diagnostic, Site, SiteConfig
-from .site import Prepared, assemble_site, term_counts
+from .model import BuildError, Diagnostic, Site, SiteConfig
 from .urls import base_path
 
 # Below this many articles a process pool costs more than it saves.
@@ -37,12 +34,13 @@ class Options:
     content: Path
     templates: Path
     output: Path
-    cache: Path
+    cache: Path | None              # None: no cache, every build is cold
     base_url: str | None = None
     strict: bool = False
     quiet: bool = False
     search: bool = True
     jobs: int = 0                   # 0 = one per core
+    timings: bool = False           # print where the build spent its time
 
 
 class Reporter:
@@ -61,9 +59,53 @@ class Reporter:
         if not self.quiet:
             print(line, file=self.stream or sys.stdout)
 
+    def progress(self, label: str, total: int) -> "Progress":
+        """A progress bar on a terminal for long runs; nothing when quiet or piped."""
+        stream = self.stream or sys.stderr
+        if self.quiet or total < PROGRESS_MIN or not getattr(stream, "isatty", lambda: False)():
+            return Progress.none()
+        return Progress(label, total, stream)
+
     def check_strict(self, strict: bool) -> None:
         if strict and self.warnings:
             raise BuildError(f"Aborted with {len(self.warnings)} warning(s) in strict mode.")
+
+
+# Fewer items than this finish too fast for a progress bar to help.
+PROGRESS_MIN = 500
+
+
+class Progress:
+    """`label [#####.....] 1200/4000` redrawn in place, at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, total: int, stream=None):
+        self.label, self.total, self.stream = label, total, stream
+        self.done = 0
+        self._drawn = 0.0
+
+    @classmethod
+    def none(cls) -> "Progress":
+        return cls("", 0, None)
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if now - self._drawn >= 0.1 or self.done >= self.total:
+            self._drawn = now
+            filled = self.WIDTH * self.done // max(1, self.total)
+            self.stream.write(f"\r{self.label:8} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                              f"{self.done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.stream = None
 
 
 def run(command: str, options: Options, reporter: Reporter | None = None) -> int:
@@ -102,140 +144,137 @@ class BuildResult:
     seconds: float
 
 
-def run_build(options: Options, reporter: Reporter) -> BuildResult:
+def run_build(options: Options, reporter: Reporter) -> BuildResult | None:
+    """content/ + templates/ -> output/, redoing only what changed since the build
+    cached in options.cache (none: a cold build). Returns None when nothing changed."""
+    from .incremental import Builder, up_to_date
+
     started = time.perf_counter()
-    site = load_site(options, reporter)
-    staging = _staging_dir(options.output)
-    try:
-        pages, files = write_site(site, options.templates, staging, jobs=options.jobs)
-        if options.search:
-            index_search(staging)
-        if options.strict:
-            # The crawl costs seconds on a large site; `build.py check` runs it on demand.
-            broken = _check(staging, site.config)
-            if not options.search:  # no index was asked for, so its files are rightly absent
-                broken = [link for link in broken if "/pagefind/" not in link.target]
-            for link in broken:
-                reporter.warn(Diagnostic(f"broken link to {link.target} ({link.reason})",
-                                         f"{options.output.name}/{link.page}", link.line))
-        reporter.check_strict(options.strict)
-        swap_into_place(staging, options.output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    manifest = None
+    if options.cache:
+        current, manifest = up_to_date(options)
+        if current and not options.strict:
+            reporter.info(f"build: nothing changed since the last build of {options.output} "
+                          f"({time.perf_counter() - started:.2f} s)")
+            return None
+    checked = time.perf_counter()
+    builder = Builder(options, reporter)
+    if options.cache:
+        builder.restore(manifest)
+    restored = time.perf_counter()
+    result = builder.build()
+    built = time.perf_counter()
+    if options.cache:
+        builder.save()
+    if options.timings:
+        phases = {"check cache": checked - started, "load cache": restored - checked, **builder.timings,
+                  "save cache": time.perf_counter() - built}
+        print("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()),
+              file=sys.stderr)
+    site = result.site
     seconds = time.perf_counter() - started
     reporter.info(f"build: {len(site.entries)} articles, {len(site.countries)} countries, "
-                  f"{sum(1 for t in site.topics if t.articles)} topics -> {pages} pages, "
-                  f"{files} files in {options.output} ({seconds:.1f} s)")
-    return BuildResult(site=site, pages=pages, files=files, seconds=seconds)
+                  f"{sum(1 for t in site.topics if t.articles)} topics -> {result.html_pages} pages, "
+                  f"{result.files} files in {options.output}; {result.pages} rendered, "
+                  f"{result.written} written ({seconds:.1f} s)")
+    return BuildResult(site=site, pages=result.html_pages, files=result.files, seconds=seconds)
 
 
-def load_site(options: Options, reporter: Reporter) -> Site:
-    """content/ -> Site: every article loaded, classified and rendered to HTML."""
-    if not (options.content / "articles").is_dir():
-        raise BuildError("no articles folder: run `python build.py ingest` first, or pass --content DIR.",
-                         str(options.content / "articles"))
-    config = load_config(options.content, options.base_url)
-    articles, diagnostics = load_articles(options.content)
-    for diagnostic in diagnostics:
-        reporter.warn(diagnostic)
-    classifier = load_classifier(options.content)
-    prepared = prepare_all(articles, classifier, options.jobs)
-    for item in prepared:
-        for diagnostic in item.diagnostics:
-            reporter.warn(diagnostic)
-    return assemble_site(config, prepared, classifier.gazetteer.country, classifier.taxonomy.topics)
-
-
-def prepare(article: Article, classifier: Classifier) -> Prepared:
-    """The per-article work: classification, markdown, term counts. Pure."""
-    classification, diagnostics = classify(article, classifier)
-    rendered = render_markdown(article.body)
-    return Prepared(article=article, classification=classification, rendered=rendered,
-                    terms=term_counts(article.title, rendered.text), diagnostics=diagnostics)
-
-
-# Worker processes are forked after these are set, so they inherit them
-# instead of receiving a pickled copy per task.
-_WORKER: dict[str, object] = {}
-
-
-def _prepare_in_worker(article: Article) -> Prepared:
-    return prepare(article, _WORKER["classifier"])  # type: ignore[arg-type]
+def strict_check(root: Path, config: SiteConfig, options: Options, reporter: Reporter) -> None:
+    """--strict: crawl the staged site for broken links; fail on those and on any warning."""
+    broken = _check(root, config)
+    if not options.search:  # no index was asked for, so its files are rightly absent
+        broken = [link for link in broken if "/pagefind/" not in link.target]
+    for link in broken:
+        reporter.warn(Diagnostic(f"broken link to {link.target} ({link.reason})",
+                                 f"{options.output.name}/{link.page}", link.line))
+    reporter.check_strict(options.strict)
 
 
 def _jobs(requested: int) -> int:
     return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-def _parallel_map(function: Callable, items: Sequence, jobs: int, state: dict) -> list:
-    jobs = _jobs(jobs)
-    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-        _WORKER.update(state)
-        try:
-            return [function(item) for item in items]
-        finally:
-            _WORKER.clear()
-    _WORKER.update(state)
+# Worker processes are forked after the state is set, so they inherit it
+# instead of receiving a pickled copy per task.
+def parallel_map(function: Callable, items: Sequence, jobs: int, state: dict, *,
+                 progress: "Progress | None" = None) -> list:
+    """[function(item) for item in items], on `jobs` forked processes when there are enough items."""
+    from . import incremental
+
+    progress = progress or Progress.none()
+    incremental._WORKER.update(state)
     try:
+        jobs = _jobs(jobs)
+        if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
+            results = []
+            for item in items:
+                results.append(function(item))
+                progress.advance()
+            return results
         context = multiprocessing.get_context("fork")
+        # Frozen objects are skipped by the collector, so the children do not walk (and
+        # thereby copy) the whole inherited heap the first time they collect.
+        gc.freeze()
         with context.Pool(jobs) as pool:
-            return pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8)))
+            results = []
+            for result in pool.imap(function, items, chunksize=max(1, min(64, len(items) // (jobs * 8)))):
+                results.append(result)
+                progress.advance()
+            return results
     finally:
-        _WORKER.clear()
+        gc.unfreeze()
+        progress.close()
+        incremental._WORKER.clear()
 
 
-def prepare_all(articles: Sequence[Article], classifier: Classifier, jobs: int = 0) -> list[Prepared]:
-    return _parallel_map(_prepare_in_worker, list(articles), jobs, {"classifier": classifier})
+@dataclass(frozen=True)
+class FeedSpec:
+    path: str                       # output-relative, e.g. "countries/iraq/feed.xml"
+    title: str
+    feed_path: str                  # site path of the feed
+    page_path: str                  # site path of the page it follows
+    slugs: tuple[str, ...]          # candidate entries, newest first
 
 
-def _render_chunk(pages: list) -> int:
-    renderer, root = _WORKER["renderer"], _WORKER["root"]
-    for page in pages:
-        write_file(root, page.path, renderer.render(page).encode("utf-8"))  # type: ignore[union-attr]
-    return len(pages)
+FEED_LIMIT = 50
 
 
-def write_site(site: Site, templates: Path, root: Path, jobs: int = 0) -> tuple[int, int]:
-    """Render every page and write every file of the site under root. Returns (pages, files)."""
-    from .render import Renderer, plan_pages, static_files
+def feed_specs(site: Site) -> list[FeedSpec]:
+    """The site's Atom feeds: the whole site, then one per country and per topic."""
+    specs = [FeedSpec("feed.xml", site.config.title, "/feed.xml", "/",
+                      tuple(e.article.slug for e in site.entries))]
+    for group in site.countries:
+        specs.append(FeedSpec(f"countries/{group.country.slug}/feed.xml",
+                              f"{group.country.name} — {site.config.title}",
+                              f"{group.url}feed.xml", group.url, group.about))
+    for topic in site.topics:
+        specs.append(FeedSpec(f"topics/{topic.topic.slug}/feed.xml",
+                              f"{topic.topic.name} — {site.config.title}",
+                              f"{topic.url}feed.xml", topic.url, topic.articles))
+    return specs
 
-    renderer = Renderer(templates, site)
-    pages = plan_pages(site)
-    chunks = [pages[i:i + 64] for i in range(0, len(pages), 64)]
-    state = {"renderer": renderer, "root": root}
-    if len(pages) < PARALLEL_THRESHOLD:
-        _parallel_map(_render_chunk, chunks, 1, state)
-    else:
-        _parallel_map(_render_chunk, chunks, jobs, state)
-    extra = dict(static_files(templates))
-    extra.update(site_documents(site, [page.url for page in pages]))
-    for path, data in sorted(extra.items()):
-        write_file(root, path, data)
-    return len(pages), len(pages) + len(extra)
+
+def feed_entries(site: Site, spec: FeedSpec) -> list[str]:
+    """The slugs a feed shows: its newest FEED_LIMIT (stable, as atom_feed orders them)."""
+    entries = sorted((site.by_slug[s] for s in spec.slugs), key=lambda e: e.updated, reverse=True)
+    return [e.article.slug for e in entries[:FEED_LIMIT]]
+
+
+def render_feed(site: Site, spec: FeedSpec) -> bytes:
+    return feeds.atom_feed(site, [site.by_slug[s] for s in spec.slugs], title=spec.title,
+                           feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT)
 
 
 def site_documents(site: Site, page_urls: Iterable[str]) -> dict[str, bytes]:
-    """Feeds, sitemap, robots.txt and the JSON API: everything that is not an HTML page."""
-    documents = {
-        "feed.xml": feeds.atom_feed(site, site.entries, title=site.config.title,
-                                    feed_path="/feed.xml", page_path="/"),
+    """The sitemap, robots.txt and the JSON API: the site-wide files that are not pages or feeds."""
+    return {
         "sitemap.xml": feeds.sitemap(site, [u for u in page_urls if not u.endswith("404.html")]),
         "robots.txt": feeds.robots_txt(site),
         "api/articles.json": api.articles_json(site),
         "api/countries.json": api.countries_json(site),
         "api/topics.json": api.topics_json(site),
     }
-    for group in site.countries:
-        entries = [site.by_slug[slug] for slug in group.about]
-        documents[f"countries/{group.country.slug}/feed.xml"] = feeds.atom_feed(
-            site, entries, title=f"{group.country.name} — {site.config.title}",
-            feed_path=f"{group.url}feed.xml", page_path=group.url)
-    for group in site.topics:
-        entries = [site.by_slug[slug] for slug in group.articles]
-        documents[f"topics/{group.topic.slug}/feed.xml"] = feeds.atom_feed(
-            site, entries, title=f"{group.topic.name} — {site.config.title}",
-            feed_path=f"{group.url}feed.xml", page_path=group.url)
-    return documents
 
 
 def write_file(root: Path, relative: str, data: bytes) -> None:
@@ -254,7 +293,7 @@ def index_search(root: Path) -> None:
         raise BuildError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")
 
 
-def _staging_dir(output: Path) -> Path:
+def staging_dir(output: Path) -> Path:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.build-{os.getpid()}"

@@ -195,12 +195,7 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, site: Site):
         self.templates_dir = Path(templates_dir)
-        self.site = site
-        self.config = site.config
-        self.entries = _entries_by_slug(site)
-        self.countries_by_code = {g.country.code: g for g in site.countries}
-        self.countries_by_slug = {g.country.slug: g for g in site.countries}
-        self.topics_by_slug = {g.topic.slug: g for g in site.topics}
+        self._bind(site)
         self.static = {name: hashed for name, (hashed, _) in _static_index(self.templates_dir).items()}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.templates_dir)),
@@ -217,13 +212,11 @@ class Renderer:
             absolute_url=self.absolute_url,
             static=self.static_url,
             entry=self.entry,
-            country=self.countries_by_code.get,
-            topic=self.topics_by_slug.get,
+            country=self.country,
+            topic=self.topic,
             share=share,
-            site_title=self.config.title,
-            site_description=self.config.description,
-            language=self.config.language,
         )
+        self._bind_config()
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "article": self._article, "countries": self._countries,
             "country": self._country, "country_topic": self._country_topic,
@@ -231,7 +224,30 @@ class Renderer:
             "404": self._not_found,
         }
 
+    def _bind(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.entries = _entries_by_slug(site)
+        self.countries_by_code = {g.country.code: g for g in site.countries}
+        self.countries_by_slug = {g.country.slug: g for g in site.countries}
+        self.topics_by_slug = {g.topic.slug: g for g in site.topics}
+
+    def _bind_config(self) -> None:
+        self.env.globals.update(site_title=self.config.title, site_description=self.config.description,
+                                language=self.config.language)
+
+    def use_site(self, site: Site) -> None:
+        """Render another Site with the same templates, keeping the compiled ones (serve)."""
+        self._bind(site)
+        self._bind_config()
+
     # -- helpers registered as template globals --
+
+    def country(self, code: str) -> CountryGroup | None:
+        return self.countries_by_code.get(code)
+
+    def topic(self, slug: str) -> TopicGroup | None:
+        return self.topics_by_slug.get(slug)
 
     def url(self, path: str) -> str:
         """A site path as a link that works at a domain root and under a base path."""
@@ -387,7 +403,7 @@ class Renderer:
             "mainEntityOfPage": self.absolute_url(entry.url),
             "inLanguage": self.config.language,
             "dateModified": entry.updated.isoformat(),
-            "wordCount": len(entry.text.split()),
+            "wordCount": entry.words,
             "isAccessibleForFree": True,
             "publisher": {"@type": "Organization", "name": self.config.title,
                           "url": self.absolute_url("/")},

@@ -61,7 +61,7 @@ class Session:
     def __init__(self, options: Options, reporter: Reporter):
         self.options = options
         self.reporter = reporter
-        self.builder = Builder(options, reporter)
+        self.builder = Builder(options, reporter, reindex=False, repeat_warnings=False)
         self.error: str | None = None
         self.watched = [options.seeds, options.content, options.templates]
         self.built_snapshot = snapshot(self.watched)

@@ -7,14 +7,14 @@ number of articles, not with the number of pairs.
 from __future__ import annotations
 
 import datetime as dt
-import math
+import hashlib
+import zlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from .markup import Rendered, reading_minutes, summarise
 from .model import (Article, Classification, Count, Country, CountryGroup, Diagnostic,
@@ -27,14 +27,44 @@ RELATED_MIN, RELATED_MAX = 3, 5
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """The per-article work of a build (classification + markdown), cacheable by content."""
+class Terms:
+    """An article's content-word counts: stable 64-bit term ids (ascending) and their counts.
 
-    article: Article
-    classification: Classification
-    rendered: Rendered
-    terms: dict[str, int]           # content-word counts, for related articles
+    Kept as bytes, which pickle and unpickle at memcpy speed (a build cache holds
+    10,000 of these), and read as numpy arrays without copying.
+    """
+
+    id_bytes: bytes                 # uint64 array
+    count_bytes: bytes              # uint32 array, same length
+    digest: bytes                   # of both: equal digests, equal terms
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.frombuffer(self.id_bytes, dtype=np.uint64)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.frombuffer(self.count_bytes, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The per-article work of a build, done once per content hash (and in parallel):
+    the Entry without its links to other articles, and the terms for related articles."""
+
+    entry: Entry
+    terms: Terms = field(compare=False)
     diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def article(self) -> Article:
+        return self.entry.article
+
+
+def prepare_entry(article: Article, classification: Classification, rendered: Rendered,
+                  diagnostics: Sequence[Diagnostic] = ()) -> Prepared:
+    return Prepared(entry=make_entry(article, classification, rendered),
+                    terms=term_vector(rendered.text), diagnostics=tuple(diagnostics))
 
 
 # --- dates ------------------------------------------------------------------
@@ -51,10 +81,23 @@ _DATE_PATTERNS = (
 )
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Patterns for a date ending at a year: searched only in the few characters before each
+# year a text contains, instead of across the whole text (years are rare, words are not).
+_DATE_ENDINGS = tuple(re.compile(pattern.pattern + "$", re.I) for pattern in _DATE_PATTERNS)
+_WINDOW = 40    # longer than any date these patterns match, plus one character
+
+
 def dates_in(text: str) -> list[dt.date]:
     found = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+    for year in _YEAR.finditer(text):
+        start = max(0, year.start() - _WINDOW)
+        window = text[start:year.end()]
+        for pattern in _DATE_ENDINGS:
+            match = pattern.search(window)
+            # A match at the window's first character may be the tail of a longer word.
+            if match is None or (match.start() == 0 and start > 0):
+                continue
             try:
                 found.append(dt.date(int(match["year"]), _MONTHS[match["month"].lower()],
                                      int(match["day"])))
@@ -77,14 +120,14 @@ def infer_updated(article: Article, text: str) -> dt.date:
 
 # --- entries ----------------------------------------------------------------
 
-def make_entry(prepared: Prepared) -> Entry:
-    article, rendered = prepared.article, prepared.rendered
+def make_entry(article: Article, classification: Classification, rendered: Rendered) -> Entry:
     summary = article.summary or summarise(rendered.lead or rendered.text)
     return Entry(
-        article=article,
-        classification=prepared.classification,
+        # The markdown is rendered now; dropping it halves what a large site holds in memory.
+        article=replace(article, body=""),
+        classification=classification,
         html=rendered.html,
-        text=rendered.text,
+        words=rendered.words,
         headings=rendered.headings,
         summary=summary,
         reading_minutes=reading_minutes(rendered.words),
@@ -98,17 +141,23 @@ def newest_first(entry: Entry) -> tuple:
 
 
 def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
-                  country: Callable[[str], Country], topics: Sequence[Topic]) -> Site:
+                  country: Callable[[str], Country], topics: Sequence[Topic],
+                  related_memo: dict | None = None) -> Site:
     """Everything a page needs, gathered before any page is rendered.
 
     Every page lists or links others (related articles, country counts,
-    previous/next), so all of it is computed here first, once.
+    previous/next), so all of it is computed here first, once. related_memo:
+    see related_articles (the incremental builder keeps one between builds).
     """
-    pairs = sorted(((make_entry(p), p.terms) for p in prepared if not p.article.draft),
+    pairs = sorted(((p.entry, p.terms) for p in prepared if not p.article.draft),
                    key=lambda pair: newest_first(pair[0]))
-    entries = link_neighbours([entry for entry, _ in pairs])
-    related = related_articles(entries, [terms for _, terms in pairs])
-    entries = [replace(entry, related=slugs) for entry, slugs in zip(entries, related)]
+    entries = [entry for entry, _ in pairs]
+    related = related_articles(entries, [terms for _, terms in pairs], related_memo)
+    slugs = [e.article.slug for e in entries]
+    entries = [replace(entry, related=related[i],
+                       previous=slugs[i + 1] if i + 1 < len(slugs) else None,
+                       next=slugs[i - 1] if i > 0 else None)
+               for i, entry in enumerate(entries)]
     by_slug = {entry.article.slug: entry for entry in entries}
     return Site(
         config=config,
@@ -118,14 +167,6 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         updated=max((e.updated for e in entries), default=FALLBACK_DATE),
         by_slug=by_slug,
     )
-
-
-def link_neighbours(entries: list[Entry]) -> list[Entry]:
-    slugs = [e.article.slug for e in entries]
-    return [replace(entry,
-                    previous=slugs[i + 1] if i + 1 < len(slugs) else None,
-                    next=slugs[i - 1] if i > 0 else None)
-            for i, entry in enumerate(entries)]
 
 
 def _ranked(counter: Counter) -> tuple[Count, ...]:
@@ -183,89 +224,264 @@ year years new first last time told according including people since back made m
 """.split())
 TOP_TERMS = 30          # distinctive terms kept per article
 CANDIDATES = 40         # text-similar candidates rescored per article
-CHUNK = 512             # rows per sparse product, bounding memory
+CHUNK = 256             # most rows scored at once, bounding memory
+CHUNK_PAIRS = 1 << 21   # most (article, article, term) meetings handled at once
 
 
-def term_counts(title: str, text: str) -> dict[str, int]:
-    """Content words of an article (title counted twice), for related-article scoring."""
-    counts = Counter(_WORD.findall(f"{title}\n{title}\n{text}".lower().replace("’", "'")))
-    return {w: n for w, n in sorted(counts.items()) if len(w) > 2 and w not in _STOPWORDS}
+def term_counts(text: str) -> dict[str, int]:
+    """Content words of an article body, for related-article scoring.
+
+    The title is left out: it restates the body, and keeping it out means a
+    retitled article keeps its related articles, so a title edit is cheap to rebuild.
+    """
+    counts = Counter(_WORD.findall(text.lower().replace("’", "'")))
+    return {w: n for w, n in counts.items() if len(w) > 2 and w not in _STOPWORDS}
 
 
-def _term_matrix(counts: Sequence[dict[str, int]]) -> sparse.csr_matrix:
-    """Rows: articles; columns: terms; values: L2-normalised TF-IDF of each row's top terms."""
-    df = Counter(term for c in counts for term in c)
-    n = len(counts)
+def term_id(word: str) -> int:
+    """A stable 64-bit id: two CRC-32s with different seeds (never hash(), which varies per run)."""
+    data = word.encode("utf-8")
+    return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)
+
+
+def term_vector(text: str) -> Terms:
+    pairs = sorted((term_id(word), count) for word, count in term_counts(text).items())
+    ids = np.fromiter((i for i, _ in pairs), dtype=np.uint64, count=len(pairs))
+    counts = np.fromiter((c for _, c in pairs), dtype=np.uint32, count=len(pairs))
+    return Terms(ids.tobytes(), counts.tobytes(),
+                 hashlib.blake2b(ids.tobytes() + counts.tobytes(), digest_size=16).digest())
+
+
+@dataclass(frozen=True)
+class _TermIndex:
+    """Each article's top terms with TF-IDF weights, and the same pairs by term (postings).
+
+    rows/cols/weights are the (article, term, weight) triples sorted by article;
+    post_* hold them sorted by term, with post_start[c] where term c begins.
+    """
+
+    row_start: np.ndarray
+    cols: np.ndarray
+    weights: np.ndarray
+    post_rows: np.ndarray
+    post_weights: np.ndarray
+    post_start: np.ndarray
+
+
+def _term_index(terms: Sequence[Terms]) -> _TermIndex:
+    """L2-normalised TF-IDF of each article's TOP_TERMS, all articles at once in numpy:
+    one array of every (article, term) pair, document frequencies from np.unique, each
+    row's top terms by a single lexsort. Ties break on the term id, so the choice never
+    depends on the order of work.
+    """
+    n = len(terms)
+    lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
+    ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, np.uint64)
+    tf = np.concatenate([t.counts for t in terms]).astype(np.float64) if n else np.zeros(0)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    vocabulary, column = np.unique(ids, return_inverse=True)
+    df = np.bincount(column)[column] if len(column) else np.zeros(0, np.int64)
     # A term in nearly every article says nothing about relatedness and makes
-    # the sparse product dense, so it is dropped.
+    # the candidate lists huge, so it is dropped; so is a term no other article has.
     ceiling = max(2, n // 5) if n >= 20 else n
-    vocabulary: dict[str, int] = {}
-    rows, cols, values = [], [], []
-    for row, counter in enumerate(counts):
-        weighted = [(tf * math.log(1 + n / df[t]), t) for t, tf in counter.items()
-                    if 1 < df[t] <= ceiling]
-        weighted.sort(key=lambda wt: (-wt[0], wt[1]))
-        top = weighted[:TOP_TERMS]
-        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
-        for weight, term in top:
-            rows.append(row)
-            cols.append(vocabulary.setdefault(term, len(vocabulary)))
-            values.append(weight / norm)
-    return sparse.csr_matrix((values, (rows, cols)), shape=(n, max(1, len(vocabulary))))
+    useful = (df > 1) & (df <= ceiling)
+    ids, tf, rows, column, df = ids[useful], tf[useful], rows[useful], column[useful], df[useful]
+    weight = tf * np.log1p(n / np.maximum(df, 1))
+    order = np.lexsort((ids, -weight, rows))
+    rows, column, weight = rows[order], column[order], weight[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    top = (np.arange(len(rows)) - starts) < TOP_TERMS
+    rows, column, weight = rows[top], column[top], weight[top]
+    norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
+    norms[norms == 0] = 1.0
+    weight = weight / norms[rows]
+    by_term = np.lexsort((rows, column))
+    return _TermIndex(
+        row_start=np.searchsorted(rows, np.arange(n + 1)), cols=column, weights=weight,
+        post_rows=rows[by_term], post_weights=weight[by_term],
+        post_start=np.searchsorted(column[by_term], np.arange(len(vocabulary) + 1)))
 
 
-def _structure_score(a: Classification, b: Classification) -> float:
-    shared_about = len(set(a.countries) & set(b.countries))
-    shared_topics = len(set(a.topics) & set(b.topics))
-    shared_any = len((set(a.countries) | set(a.countries_mentioned))
-                     & (set(b.countries) | set(b.countries_mentioned)))
-    return 0.35 * shared_about + 0.25 * shared_topics + 0.05 * shared_any
+def _blocks(index: _TermIndex, n: int) -> list[tuple[int, int]]:
+    """Row ranges of at most CHUNK rows and (unless one row alone has more) CHUNK_PAIRS meetings."""
+    meetings = index.post_start[index.cols + 1] - index.post_start[index.cols]
+    rows = np.repeat(np.arange(n), np.diff(index.row_start))
+    per_row = np.bincount(rows, weights=meetings, minlength=n)
+    blocks, start, load = [], 0, 0
+    for row, pairs in enumerate(per_row.tolist()):
+        if row > start and (row - start >= CHUNK or load + pairs > CHUNK_PAIRS):
+            blocks.append((start, row))
+            start, load = row, 0
+        load += pairs
+    if start < n:
+        blocks.append((start, n))
+    return blocks
 
 
-def related_articles(entries: Sequence[Entry], terms: Sequence[dict[str, int]]) -> list[tuple[str, ...]]:
+def _similar(index: _TermIndex, first: int, last: int, n: int) -> np.ndarray:
+    """Cosine similarity of articles first..last-1 with every article, as a dense block.
+
+    Only articles sharing a kept term meet (through the postings), so the work is
+    the number of such pairs, not rows x articles.
+    """
+    lo, hi = index.row_start[first], index.row_start[last]
+    cols, weights = index.cols[lo:hi], index.weights[lo:hi]
+    local = np.repeat(np.arange(last - first), np.diff(index.row_start[first:last + 1]))
+    begin, end = index.post_start[cols], index.post_start[cols + 1]
+    counts = end - begin
+    total = int(counts.sum())
+    block = np.zeros((last - first) * n)
+    if total:
+        offsets = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+        partners = index.post_rows[offsets]
+        products = np.repeat(weights, counts) * index.post_weights[offsets]
+        block += np.bincount(np.repeat(local, counts) * n + partners, weights=products,
+                             minlength=(last - first) * n)
+    return block.reshape(last - first, n)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """An article's countries and topics as sets, made once per build for scoring pairs."""
+
+    about: frozenset[str]
+    topics: frozenset[str]
+    any: frozenset[str]
+
+    @classmethod
+    def of(cls, c: Classification) -> "_Shape":
+        return cls(frozenset(c.countries), frozenset(c.topics),
+                   frozenset(c.countries) | frozenset(c.countries_mentioned))
+
+
+def _structure_score(a: _Shape, b: _Shape) -> float:
+    return 0.35 * len(a.about & b.about) + 0.25 * len(a.topics & b.topics) + 0.05 * len(a.any & b.any)
+
+
+def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
+                     memo: dict | None = None) -> list[tuple[str, ...]]:
     """3-5 related slugs per entry: text similarity plus shared countries and topics.
 
-    Candidates come from a sparse product of the term matrix, which only meets
-    articles that share a distinctive term (an inverted index in C), taken in
-    row chunks; they are rescored with shared countries and topics. An article
-    with too few text neighbours is topped up from the articles sharing its
-    main country or topic.
+    Candidates come from an inverted index of each article's distinctive terms
+    (so only articles sharing a term meet), CHUNK rows at a time to bound
+    memory; the CANDIDATES most similar are rescored with shared countries and
+    topics. An article with too few text neighbours is topped up from the
+    articles sharing its main country or topic.
+
+    The text candidates depend only on the articles' terms, so they are worked
+    out in slug order and kept in `memo` (when given) under a key of every slug
+    and terms digest: a build where no body changed reuses them exactly.
     """
     n = len(entries)
     if n < 2:
         return [()] * n
-    matrix = _term_matrix(terms)
-    transposed = matrix.T.tocsr()
+    slugs = [e.article.slug for e in entries]
+    canonical = sorted(range(n), key=slugs.__getitem__)
+    position = np.empty(n, dtype=np.int64)
+    position[canonical] = np.arange(n)
+    key = hashlib.blake2b(b"".join(slugs[i].encode() + b"\0" + terms[i].digest for i in canonical),
+                          digest_size=16).digest()
+    if memo is not None and memo.get("key") == key:
+        best, values = memo["best"], memo["values"]
+    else:
+        best, values = _text_candidates([terms[i] for i in canonical])
+        if memo is not None:
+            memo.clear()
+            memo.update(key=key, best=best, values=values)
+    # Back to entry order: row i of the result is entry i, candidates are entry indices.
+    best = np.asarray(canonical, dtype=np.int64)[best[position]]
+    values = values[position]
+
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(entries):
-        for key in _fallback_keys(entry.classification):
-            by_key[key].append(i)
-    result: list[tuple[str, ...]] = []
+        for fallback_key in _fallback_keys(entry.classification):
+            by_key[fallback_key].append(i)
     classifications = [e.classification for e in entries]
+    shapes = [_Shape.of(c) for c in classifications]
+    sets = _SetArrays.of(classifications)
+    result: list[tuple[str, ...]] = []
     for start in range(0, n, CHUNK):
-        block = (matrix[start:start + CHUNK] @ transposed).tocsr()
-        for offset in range(block.shape[0]):
-            i = start + offset
-            lo, hi = block.indptr[offset], block.indptr[offset + 1]
-            columns, values = block.indices[lo:hi], block.data[lo:hi]
-            if len(values) > CANDIDATES + 1:
-                keep = np.argpartition(-values, CANDIDATES)[:CANDIDATES + 1]
-                columns, values = columns[keep], values[keep]
-            similarity = dict(zip(columns.tolist(), values.tolist()))
-            similarity.pop(i, None)
-            candidates = list(similarity)
-            if len(candidates) < RELATED_MAX:
-                candidates += _fallback(classifications[i], by_key, i, similarity)
-            result.append(_best(i, candidates, similarity, classifications, entries))
+        rows = np.arange(start, min(n, start + CHUNK))
+        block_best, block_values = best[rows], values[rows]
+        text = block_values > 0
+        score = np.where(text, block_values + sets.structure(rows, block_best), -np.inf)
+        order = np.lexsort((position[block_best], -score), axis=1)[:, :RELATED_MAX]
+        chosen = np.take_along_axis(block_best, order, axis=1).tolist()
+        enough = (text.sum(axis=1) >= RELATED_MAX).tolist()
+        for offset, i in enumerate(rows.tolist()):
+            if enough[offset]:
+                result.append(tuple(slugs[j] for j in chosen[offset]))
+                continue
+            # Few text neighbours: top up from the same main country or topic.
+            similarity = {j: v for j, v in zip(block_best[offset].tolist(), block_values[offset].tolist())
+                          if v > 0}
+            candidates = list(similarity) + _fallback(classifications[i], by_key, i, similarity)
+            result.append(_best(i, candidates, similarity, shapes, entries))
     return result
 
 
+def _text_candidates(terms: Sequence[Terms]) -> tuple[np.ndarray, np.ndarray]:
+    """For each article, the CANDIDATES others most similar by text (indices, cosines; 0 = none)."""
+    n = len(terms)
+    index = _term_index(terms)
+    keep = min(CANDIDATES, n - 1)
+    best = np.empty((n, keep), dtype=np.int64)
+    values = np.empty((n, keep))
+    for start, stop in _blocks(index, n):
+        block = _similar(index, start, stop, n)
+        block[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        chosen = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+        best[start:stop] = chosen
+        values[start:stop] = np.take_along_axis(block, chosen, axis=1)
+    return best, values
+
+
+@dataclass(frozen=True)
+class _SetArrays:
+    """Every article's countries about, topics and countries named, as rows of small
+    integer ids padded with -1, so shared counts of many pairs come from one numpy call."""
+
+    about: np.ndarray
+    topics: np.ndarray
+    any: np.ndarray
+
+    @classmethod
+    def of(cls, classifications: Sequence[Classification]) -> "_SetArrays":
+        codes = {code: i for i, code in enumerate(sorted(
+            {c for x in classifications for c in (*x.countries, *x.countries_mentioned)}))}
+        topics = {slug: i for i, slug in enumerate(sorted({t for x in classifications for t in x.topics}))}
+        return cls(
+            about=_padded([[codes[c] for c in sorted(set(x.countries))] for x in classifications]),
+            topics=_padded([[topics[t] for t in sorted(set(x.topics))] for x in classifications]),
+            any=_padded([sorted({codes[c] for c in (*x.countries, *x.countries_mentioned)})
+                         for x in classifications]))
+
+    def structure(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """_structure_score of each row with each of its candidate columns."""
+        return (0.35 * _shared(self.about, rows, columns) + 0.25 * _shared(self.topics, rows, columns)
+                + 0.05 * _shared(self.any, rows, columns))
+
+
+def _padded(lists: list[list[int]]) -> np.ndarray:
+    width = max(1, max((len(ids) for ids in lists), default=1))
+    array = np.full((len(lists), width), -1, dtype=np.int32)
+    for row, ids in enumerate(lists):
+        array[row, :len(ids)] = ids
+    return array
+
+
+def _shared(sets: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    mine = sets[rows][:, None, :, None]         # (rows, 1, width, 1)
+    theirs = sets[columns][:, :, None, :]       # (rows, candidates, 1, width)
+    return ((mine == theirs) & (mine >= 0)).sum(axis=(2, 3))
+
+
 def _best(i: int, candidates: list[int], similarity: dict[int, float],
-          classifications: Sequence[Classification], entries: Sequence[Entry]) -> tuple[str, ...]:
-    mine = classifications[i]
+          shapes: Sequence[_Shape], entries: Sequence[Entry]) -> tuple[str, ...]:
+    mine = shapes[i]
     scored = []
     for j in candidates:
-        score = similarity.get(j, 0.0) + _structure_score(mine, classifications[j])
+        score = similarity.get(j, 0.0) + _structure_score(mine, shapes[j])
         if score > 0:
             scored.append((-score, entries[j].article.slug))
     scored.sort()

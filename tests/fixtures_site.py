@@ -127,7 +127,7 @@ def _entry(spec: _Spec, previous: str | None, next_: str | None) -> Entry:
     rendered = render_markdown(spec.body)
     return Entry(article=article,
                  classification=Classification(spec.about, tuple(sorted(spec.mentioned)), spec.topics),
-                 html=rendered.html, text=rendered.text, headings=rendered.headings,
+                 html=rendered.html, words=rendered.words, headings=rendered.headings,
                  summary=spec.summary or rendered.lead, reading_minutes=reading_minutes(rendered.words),
                  updated=spec.date or FALLBACK_DATE, url=f"/articles/{spec.slug}/",
                  related=spec.related, previous=previous, next=next_)

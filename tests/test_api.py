@@ -12,10 +12,15 @@ MAKERS = [articles_json, countries_json, topics_json]
 
 
 @pytest.mark.parametrize("make", MAKERS)
-def test_json_is_pretty_sorted_utf8_with_a_trailing_newline(make):
+def test_json_has_one_sorted_utf8_item_per_line_and_a_trailing_newline(make):
     data = make(make_site())
     value = json.loads(data.decode("utf-8"))
-    assert data == (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    (name, items), = value.items()
+    lines = data.decode("utf-8").splitlines()
+    assert lines[0] == f'{{"{name}": [' and lines[-1] == "]}" and data.endswith(b"\n")
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == items
+    assert lines[1:-1] == [json.dumps(item, sort_keys=True, ensure_ascii=False) + "," for item in items[:-1]] + \
+        [json.dumps(items[-1], sort_keys=True, ensure_ascii=False)]
     assert data == make(make_site())
 
 

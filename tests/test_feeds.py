@@ -25,7 +25,7 @@ def make_entry(slug: str, updated: dt.date, *, title: str | None = None, date: d
                       body="Body.", path=f"content/articles/{slug}.md", date=date)
     return Entry(article=article,
                  classification=Classification(tuple(countries), tuple(mentioned), tuple(topics)),
-                 html=html, text="Body.", headings=(), summary=f"Summary of {slug} & more.",
+                 html=html, words=1, headings=(), summary=f"Summary of {slug} & more.",
                  reading_minutes=1, updated=updated, url=f"/articles/{slug}/")
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 from briefing.markup import render_markdown
 from briefing.model import Article, Classification, Country, SiteConfig, Topic
-from briefing.site import Prepared, assemble_site, dates_in, infer_updated, term_counts
+from briefing.site import assemble_site, dates_in, infer_updated, prepare_entry
 
 TOPICS = (Topic("armed-conflict", "Armed conflict", "War.", "medtop:16000000"),
           Topic("diplomacy", "Diplomacy", "Talks.", "medtop:11000000"),
@@ -14,13 +14,14 @@ def country(code):
     return Country(code, NAMES[code].lower().replace(" ", "-"), NAMES[code])
 
 
-def prepared(slug, body, countries=(), mentioned=(), topics=(), date=None, draft=False, title=None):
+def prepared(slug, body, countries=(), mentioned=(), topics=(), date=None, draft=False, title=None,
+             summary=None):
     article = Article(slug=slug, title=title or slug.replace("-", " ").title(), id=slug,
                       sources=("000.txt",), body=body, path=f"content/articles/{slug}.md",
-                      date=date, draft=draft)
+                      date=date, draft=draft, summary=summary)
     rendered = render_markdown(body)
-    return Prepared(article, Classification(tuple(countries), tuple(mentioned), tuple(topics)),
-                    rendered, term_counts(article.title, rendered.text))
+    return prepare_entry(article, Classification(tuple(countries), tuple(mentioned), tuple(topics)),
+                         rendered)
 
 
 WAR = "Militias shelled the border town overnight; artillery and drones struck the refinery."
@@ -106,8 +107,6 @@ def test_undated_article_takes_the_latest_date_it_names():
 
 
 def test_summary_prefers_front_matter():
-    item = prepared("x", "Lead sentence here. Second.")
-    from dataclasses import replace
-    item = replace(item, article=replace(item.article, summary="Editor's summary."))
+    item = prepared("x", "Lead sentence here. Second.", summary="Editor's summary.")
     site = assemble_site(SiteConfig(), [item], country, TOPICS)
     assert site.entries[0].summary == "Editor's summary."
