@@ -35,7 +35,7 @@ import sys
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import pipeline
 from .content import check_collection
@@ -233,6 +233,7 @@ class Builder:
         self._renderer = None
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
+        self._blobs: dict[str, tuple[bytes, bytes]] = {}   # file name -> (digest, pickled Cached)
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
     @contextlib.contextmanager
@@ -249,30 +250,40 @@ class Builder:
         """Load the state a previous build saved, unless output/ was changed since.
         manifest: this run's, when up_to_date() already made it."""
         try:
-            with open(self.options.cache / STATE_FILE, "rb") as file:
-                saved = pickle.load(file)
             with open(self.options.cache / MANIFEST_FILE, "rb") as file:
                 last = pickle.load(file)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            output = (manifest or {}).get("output")
+            if output is None:
+                output = snapshot([self.options.output])
+            if last.get("output") != output:
+                return False  # someone changed output/: build it whole again
+            with open(self.options.cache / STATE_FILE, "rb") as file:
+                saved, blobs = pickle.load(file)
+            if not isinstance(saved, State) or saved.code != code_key():
+                return False
+            saved.articles = {name: pickle.loads(blob) for name, blob in blobs.items()}
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return False
-        if not isinstance(saved, State) or saved.code != code_key():
-            return False
-        output = (manifest or {}).get("output")
-        if output is None:
-            output = snapshot([self.options.output])
-        if last.get("output") != output:
-            return False  # someone changed output/: build it whole again
         self.state = saved
+        self._blobs = {name: (saved.articles[name].digest, blob) for name, blob in blobs.items()}
         self._output_stamps = output
         return True
 
     def save(self) -> None:
         """Write the state and the manifest; the output stamps are updated for the
-        files this build changed rather than walking output/ again."""
+        files this build changed rather than walking output/ again. Each article is
+        pickled on its own and kept as bytes, so an unchanged one is not pickled again."""
         cache = self.options.cache
         cache.mkdir(parents=True, exist_ok=True)
+        blobs = {}
+        for name, cached in self.state.articles.items():
+            known = self._blobs.get(name)
+            if known is None or known[0] != cached.digest:
+                known = self._blobs[name] = (cached.digest, pickle.dumps(cached, protocol=5))
+            blobs[name] = known[1]
+        rest = State(**{**self.state.__dict__, "articles": {}})
         manifest = _manifest(self.options, output=self._output_stamps)
-        for name, value in ((STATE_FILE, self.state), (MANIFEST_FILE, manifest)):
+        for name, value in ((STATE_FILE, (rest, blobs)), (MANIFEST_FILE, manifest)):
             temporary = cache / f".{name}.tmp"
             with open(temporary, "wb") as file:
                 pickle.dump(value, file, protocol=5)
@@ -401,7 +412,7 @@ class Builder:
         return keys[name]
 
     def _render(self, site):
-        from .render import plan_pages, static_files
+        from .render import plan_pages
 
         state = self.state
         self._stage = pipeline.staging_dir(self.options.output)
@@ -410,16 +421,20 @@ class Builder:
                 renderer = self._renderer_for(site)
                 pages = plan_pages(site)
                 by_slug = {c.prepared.article.slug: c for c in state.articles.values()}
-                jobs, keys = self._jobs(site, renderer, pages, by_slug)
+                page_key = _PageKeys(site, by_slug)
+                jobs, keys = self._jobs(renderer, pages, page_key)
             worker = {"renderer": renderer, "site": site, "stage": self._stage, "file_keys": state.file_keys}
             with self._phase("render"):
                 results = pipeline.parallel_map(_render_job, jobs, self.options.jobs, worker,
                                                 progress=self.reporter.progress("render", len(jobs)))
             digests = dict(results)
             with self._phase("documents"):
-                documents = dict(static_files(self.options.templates))
-                documents.update(pipeline.site_documents(site, [page.url for page in pages]))
-                for path, data in documents.items():
+                documents = self._documents(site, pages, page_key)
+                for path, (key, make) in documents.items():
+                    keys[path] = key
+                    if state.output_keys.get(path) == key and path in state.file_keys:
+                        continue
+                    data = make()
                     digest = hashlib.blake2b(data, digest_size=16).digest()
                     if state.file_keys.get(path) != digest:
                         pipeline.write_file(self._stage, path, data)
@@ -431,23 +446,47 @@ class Builder:
                    if state.file_keys.get(path) != digest}
         return written, len(jobs), keys, documents, len(pages)
 
-    def _jobs(self, site, renderer, pages, by_slug) -> tuple[list, dict[str, bytes]]:
+    def _jobs(self, renderer, pages, page_key: "_PageKeys") -> tuple[list, dict[str, bytes]]:
         """The pages and feeds whose inputs changed, and every output's key."""
         state = self.state
         keys: dict[str, bytes] = {}
         jobs = []
-        page_key = _PageKeys(site, by_slug)
         for page in pages:
             key = fingerprint(self._template_key(renderer, page.template), page_key(page))
             keys[page.path] = key
             if state.output_keys.get(page.path) != key or page.path not in state.file_keys:
                 jobs.append(("page", page.path, page))
-        for spec in pipeline.feed_specs(site):
+        for spec in pipeline.feed_specs(page_key.site):
             key = page_key.feed(spec)
             keys[spec.path] = key
             if state.output_keys.get(spec.path) != key or spec.path not in state.file_keys:
                 jobs.append(("feed", spec.path, spec))
         return jobs, keys
+
+    def _documents(self, site, pages, page_key: "_PageKeys") -> dict[str, tuple[bytes, Callable[[], bytes]]]:
+        """Static assets, sitemap, robots.txt and the API: {path: (key, make bytes)}."""
+        from .render import static_files
+
+        documents: dict[str, tuple[bytes, Callable[[], bytes]]] = {}
+        static = static_files(self.options.templates)
+        for path, data in static.items():
+            documents[path] = (fingerprint("static", data), lambda data=data: data)
+        urls = [page.url for page in pages]
+        makers = pipeline.site_documents(site, urls)
+        membership = fingerprint(tuple((g.url, g.about, g.mentioned, tuple(c.key for c in g.topics))
+                                       for g in site.countries),
+                                 tuple((g.url, g.articles) for g in site.topics))
+        listings = fingerprint(*(page_key.listing(e.article.slug) for e in site.entries))
+        inputs = {
+            "sitemap.xml": (urls, tuple(e.updated for e in site.entries), membership),
+            "robots.txt": (),
+            "api/articles.json": (listings,),
+            "api/countries.json": (page_key.country_counts,),
+            "api/topics.json": (page_key.topic_counts,),
+        }
+        for path, parts in inputs.items():
+            documents[path] = (fingerprint(path, page_key.names, *parts), makers[path])
+        return documents
 
     # -- writing --
 
@@ -519,6 +558,8 @@ class _PageKeys:
                           for g in site.countries}
         self.topics = {g.topic.slug: (g, fingerprint(g.topic, g.url, len(g.articles), g.countries))
                        for g in site.topics}
+        self.country_counts = fingerprint(*(key for _, key in self.countries.values()))
+        self.topic_counts = fingerprint(*(key for _, key in self.topics.values()))
         self.country_topics = {}
         for group in site.countries:
             for count in group.topics:

@@ -266,23 +266,33 @@ def render_feed(site: Site, spec: FeedSpec) -> bytes:
                            feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT)
 
 
-def site_documents(site: Site, page_urls: Iterable[str]) -> dict[str, bytes]:
-    """The sitemap, robots.txt and the JSON API: the site-wide files that are not pages or feeds."""
+def site_documents(site: Site, page_urls: Iterable[str]) -> dict[str, Callable[[], bytes]]:
+    """The sitemap, robots.txt and the JSON API (the site-wide files that are not pages
+    or feeds), each as a function making its bytes, so a build makes only those it needs."""
+    urls = [u for u in page_urls if not u.endswith("404.html")]
     return {
-        "sitemap.xml": feeds.sitemap(site, [u for u in page_urls if not u.endswith("404.html")]),
-        "robots.txt": feeds.robots_txt(site),
-        "api/articles.json": api.articles_json(site),
-        "api/countries.json": api.countries_json(site),
-        "api/topics.json": api.topics_json(site),
+        "sitemap.xml": lambda: feeds.sitemap(site, urls),
+        "robots.txt": lambda: feeds.robots_txt(site),
+        "api/articles.json": lambda: api.articles_json(site),
+        "api/countries.json": lambda: api.countries_json(site),
+        "api/topics.json": lambda: api.topics_json(site),
     }
 
 
 def write_file(root: Path, relative: str, data: bytes) -> None:
-    target = (root / relative).resolve()
-    if root.resolve() not in target.parents:
+    # Checked on the string, not with resolve(): that costs a system call per path
+    # component, for each of thousands of files.
+    parts = relative.replace("\\", "/").split("/")
+    if not relative or relative.startswith("/") or any(p in ("", ".", "..") for p in parts) or ":" in parts[0]:
         raise BuildError(f"refusing to write outside the output folder: {relative!r}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target = os.path.join(root, relative)
+    try:
+        file = open(target, "wb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        file = open(target, "wb")
+    with file:
+        file.write(data)
 
 
 def index_search(root: Path) -> None:

@@ -176,6 +176,21 @@ class Pager:
     def url(self, number: int) -> str:
         return page_url(self.base, number)
 
+    @property
+    def window(self) -> list[int | None]:
+        """The page numbers a pager links: the first, the last and two either side of
+        this one, None for each gap ("1 … 7 8 [9] 10 11 … 50"): a long listing does not
+        put fifty links on each of its fifty pages."""
+        shown = sorted({1, self.pages, *range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)})
+        window: list[int | None] = []
+        for number in shown:
+            if window and number - window[-1] > 2:  # type: ignore[operator]
+                window.append(None)
+            elif window and number - window[-1] == 2:  # type: ignore[operator]
+                window.append(number - 1)  # a gap of one page: link it rather than "…"
+            window.append(number)
+        return window
+
 
 def paginate(slugs: Sequence[str], base: str, number: int, per_page: int) -> Pager:
     pages = page_count(len(slugs), per_page)
@@ -214,6 +229,7 @@ class Renderer:
             entry=self.entry,
             country=self.country,
             topic=self.topic,
+            story_card=self.story,
             share=share,
         )
         self._bind_config()
@@ -225,6 +241,10 @@ class Renderer:
         }
 
     def _bind(self, site: Site) -> None:
+        # Memos of pure functions of (site, templates): a story card or a link is made
+        # once per process, not once per page that shows it.
+        self._urls: dict[str, str] = {}
+        self._stories: dict[tuple, Markup] = {}
         self.site = site
         self.config = site.config
         self.entries = _entries_by_slug(site)
@@ -251,7 +271,21 @@ class Renderer:
 
     def url(self, path: str) -> str:
         """A site path as a link that works at a domain root and under a base path."""
-        return site_url(self.config, path)
+        try:
+            return self._urls[path]
+        except KeyError:
+            made = self._urls[path] = site_url(self.config, path)
+            return made
+
+    def story(self, slug: str, level: int = 3, summary: bool = True, skip: Sequence[str] = ()) -> Markup:
+        """The `story` macro of _macros.html for one article, made once per arguments."""
+        key = (slug, level, summary, tuple(skip))
+        try:
+            return self._stories[key]
+        except KeyError:
+            macro = self.env.get_template("_macros.html").module.story  # type: ignore[attr-defined]
+            made = self._stories[key] = Markup(macro(self.entry(slug), level, summary, skip))
+            return made
 
     def absolute_url(self, path: str) -> str:
         """The full URL (canonical, OpenGraph, JSON-LD); root-relative when base_url is ""."""

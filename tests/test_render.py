@@ -352,3 +352,18 @@ def test_unknown_page_kind_is_a_build_error():
     site = fake_site()
     with pytest.raises(BuildError):
         Renderer(TEMPLATES, site).render(Page("x/index.html", "/x/", "home.html", "archive", ""))
+
+
+@pytest.mark.parametrize("number, pages, window", [
+    (1, 1, [1]),
+    (1, 5, [1, 2, 3, 4, 5]),
+    (1, 50, [1, 2, 3, None, 50]),
+    (9, 50, [1, None, 7, 8, 9, 10, 11, None, 50]),
+    (4, 50, [1, 2, 3, 4, 5, 6, None, 50]),
+    (50, 50, [1, None, 48, 49, 50]),
+    (47, 50, [1, None, 45, 46, 47, 48, 49, 50]),
+])
+def test_pager_links_the_ends_and_two_pages_either_side(number, pages, window):
+    from briefing.render import paginate
+    slugs = [f"a{i}" for i in range(pages * 20)]
+    assert paginate(slugs, "/countries/iraq/", number, 20).window == window
