@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -121,8 +121,10 @@ def _same_story(a: np.ndarray, b: np.ndarray) -> bool:
     return shared / union >= SAME_STORY_JACCARD or shared / min(len(a), len(b)) >= SAME_STORY_CONTAINMENT
 
 
-def dedupe(articles: Sequence[RawArticle]) -> Deduped:
-    """Group articles into stories. Input order is the tie-break (dumps by name, then line)."""
+def dedupe(articles: Sequence[RawArticle],
+           progress: Callable[[int, int], None] | None = None) -> Deduped:
+    """Group articles into stories. Input order is the tie-break (dumps by name, then line).
+    progress(done, total) follows the distinct texts through the LSH index."""
     ordered = sorted(articles, key=lambda article: (article.source, article.line))
     keys = [content_key(article) for article in ordered]
     first_with_key: dict[str, int] = {}
@@ -143,7 +145,9 @@ def dedupe(articles: Sequence[RawArticle]) -> Deduped:
             index = near_parent[index]
         return index
 
-    for index in representatives:
+    for done, index in enumerate(representatives, start=1):
+        if progress:
+            progress(done, len(representatives))
         mine = shingles[index] = shingler(ordered[index])
         minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=permutations,
                           scheme="affine32")

@@ -83,7 +83,9 @@ class _Plan:
 
 
 def ingest(seeds_dir: Path, content_dir: Path,
-           progress: Callable[[int, int], None] | None = None) -> IngestResult:
+           progress: Callable[[str, int, int], None] | None = None) -> IngestResult:
+    """seeds/*.txt -> content/articles/*.md. progress(stage, done, total) is called as each
+    dump is read (stage "read") and each distinct text is compared (stage "dedupe")."""
     dumps = sorted(path for path in seeds_dir.glob("*.txt")
                    if path.is_file() and not path.name.startswith("."))
     articles: list[RawArticle] = []
@@ -99,9 +101,10 @@ def ingest(seeds_dir: Path, content_dir: Path,
             articles.extend(parsed)
             diagnostics.extend(found)
         if progress:
-            progress(number, len(dumps))
+            progress("read", number, len(dumps))
 
-    deduped = dedupe(articles)
+    deduped = dedupe(articles, progress=(lambda done, total: progress("dedupe", done, total))
+                     if progress else None)
     folder = content_dir / "articles"
     plan = _plan(deduped.stories, _ContentState(folder, content_dir / MANIFEST))
     folder.mkdir(parents=True, exist_ok=True)

@@ -59,10 +59,11 @@ class Reporter:
         if not self.quiet:
             print(line, file=self.stream or sys.stdout)
 
-    def progress(self, label: str, total: int) -> "Progress":
-        """A progress bar on a terminal for long runs; nothing when quiet or piped."""
+    def progress(self, label: str, total: int, minimum: int | None = None) -> "Progress":
+        """A progress bar on a terminal for long runs (at least `minimum` items); nothing
+        when quiet or piped."""
         stream = self.stream or sys.stderr
-        if self.quiet or total < PROGRESS_MIN or not getattr(stream, "isatty", lambda: False)():
+        if self.quiet or total < (PROGRESS_MIN if minimum is None else minimum) or not getattr(stream, "isatty", lambda: False)():
             return Progress.none()
         return Progress(label, total, stream)
 
@@ -73,6 +74,7 @@ class Reporter:
 
 # Fewer items than this finish too fast for a progress bar to help.
 PROGRESS_MIN = 500
+INGEST_PROGRESS_MIN = {"read": 20}     # dump files hold many articles each
 
 
 class Progress:
@@ -127,7 +129,20 @@ def run_ingest(options: Options, reporter: Reporter) -> None:
     if not options.seeds.is_dir():
         raise BuildError("seeds folder not found: create it and put dump files (*.txt) in it, "
                          "or pass --seeds DIR.", str(options.seeds))
-    result = ingest(options.seeds, options.content)
+    bars: dict[str, Progress] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = reporter.progress(stage, total, minimum=INGEST_PROGRESS_MIN.get(stage, PROGRESS_MIN))
+        bars[stage].advance(done - bars[stage].done)
+
+    try:
+        result = ingest(options.seeds, options.content, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
     for diagnostic in result.diagnostics:
         reporter.warn(diagnostic)
     reporter.info(result.summary)
@@ -139,9 +154,11 @@ def run_ingest(options: Options, reporter: Reporter) -> None:
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
-    pages: int
-    files: int
+    pages: int                      # HTML pages in the site
+    files: int                      # files in the site (search index aside)
     seconds: float
+    rendered: int = 0               # pages and feeds this build rendered
+    written: int = 0                # files this build wrote or removed
 
 
 def run_build(options: Options, reporter: Reporter) -> BuildResult | None:
@@ -177,7 +194,8 @@ def run_build(options: Options, reporter: Reporter) -> BuildResult | None:
                   f"{sum(1 for t in site.topics if t.articles)} topics -> {result.html_pages} pages, "
                   f"{result.files} files in {options.output}; {result.pages} rendered, "
                   f"{result.written} written ({seconds:.1f} s)")
-    return BuildResult(site=site, pages=result.html_pages, files=result.files, seconds=seconds)
+    return BuildResult(site=site, pages=result.html_pages, files=result.files, seconds=seconds,
+                       rendered=result.pages, written=result.written)
 
 
 def strict_check(root: Path, config: SiteConfig, options: Options, reporter: Reporter) -> None:

@@ -1,13 +1,16 @@
-"""The incremental builder behind `serve`: re-render only what a change touches."""
+"""The incremental builder behind `build` (with its cache) and `serve`: redo only what a change touches."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from briefing import pipeline
+from briefing import incremental
 from briefing.incremental import Builder, changed_paths, snapshot
 from briefing.model import BuildError
 from test_build import ROOT, make_project, tree
@@ -129,3 +132,133 @@ def test_snapshot_sees_new_changed_and_removed_files(tmp_path):
     after = snapshot([tmp_path])
     names = [Path(p).name for p in changed_paths(before, after)]
     assert names == ["a.md", "b.md", "c.md"]
+
+
+# --- build.py build with its cache ---------------------------------------------
+
+def build(options, **changes):
+    """run_build as the CLI runs it; (result or None, what it printed)."""
+    out = io.StringIO()
+    result = pipeline.run_build(replace(options, **changes), pipeline.Reporter(stream=out))
+    return result, out.getvalue()
+
+
+def retitle(options, title="Cairo Draws Red Lines"):
+    path = article_file(options)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def cold_tree(options, tmp_path) -> dict:
+    cold = replace(options, output=tmp_path / "cold", cache=None)
+    pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+    return tree(cold.output)
+
+
+def test_second_build_with_nothing_changed_does_nothing(project):
+    first, _ = build(project)
+    before = tree(project.output)
+    again, printed = build(project)
+    assert first is not None and again is None
+    assert "nothing changed" in printed
+    assert tree(project.output) == before
+
+
+def test_title_edit_through_the_cache_renders_little_and_equals_a_cold_build(project, tmp_path):
+    first, _ = build(project)
+    retitle(project)
+    edited, printed = build(project)
+    assert edited is not None and 0 < edited.rendered < first.rendered / 3
+    assert f"{edited.rendered} rendered" in printed
+    assert "Cairo Draws Red Lines" in (project.output / "articles" / ARTICLE / "index.html").read_text()
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_file_changed_in_output_by_hand_is_put_back(project):
+    build(project)
+    before = tree(project.output)
+    page = project.output / "articles" / ARTICLE / "index.html"
+    page.write_text("scribbled on", encoding="utf-8")
+    (project.output / "countries" / "index.html").unlink()
+    result, _ = build(project)
+    assert result is not None and tree(project.output) == before
+
+
+def test_a_deleted_output_folder_is_built_whole_again(project):
+    build(project)
+    before = tree(project.output)
+    shutil.rmtree(project.output)
+    build(project)
+    assert tree(project.output) == before
+
+
+def test_an_unreadable_cache_means_a_cold_build(project):
+    build(project)
+    before = tree(project.output)
+    retitle(project)
+    for name in (incremental.STATE_FILE, incremental.MANIFEST_FILE):
+        (project.cache / name).write_bytes(b"not a pickle")
+    result, _ = build(project)
+    assert result is not None and result.rendered >= result.pages
+    assert tree(project.output) != before and "Cairo Draws Red Lines" in (
+        project.output / "articles" / ARTICLE / "index.html").read_text()
+
+
+def test_a_broken_edit_fails_leaves_output_and_cache_usable(project, tmp_path):
+    build(project)
+    before = tree(project.output)
+    path = article_file(project)
+    good = path.read_text(encoding="utf-8")
+    path.write_text("---\ntitle: [oops\n---\nBody\n", encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        build(project)
+    assert path.name in str(error.value)
+    assert tree(project.output) == before
+    path.write_text(good.replace("\n---\n", "\nsummary: Fixed.\n---\n", 1), encoding="utf-8")
+    result, _ = build(project)
+    assert result is not None and result.rendered < result.pages
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_taxonomy_change_reclassifies_through_the_cache(project):
+    build(project)
+    topics = project.content / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    topics.write_text(text.replace("name: Sports", "name: Sport and games", 1), encoding="utf-8")
+    result, _ = build(project)
+    assert result is not None
+    assert "Sport and games" in (project.output / "api" / "topics.json").read_text(encoding="utf-8")
+
+
+def test_strict_build_with_a_cache_fails_on_a_broken_link_and_keeps_output(project):
+    build(project, strict=True)
+    before = tree(project.output)
+    template = project.templates / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "</article>", '<a href="/nowhere/">x</a></article>', 1), encoding="utf-8")
+    with pytest.raises(BuildError, match="strict"):
+        build(project, strict=True)
+    assert tree(project.output) == before
+
+
+def test_no_cache_builds_cold_and_writes_no_cache(project, tmp_path):
+    result, _ = build(project, cache=None)
+    assert result is not None and not project.cache.exists()
+    again, _ = build(project, cache=None)
+    assert again is not None and again.rendered == result.rendered
+
+
+def test_worker_processes_give_the_same_site(project, tmp_path, monkeypatch):
+    serial = replace(project, output=tmp_path / "serial", cache=None, jobs=1)
+    pipeline.run_build(serial, pipeline.Reporter(quiet=True))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    parallel = replace(project, output=tmp_path / "parallel", cache=None, jobs=2)
+    pipeline.run_build(parallel, pipeline.Reporter(quiet=True))
+    assert tree(parallel.output) == tree(serial.output)
+
+
+def test_timings_name_every_phase(project, capsys):
+    build(project, timings=True)
+    printed = capsys.readouterr().err
+    for phase in ("prepare", "assemble", "render", "write", "save cache"):
+        assert f"{phase} " in printed

@@ -108,10 +108,10 @@ def test_summary_is_one_line_with_the_counts(content):
         assert part in summary
 
 
-def test_progress_is_reported_after_each_dump(content):
+def test_progress_is_reported_after_each_dump_and_each_distinct_text(content):
     calls = []
-    ingest(SEEDS, content, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 2), (2, 2)]
+    ingest(SEEDS, content, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert calls == [("read", 1, 2), ("read", 2, 2)] + [("dedupe", n, 5) for n in range(1, 6)]
 
 
 # --- editors win ------------------------------------------------------------------

@@ -110,3 +110,55 @@ def test_summary_prefers_front_matter():
     item = prepared("x", "Lead sentence here. Second.", summary="Editor's summary.")
     site = assemble_site(SiteConfig(), [item], country, TOPICS)
     assert site.entries[0].summary == "Editor's summary."
+
+
+def test_a_date_is_not_read_out_of_the_middle_of_a_word():
+    assert dates_in("ref x12 March 2025, code 7May 2024") == []
+    assert dates_in("a" * 200 + " on 12 March 2025.") == [dt.date(2025, 3, 12)]
+
+
+# --- related articles on a larger set, with the memo the incremental build keeps ---
+
+WORDS = ("refinery pipeline drones artillery ceasefire envoy militia border convoy harvest drought "
+         "election ballot parliament stadium football vaccine clinic tanker port customs").split()
+CODES = ["IQ", "SY", "US", "BR"]
+
+
+def body(i):
+    words = [WORDS[(i * 3 + k) % len(WORDS)] for k in range(6)]
+    return " ".join(f"The {w} story {w} again." for w in words) + f" Unique{i}word."
+
+
+def corpus(n=40):
+    return [prepared(f"story-{i:02d}", body(i), [CODES[i % 4]], [CODES[(i + 1) % 4]],
+                     [TOPICS[i % 3].slug], dt.date(2025, 1, 1 + i % 28)) for i in range(n)]
+
+
+def related_of(items, memo=None):
+    site = assemble_site(SiteConfig(), items, country, TOPICS, related_memo=memo)
+    return {e.article.slug: e.related for e in site.entries}
+
+
+def test_the_related_memo_gives_what_a_fresh_computation_gives(monkeypatch):
+    import briefing.site as site_module
+
+    items = corpus()
+    memo: dict = {}
+    assert related_of(items, memo) == related_of(items)
+    assert all(len(r) == 5 for r in related_of(items).values())
+    calls = []
+    real = site_module._text_candidates
+    monkeypatch.setattr(site_module, "_text_candidates", lambda terms: calls.append(1) or real(terms))
+
+    retitled = [prepared("story-05", body(5), ["SY"], ["BR"], ["sports"], dt.date(2025, 1, 6),
+                         title="A New Title")] + items[:5] + items[6:]
+    assert related_of(retitled, memo) == related_of(retitled)
+    assert len(calls) == 1      # only the fresh computation: the memo's candidates were reused
+
+    rewritten = items[:5] + [prepared("story-05", "Football stadium vaccine clinic.", ["BR"], [],
+                                      ["sports"], dt.date(2025, 1, 6))] + items[6:]
+    assert related_of(rewritten, memo) == related_of(rewritten)
+
+    reclassified = items[:7] + [prepared("story-07", body(7), ["SY", "US"], [],
+                                         ["armed-conflict"], dt.date(2025, 1, 8))] + items[8:]
+    assert related_of(reclassified, memo) == related_of(reclassified)
