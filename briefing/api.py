@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Site
+from .model import Entry, Site
 from .urls import absolute_url
 
 
@@ -17,29 +17,53 @@ def _dump(value: dict[str, list[Any]]) -> bytes:
     """{"name": [item, ...]} with one item per line: readable and diffable, yet written by
     json's C encoder (an indent would switch to the pure-Python one, slow at 10,000 items)."""
     (name, items), = value.items()
-    lines = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items]
+    return _join(name, [_line(item) for item in items])
+
+
+def _line(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False, sort_keys=True)
+
+
+def _join(name: str, lines: list[str]) -> bytes:
     body = ",\n".join(lines)
     return (f'{{"{name}": [\n{body}\n]}}\n' if lines else f'{{"{name}": []}}\n').encode("utf-8")
 
 
-def articles_json(site: Site) -> bytes:
-    """/api/articles.json: every published article, newest first."""
-    articles = []
+def articles_json(site: Site, memo: dict | None = None) -> bytes:
+    """/api/articles.json: every published article, newest first.
+
+    memo (kept by `serve` between builds): each article's line, reused while the
+    article's Entry is the very same object and the site settings are the same.
+    """
+    if memo is None or memo.get("config") != site.config:
+        memo = {"config": site.config, "lines": {}} if memo is None else memo
+        memo.update(config=site.config, lines={})
+    known: dict[str, tuple[Entry, str]] = memo["lines"]
+    lines = []
     for entry in site.entries:
-        article, classification = entry.article, entry.classification
-        articles.append({
-            "slug": article.slug,
-            "title": article.title,
-            "url": absolute_url(site.config, entry.url),
-            "date": article.date.isoformat() if article.date else None,
-            "updated": entry.updated.isoformat(),
-            "sources": list(article.sources),
-            "countries": list(classification.countries),
-            "countries_mentioned": list(classification.countries_mentioned),
-            "topics": list(classification.topics),
-            "summary": entry.summary,
-        })
-    return _dump({"articles": articles})
+        found = known.get(entry.article.slug)
+        if found is None or found[0] is not entry:
+            found = known[entry.article.slug] = (entry, _line(_article(site, entry)))
+        lines.append(found[1])
+    for slug in set(known) - {entry.article.slug for entry in site.entries}:
+        del known[slug]
+    return _join("articles", lines)
+
+
+def _article(site: Site, entry: Entry) -> dict[str, Any]:
+    article, classification = entry.article, entry.classification
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "url": absolute_url(site.config, entry.url),
+        "date": article.date.isoformat() if article.date else None,
+        "updated": entry.updated.isoformat(),
+        "sources": list(article.sources),
+        "countries": list(classification.countries),
+        "countries_mentioned": list(classification.countries_mentioned),
+        "topics": list(classification.topics),
+        "summary": entry.summary,
+    }
 
 
 def countries_json(site: Site) -> bytes:

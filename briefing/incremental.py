@@ -60,10 +60,31 @@ def listing_view(entry: Entry) -> tuple:
 
 
 def fingerprint(*parts) -> bytes:
+    """A 16-byte digest of the parts. Bytes, strings, numbers, None and tuples of them
+    are encoded directly (keying thousands of pages per build); anything else is pickled."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else pickle.dumps(part, protocol=5))
+    _feed(digest, parts)
     return digest.digest()
+
+
+def _feed(digest, value) -> None:
+    kind = type(value)
+    if kind is bytes:
+        digest.update(b"b%d:" % len(value) + value)
+    elif kind is str:
+        data = value.encode("utf-8", "surrogatepass")
+        digest.update(b"s%d:" % len(data) + data)
+    elif value is None:
+        digest.update(b"n")
+    elif kind is int:
+        digest.update(b"i%d;" % value)
+    elif kind is tuple or kind is list:
+        digest.update(b"t%d:" % len(value))
+        for item in value:
+            _feed(digest, item)
+    else:
+        data = pickle.dumps(value, protocol=5)
+        digest.update(b"p%d:" % len(data) + data)
 
 
 @functools.lru_cache(maxsize=1)
@@ -234,6 +255,9 @@ class Builder:
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
         self._blobs: dict[str, tuple[bytes, bytes]] = {}   # file name -> (digest, pickled Cached)
+        # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
+        self._entry_memo: dict = {}
+        self._api_memo: dict = {}
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
     @contextlib.contextmanager
@@ -257,10 +281,14 @@ class Builder:
                 output = snapshot([self.options.output])
             if last.get("output") != output:
                 return False  # someone changed output/: build it whole again
+            blobs = {}
             with open(self.options.cache / STATE_FILE, "rb") as file:
-                saved, blobs = pickle.load(file)
-            if not isinstance(saved, State) or saved.code != code_key():
-                return False
+                saved = pickle.load(file)
+                if not isinstance(saved, State) or saved.code != code_key():
+                    return False
+                for _ in range(pickle.load(file)):
+                    name, blob = pickle.load(file)
+                    blobs[name] = blob
             saved.articles = {name: pickle.loads(blob) for name, blob in blobs.items()}
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return False
@@ -275,19 +303,25 @@ class Builder:
         pickled on its own and kept as bytes, so an unchanged one is not pickled again."""
         cache = self.options.cache
         cache.mkdir(parents=True, exist_ok=True)
-        blobs = {}
-        for name, cached in self.state.articles.items():
-            known = self._blobs.get(name)
-            if known is None or known[0] != cached.digest:
-                known = self._blobs[name] = (cached.digest, pickle.dumps(cached, protocol=5))
-            blobs[name] = known[1]
-        rest = State(**{**self.state.__dict__, "articles": {}})
-        manifest = _manifest(self.options, output=self._output_stamps)
-        for name, value in ((STATE_FILE, (rest, blobs)), (MANIFEST_FILE, manifest)):
-            temporary = cache / f".{name}.tmp"
-            with open(temporary, "wb") as file:
-                pickle.dump(value, file, protocol=5)
-            os.replace(temporary, cache / name)
+        articles = self.state.articles
+        temporary = cache / f".{STATE_FILE}.tmp"
+        with open(temporary, "wb") as file:
+            # The state, then one record per article, written as it is pickled: a
+            # whole dict of them would be a second copy of every page's HTML in memory.
+            pickle.dump(State(**{**self.state.__dict__, "articles": {}}), file, protocol=5)
+            pickle.dump(len(articles), file, protocol=5)
+            for name in sorted(articles):
+                known = self._blobs.get(name)
+                if known is not None and known[0] == articles[name].digest:
+                    blob = known[1]
+                else:
+                    blob = pickle.dumps(articles[name], protocol=5)
+                pickle.dump((name, blob), file, protocol=5)
+        os.replace(temporary, cache / STATE_FILE)
+        temporary = cache / f".{MANIFEST_FILE}.tmp"
+        with open(temporary, "wb") as file:
+            pickle.dump(_manifest(self.options, output=self._output_stamps), file, protocol=5)
+        os.replace(temporary, cache / MANIFEST_FILE)
 
     # -- inputs --
 
@@ -379,7 +413,7 @@ class Builder:
         with self._phase("assemble"):
             site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
-                                 related_memo=state.related)
+                                 related_memo=state.related, entry_memo=self._entry_memo)
         written, rendered, keys, documents, html_pages = self._render(site)
         with self._phase("write"):
             changed = self._commit(written, set(keys) | set(documents))
@@ -452,7 +486,7 @@ class Builder:
         keys: dict[str, bytes] = {}
         jobs = []
         for page in pages:
-            key = fingerprint(self._template_key(renderer, page.template), page_key(page))
+            key = page_key(page, self._template_key(renderer, page.template))
             keys[page.path] = key
             if state.output_keys.get(page.path) != key or page.path not in state.file_keys:
                 jobs.append(("page", page.path, page))
@@ -472,13 +506,15 @@ class Builder:
         for path, data in static.items():
             documents[path] = (fingerprint("static", data), lambda data=data: data)
         urls = [page.url for page in pages]
-        makers = pipeline.site_documents(site, urls)
-        membership = fingerprint(tuple((g.url, g.about, g.mentioned, tuple(c.key for c in g.topics))
-                                       for g in site.countries),
-                                 tuple((g.url, g.articles) for g in site.topics))
-        listings = fingerprint(*(page_key.listing(e.article.slug) for e in site.entries))
+        makers = pipeline.site_documents(site, urls, self._api_memo)
+        # Joined strings, not tuples: these cover every article and page of the site.
+        membership = "\n".join([*(f"{g.url}\0{' '.join(g.about)}\0{' '.join(g.mentioned)}\0"
+                                   f"{' '.join(c.key for c in g.topics)}" for g in site.countries),
+                                 *(f"{g.url}\0{' '.join(g.articles)}" for g in site.topics)])
+        dates = " ".join([f"{e.article.slug}={e.updated.toordinal()}" for e in site.entries])
+        listings = b"".join([page_key.listing(e.article.slug) for e in site.entries])
         inputs = {
-            "sitemap.xml": (urls, tuple(e.updated for e in site.entries), membership),
+            "sitemap.xml": ("\0".join(urls), dates, membership),
             "robots.txt": (),
             "api/articles.json": (listings,),
             "api/countries.json": (page_key.country_counts,),
@@ -544,7 +580,7 @@ class _PageKeys:
     made once when the article was prepared, so keying 10,000 pages costs little."""
 
     def __init__(self, site, by_slug: dict[str, Cached]):
-        from .render import country_topic_entries
+        from .render import country_topic_index
 
         self.site = site
         self.by_slug = by_slug
@@ -560,11 +596,7 @@ class _PageKeys:
                        for g in site.topics}
         self.country_counts = fingerprint(*(key for _, key in self.countries.values()))
         self.topic_counts = fingerprint(*(key for _, key in self.topics.values()))
-        self.country_topics = {}
-        for group in site.countries:
-            for count in group.topics:
-                self.country_topics[f"{group.country.slug}/{count.key}"] = country_topic_entries(
-                    site, group, count.key)
+        self.country_topics = country_topic_index(site)
         summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
                    tuple((g.country, len(g.about), len(g.mentioned)) for g in site.countries),
                    tuple((g.topic, len(g.articles), g.countries[:5]) for g in site.topics))
@@ -573,33 +605,45 @@ class _PageKeys:
     def listing(self, slug: str) -> bytes:
         return self.by_slug[slug].listing
 
-    def _slice(self, slugs: Sequence[str], number: int) -> tuple[bytes, ...]:
+    def _slice(self, slugs: Sequence[str], number: int) -> bytes:
         start = (number - 1) * self.per_page
-        return tuple(self.listing(s) for s in slugs[start:start + self.per_page])
+        by_slug = self.by_slug
+        return b"".join([by_slug[s].listing for s in slugs[start:start + self.per_page]])
 
-    def __call__(self, page) -> bytes:
+    def __call__(self, page, template: bytes) -> bytes:
+        """The key of one page rendered with a template whose own key is `template`.
+
+        Made by joining fixed-size digests and slugs into one string and hashing it
+        once: this runs for every page of the site on every build."""
         if page.kind == "article":
             entry = self.site.by_slug[page.key]
-            linked = [s for s in (*entry.related, entry.previous, entry.next) if s]
-            return fingerprint(self.names, self.by_slug[page.key].full, entry.related, entry.previous,
-                               entry.next, *(self.listing(s) for s in linked))
+            by_slug = self.by_slug
+            linked = b"".join([by_slug[s].listing for s in (*entry.related, entry.previous, entry.next) if s])
+            links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""]).encode()
+            return _digest(template, self.names, by_slug[page.key].full, links, linked)
         if page.kind == "country":
             group, key = self.countries[page.key]
-            return fingerprint(self.names, key, page.number, *self._slice((*group.about, *group.mentioned),
-                                                                           page.number))
-        if page.kind == "country_topic":
+            shown = self._slice((*group.about, *group.mentioned), page.number)
+        elif page.kind == "country_topic":
             group, key = self.countries[page.key.split("/")[0]]
-            return fingerprint(self.names, key, page.key, page.number,
-                               *self._slice(self.country_topics[page.key], page.number))
-        if page.kind == "topic":
+            shown = self._slice(self.country_topics[page.key], page.number)
+        elif page.kind == "topic":
             group, key = self.topics[page.key]
-            return fingerprint(self.names, key, page.number, *self._slice(group.articles, page.number))
-        # Home, the indexes, search and 404 summarise the whole site; they are few.
-        return fingerprint(self.names, self.whole, page.kind, page.number)
+            shown = self._slice(group.articles, page.number)
+        else:
+            # Home, the indexes, search and 404 summarise the whole site; they are few.
+            key, shown = self.whole, b""
+        return _digest(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
 
     def feed(self, spec) -> bytes:
         return fingerprint("feed", self.names, spec, self.site.updated,
                            *(self.by_slug[s].full for s in pipeline.feed_entries(self.site, spec)))
+
+
+def _digest(*parts: bytes) -> bytes:
+    """Parts are fixed-size digests, or one variable part last but one followed by
+    digests, so joining them with a separator cannot make two inputs collide."""
+    return hashlib.blake2b(b"\x1f".join(parts), digest_size=16).digest()
 
 
 def _restamp(stamps_: dict[str, tuple[int, int]], folder: Path) -> None:

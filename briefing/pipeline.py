@@ -284,14 +284,15 @@ def render_feed(site: Site, spec: FeedSpec) -> bytes:
                            feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT)
 
 
-def site_documents(site: Site, page_urls: Iterable[str]) -> dict[str, Callable[[], bytes]]:
+def site_documents(site: Site, page_urls: Iterable[str],
+                   api_memo: dict | None = None) -> dict[str, Callable[[], bytes]]:
     """The sitemap, robots.txt and the JSON API (the site-wide files that are not pages
     or feeds), each as a function making its bytes, so a build makes only those it needs."""
     urls = [u for u in page_urls if not u.endswith("404.html")]
     return {
         "sitemap.xml": lambda: feeds.sitemap(site, urls),
         "robots.txt": lambda: feeds.robots_txt(site),
-        "api/articles.json": lambda: api.articles_json(site),
+        "api/articles.json": lambda: api.articles_json(site, api_memo),
         "api/countries.json": lambda: api.countries_json(site),
         "api/topics.json": lambda: api.topics_json(site),
     }

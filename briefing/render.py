@@ -73,6 +73,17 @@ def country_topic_entries(site: Site, group: CountryGroup, topic_slug: str) -> l
     return [slug for slug in group.about if topic_slug in entries[slug].classification.topics]
 
 
+def country_topic_index(site: Site) -> dict[str, list[str]]:
+    """country_topic_entries for every country and topic at once, by "<country>/<topic>"."""
+    entries = _entries_by_slug(site)
+    index: dict[str, list[str]] = {}
+    for group in site.countries:
+        for slug in group.about:
+            for topic in entries[slug].classification.topics:
+                index.setdefault(f"{group.country.slug}/{topic}", []).append(slug)
+    return index
+
+
 def plan_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a fixed order (same Site, same list)."""
     per_page = site.config.per_page
@@ -86,9 +97,9 @@ def plan_pages(site: Site) -> list[Page]:
                         len(group.about) + len(group.mentioned), per_page)
         for count in group.topics:
             if count.key in topics:
+                # count.count: the articles about the country that are about the topic
                 pages += _paged(f"{group.url}{count.key}/", "country_topic.html", "country_topic",
-                                f"{slug}/{count.key}",
-                                len(country_topic_entries(site, group, count.key)), per_page)
+                                f"{slug}/{count.key}", count.count, per_page)
     pages.append(_page("/topics/", "topics.html", "topics"))
     for group in site.topics:
         pages += _paged(group.url, "topic.html", "topic", group.topic.slug,
@@ -251,15 +262,24 @@ class Renderer:
         self.countries_by_code = {g.country.code: g for g in site.countries}
         self.countries_by_slug = {g.country.slug: g for g in site.countries}
         self.topics_by_slug = {g.topic.slug: g for g in site.topics}
+        self._names = (site.config, tuple((g.country, g.url) for g in site.countries),
+                       tuple((g.topic, g.url) for g in site.topics))
 
     def _bind_config(self) -> None:
         self.env.globals.update(site_title=self.config.title, site_description=self.config.description,
                                 language=self.config.language)
 
     def use_site(self, site: Site) -> None:
-        """Render another Site with the same templates, keeping the compiled ones (serve)."""
+        """Render another Site with the same templates, keeping the compiled ones (serve),
+        and the story cards of articles whose Entry is the very same object, as long as
+        the settings and every country's and topic's name and address are the same."""
+        old_entries, old_stories, old_urls, old_names = self.entries, self._stories, self._urls, self._names
         self._bind(site)
         self._bind_config()
+        if self._names == old_names:
+            self._urls = old_urls
+            self._stories = {key: card for key, card in old_stories.items()
+                             if self.entries.get(key[0]) is old_entries.get(key[0])}
 
     # -- helpers registered as template globals --
 

@@ -10,6 +10,7 @@ incrementally and tell the browsers to reload.
 """
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import mimetypes
@@ -31,6 +32,7 @@ from .pipeline import Options, Reporter, run_ingest
 from .urls import base_path
 
 POLL_SECONDS = 0.05
+QUIET_SECONDS = 0.02
 
 BANNER_STYLE = (
     "position:sticky;top:0;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
@@ -82,24 +84,37 @@ class Session:
             self.error = f"{type(error).__name__}: {error}"
             logging.getLogger("briefing").exception("rebuild failed")
             return False
+        # What survives a build is mostly kept for the next one: moving it out of the
+        # collector's view keeps collections (and pauses while editing) short.
+        gc.freeze()
         if self.error:
             print("recovered: the build is good again", flush=True)
         self.error = None
         if not self.options.quiet:
             print(f"rebuilt {result.pages} page(s), wrote {result.written} file(s) "
                   f"in {result.seconds * 1000:.0f} ms", flush=True)
+            if self.options.timings:
+                print("timings: " + ", ".join(f"{name} {seconds * 1000:.0f} ms"
+                                              for name, seconds in self.builder.timings.items()), flush=True)
         return True
 
     def poll(self) -> None:
-        """Called every POLL_SECONDS: rebuild once the files have stopped changing."""
+        """Called every POLL_SECONDS: rebuild once the files have stopped changing, that is
+        when a second look finds the same files, or at once when every changed file is
+        there, not empty, and already QUIET_SECONDS old (an editor's save is one quick write)."""
         current = snapshot(self.watched)
         if current == self.built_snapshot:
             self.pending = None
             return
-        if current != self.pending:
-            self.pending = current  # still being written; look again next tick
-            return
         changed = changed_paths(self.built_snapshot, current)
+        if current != self.pending:
+            # A file just truncated for rewriting can show size 0 with its old mtime (some
+            # file systems stamp it only at the write), so an empty file is never quiet.
+            quiet = all(p in current and current[p][1] > 0
+                        and time.time_ns() - current[p][0] >= QUIET_SECONDS * 1e9 for p in changed)
+            if not quiet:
+                self.pending = current  # perhaps still being written; look again next tick
+                return
         self.built_snapshot = current
         self.pending = None
         saved = max((current[p][0] for p in changed if p in current), default=time.time_ns())

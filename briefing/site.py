@@ -142,22 +142,33 @@ def newest_first(entry: Entry) -> tuple:
 
 def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
                   country: Callable[[str], Country], topics: Sequence[Topic],
-                  related_memo: dict | None = None) -> Site:
+                  related_memo: dict | None = None, entry_memo: dict | None = None) -> Site:
     """Everything a page needs, gathered before any page is rendered.
 
     Every page lists or links others (related articles, country counts,
     previous/next), so all of it is computed here first, once. related_memo:
     see related_articles (the incremental builder keeps one between builds).
+    entry_memo (serve keeps one): the placed Entry of each article, reused while
+    the article and its links are unchanged, so later stages can tell an
+    unchanged article by identity.
     """
     pairs = sorted(((p.entry, p.terms) for p in prepared if not p.article.draft),
                    key=lambda pair: newest_first(pair[0]))
     entries = [entry for entry, _ in pairs]
     related = related_articles(entries, [terms for _, terms in pairs], related_memo)
     slugs = [e.article.slug for e in entries]
-    entries = [replace(entry, related=related[i],
-                       previous=slugs[i + 1] if i + 1 < len(slugs) else None,
-                       next=slugs[i - 1] if i > 0 else None)
-               for i, entry in enumerate(entries)]
+    known = entry_memo if entry_memo is not None else {}
+    placed = {}
+    for i, entry in enumerate(entries):
+        links = (related[i], slugs[i + 1] if i + 1 < len(slugs) else None, slugs[i - 1] if i > 0 else None)
+        found = known.get(slugs[i])
+        if found is None or found[0] is not entry or found[1] != links:
+            found = (entry, links, replace(entry, related=links[0], previous=links[1], next=links[2]))
+        placed[slugs[i]] = found
+        entries[i] = found[2]
+    if entry_memo is not None:
+        entry_memo.clear()
+        entry_memo.update(placed)
     by_slug = {entry.article.slug: entry for entry in entries}
     return Site(
         config=config,
@@ -210,7 +221,9 @@ def group_topics(entries: Sequence[Entry], topics: Sequence[Topic]) -> tuple[Top
 
 # --- related articles -------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+# Runs of three or more letters: short words never count, and a simple class is the
+# fastest pattern to scan ("al-Sudani" gives "sudani", "country's" gives "country").
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _STOPWORDS = frozenset("""
 a about above after again against all also although am among an and any are as at be because been
 before being below between both but by can could did do does doing down during each either few for
@@ -234,8 +247,8 @@ def term_counts(text: str) -> dict[str, int]:
     The title is left out: it restates the body, and keeping it out means a
     retitled article keeps its related articles, so a title edit is cheap to rebuild.
     """
-    counts = Counter(_WORD.findall(text.lower().replace("’", "'")))
-    return {w: n for w, n in counts.items() if len(w) > 2 and w not in _STOPWORDS}
+    counts = Counter(_WORD.findall(text.lower()))
+    return {w: n for w, n in counts.items() if w not in _STOPWORDS}
 
 
 def term_id(word: str) -> int:
@@ -281,9 +294,9 @@ def _term_index(terms: Sequence[Terms]) -> _TermIndex:
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
     vocabulary, column = np.unique(ids, return_inverse=True)
     df = np.bincount(column)[column] if len(column) else np.zeros(0, np.int64)
-    # A term in nearly every article says nothing about relatedness and makes
+    # A term in more than one article in twenty says little about relatedness and makes
     # the candidate lists huge, so it is dropped; so is a term no other article has.
-    ceiling = max(2, n // 5) if n >= 20 else n
+    ceiling = max(20, n // 20) if n >= 20 else n
     useful = (df > 1) & (df <= ceiling)
     ids, tf, rows, column, df = ids[useful], tf[useful], rows[useful], column[useful], df[useful]
     weight = tf * np.log1p(n / np.maximum(df, 1))

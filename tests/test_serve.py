@@ -145,3 +145,53 @@ def test_banner_goes_first_in_body_and_escapes_the_message():
     page = inject_banner('<html><body class="x"><main>hi</main></body></html>', "bad <script>")
     assert page.index("briefing-build-error") > page.index('<body class="x">')
     assert "&lt;script&gt;" in page and "bad <script>" not in page
+
+
+# --- when serve rebuilds: Session.poll, driven by hand -----------------------------
+
+@pytest.fixture()
+def session(tmp_path):
+    from briefing import pipeline, serve
+
+    paths = make_project(tmp_path)
+    options = pipeline.Options(seeds=paths["seeds"], content=paths["content"], templates=ROOT / "templates",
+                               output=paths["output"], cache=None, quiet=True, search=False)
+    pipeline.run_ingest(options, pipeline.Reporter(quiet=True))
+    live = serve.Session(options, pipeline.Reporter(quiet=True))
+    live.built_snapshot = serve.snapshot(live.watched)
+    live.rebuilds = []
+    live.rebuild = lambda changed: live.rebuilds.append(sorted(Path(p).name for p in changed)) or True
+    return live
+
+
+def poll_until_quiet(session, polls: int = 4) -> None:
+    for _ in range(polls):
+        session.poll()
+        time.sleep(0.03)
+
+
+def test_several_files_saved_at_once_give_one_rebuild(session):
+    articles = sorted((session.options.content / "articles").glob("*.md"))[:3]
+    for path in articles:
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    poll_until_quiet(session)
+    assert session.rebuilds == [sorted(p.name for p in articles)]
+
+
+def test_a_file_being_written_is_not_built_half_written(session):
+    import os
+
+    from briefing import serve
+
+    path = sorted((session.options.content / "articles").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    old = time.time_ns() - 60 * 10**9    # saved a minute ago
+    os.utime(path, ns=(old, old))
+    session.built_snapshot = serve.snapshot(session.watched)
+    path.write_bytes(b"")
+    os.utime(path, ns=(old, old))     # truncated, mtime not yet stamped: as some file systems show it
+    session.poll()
+    assert session.rebuilds == []
+    path.write_text(text + "\nMore.\n", encoding="utf-8")
+    poll_until_quiet(session)
+    assert session.rebuilds == [[path.name]]
