@@ -75,6 +75,9 @@ class Row:
     hugo_s: float | None = None
     hugo_pages: int | None = None
     hugo_rss_mb: float | None = None
+    search_s: float | None = None
+    search_rss_mb: float | None = None
+    cold_timings: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -88,8 +91,10 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def cli(command: str, folders: Folders, extra: list[str], *, prefix: list[str] | None = None) -> tuple[float, float]:
-    """Run `build.py <command>` on these folders; (seconds, peak RSS MB of that process tree's largest process)."""
+def cli(command: str, folders: Folders, extra: list[str], *, prefix: list[str] | None = None,
+        stderr_out: list[str] | None = None) -> tuple[float, float]:
+    """Run `build.py <command>` on these folders; (seconds, peak RSS MB of that process tree's largest process).
+    stderr_out, when given, receives what it printed on stderr (e.g. its --timings line)."""
     argv = [python(), *(prefix or []), str(ROOT / "build.py"), command,
             "--seeds", str(folders.seeds), "--content", str(folders.content),
             "--output", str(folders.output), "--cache", str(folders.cache), "--quiet", *extra]
@@ -98,6 +103,18 @@ def cli(command: str, folders: Folders, extra: list[str], *, prefix: list[str] |
         tail = "\n".join(stderr.strip().splitlines()[-15:]) or "(nothing on stderr)"
         raise BenchError(f"`build.py {command}` failed with exit status {status} "
                          f"in {folders.root}:\n{tail}")
+    if stderr_out is not None:
+        stderr_out.append(stderr)
+    return seconds, rss
+
+
+def search_index(folders: Folders) -> tuple[float, float]:
+    """Pagefind over the built site, as `build.py build` runs it: (seconds, peak RSS MB)."""
+    shutil.rmtree(folders.output / "pagefind", ignore_errors=True)
+    argv = [python(), "-m", "pagefind", "--site", str(folders.output), "--silent"]
+    seconds, status, stderr, rss = hugo_site.run_measured(argv, cwd=ROOT)
+    if status != 0:
+        raise BenchError(f"Pagefind failed with exit status {status}: {stderr.strip()[-2000:]}")
     return seconds, rss
 
 
@@ -342,7 +359,8 @@ def measure_serve_edit(folders: Folders, **options) -> float:
     return statistics.median(result.ms for result in results)
 
 
-def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep: bool) -> Row:
+def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep: bool,
+            search: bool = True) -> Row:
     folders, row = prepare(n, seed, work)
     row.ingest_s, _ = cli("ingest", folders, extra=[])
     row.content_files = len(content_files(folders))
@@ -350,9 +368,13 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep
 
     shutil.rmtree(folders.cache, ignore_errors=True)
     shutil.rmtree(folders.output, ignore_errors=True)
-    row.cold_s, row.cold_rss_mb = cli("build", folders, extra)
+    printed: list[str] = []
+    row.cold_s, row.cold_rss_mb = cli("build", folders, [*extra, "--timings"], stderr_out=printed)
+    row.cold_timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
+                             if line.startswith("timings: ")), None)
     row.pages = hugo_site.count_pages(folders.output)
     print(f"[{n}] cold build: {row.cold_s:.1f} s, {row.pages} pages, {row.cold_rss_mb:.0f} MB peak", flush=True)
+    print(f"[{n}]   {row.cold_timings}", flush=True)
 
     row.rebuild_s, _ = cli("build", folders, extra)
     print(f"[{n}] rebuild, nothing changed: {row.rebuild_s:.2f} s", flush=True)
@@ -364,6 +386,10 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep
     print(f"[{n}] serve, 1 title edited: reload sent {row.serve_ms:.0f} ms after the save (median of "
           f"{SERVE_EDITS})", flush=True)
 
+    if search:  # last: an index added to output/ is a change the cached rebuilds would see
+        row.search_s, row.search_rss_mb = search_index(folders)
+        print(f"[{n}] search index (Pagefind) on top: {row.search_s:.1f} s, {row.search_rss_mb:.0f} MB peak",
+              flush=True)
     if hugo:
         articles_json = folders.output / "api" / "articles.json"
         if not articles_json.is_file():
@@ -392,6 +418,8 @@ COLUMNS = [
     ("cold build peak RSS (MB)", lambda r: _num(r.cold_rss_mb, 0)),
     ("pages", lambda r: _num(r.pages, 0)),
     ("serve rebuild, 1-article edit (ms)", lambda r: _num(r.serve_ms, 0)),
+    ("+ search index (s)", lambda r: _num(r.search_s, 1)),
+    ("search index peak RSS (MB)", lambda r: _num(r.search_rss_mb, 0)),
     ("Hugo cold (s)", lambda r: _num(r.hugo_s, 2)),
     ("Hugo pages", lambda r: _num(r.hugo_pages, 0)),
     ("Hugo peak RSS (MB)", lambda r: _num(r.hugo_rss_mb, 0)),
@@ -434,6 +462,10 @@ def write_results(rows: list[Row], notes: list[str], work: Path) -> Path:
     text = "# Benchmark results\n\n" + machine() + "\n\n" + table(rows) + "\n"
     if notes:
         text += "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+    profiles = [(row.articles, row.cold_timings) for row in rows if row.cold_timings]
+    if profiles:
+        text += "\n## Where a cold build spends its time (`build.py build --timings`)\n\n"
+        text += "\n".join(f"- {n:,} articles: {timings}" for n, timings in profiles) + "\n"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -477,12 +509,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic dumps")
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder (default: benchmarks/work)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    parser.add_argument("--no-search", action="store_true", help="build without the Pagefind index")
+    parser.add_argument("--no-search", action="store_true", help="do not time the Pagefind index")
     parser.add_argument("--keep", action="store_true", help="keep each size's folders (they are large)")
     parser.add_argument("--profile", action="store_true",
                         help="instead: profile one cold build of the first size (default 1000)")
     args = parser.parse_args(argv)
-    extra = ["--no-search"] if args.no_search else []
+    # Every build is timed without the search index, as Hugo builds none; the index is
+    # timed on its own ("+ search index") unless --no-search.
+    extra = ["--no-search"]
 
     try:
         if args.profile:
@@ -492,13 +526,13 @@ def main(argv: list[str] | None = None) -> int:
         notes = []
         if not args.no_hugo and not hugo:
             notes.append("Hugo columns are n/a: hugo is not on PATH (apt-get install hugo).")
-        if args.no_search:
-            notes.append("Built with --no-search (no Pagefind index).")
-        else:
-            notes.append("Our build includes the Pagefind search index; Hugo's has no search index.")
+        notes.append("Build columns are without the Pagefind search index (`--no-search`), like Hugo's "
+                     "build; '+ search index' is Pagefind over the same output, which `build.py build` "
+                     "adds on a cold build and again whenever an article page changed.")
         rows = []
         for n in args.sizes:
-            rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo, keep=args.keep))
+            rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo, keep=args.keep,
+                                search=not args.no_search))
     except BenchError as error:
         print(f"benchmark stopped: {error}", file=sys.stderr)
         return 1

@@ -309,8 +309,9 @@ def test_a_failed_serve_build_stops_the_benchmark_with_the_servers_output(seed_s
 def test_the_results_table_is_aligned_markdown_with_the_hugo_ratio():
     done = run.Row(articles=1000, dump_mb=8.6, generate_s=0.4, content_files=1000, ingest_s=12.3, cold_s=30.0,
                    rebuild_s=2.0, edit_s=2.5, cold_rss_mb=400, pages=3000, hugo_s=1.5, hugo_pages=3100,
-                   hugo_rss_mb=200)
+                   hugo_rss_mb=200, search_s=22.0, search_rss_mb=1400)
     lines = run.table([done, run.Row(articles=10000, dump_mb=86.3, generate_s=3.9)]).splitlines()
     assert len({len(line) for line in lines}) == 1 and len(lines) == 4
     assert all(line.startswith("|") for line in lines) and set(lines[1]) <= set("|-:")
-    assert "20.0x" in lines[2] and "n/a" in lines[2] and lines[3].count("n/a") == 12
+    assert "20.0x" in lines[2] and "n/a" in lines[2] and lines[3].count("n/a") == len(run.COLUMNS) - 2
+    assert "22.0" in lines[2] and "1,400" in lines[2]
