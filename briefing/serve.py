@@ -15,6 +15,7 @@ import html
 import logging
 import mimetypes
 import re
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -202,6 +203,9 @@ class PreviewServer(Server):
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    # Ctrl-C must stop the server even when it was started from a script or a background
+    # job, which start with SIGINT ignored (and Python then installs no handler of its own).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     mimetypes.add_type("application/atom+xml", ".xml")
     reporter = Reporter(options.quiet)
     session = Session(options, reporter)

@@ -48,7 +48,7 @@ class Served:
     server runs with --no-search.
     """
 
-    def __init__(self, tmp: Path, *extra: str, search: bool = False):
+    def __init__(self, tmp: Path, *extra: str, search: bool = False, ignore_sigint: bool = False):
         self.paths = make_project(tmp)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -58,7 +58,9 @@ class Served:
              "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
              "--output", str(self.paths["output"]), "--cache", str(tmp / "cache"),
              *(() if search else ("--no-search",)), *extra],
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp)
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp,
+            # As a background job or a script's child starts: with Ctrl-C ignored.
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
         wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=90 if search else 60)
 
     def alive(self) -> bool:
@@ -127,6 +129,14 @@ def test_ctrl_c_stops_cleanly(served):
     assert served.stop() == 0
     log = served.log.read_text()
     assert "Traceback" not in log and "stopped" in log
+
+
+def test_ctrl_c_stops_it_even_when_started_with_ctrl_c_ignored(tmp_path):
+    server = Served(tmp_path, ignore_sigint=True)
+    try:
+        assert server.stop() == 0 and "stopped" in server.log.read_text()
+    finally:
+        server.close()
 
 
 def test_busy_port_gives_a_clear_message(served, tmp_path):
