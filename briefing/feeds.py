@@ -13,8 +13,7 @@ from datetime import date
 from typing import Iterable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
-from .model import Entry, Site, SiteConfig
-from .site import FALLBACK_DATE
+from .model import FALLBACK_DATE, Entry, Site, SiteConfig
 from .urls import absolute_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

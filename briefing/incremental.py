@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -289,7 +290,8 @@ class Builder:
                 for _ in range(pickle.load(file)):
                     name, blob = pickle.load(file)
                     blobs[name] = blob
-            saved.articles = {name: pickle.loads(blob) for name, blob in blobs.items()}
+            with _collector_paused():
+                saved.articles = {name: pickle.loads(blob) for name, blob in blobs.items()}
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return False
         self.state = saved
@@ -410,7 +412,7 @@ class Builder:
             stale = self._scan()
         with self._phase("prepare"):
             self._prepare(stale)
-        with self._phase("assemble"):
+        with self._phase("assemble"), _collector_paused():
             site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
                                  related_memo=state.related, entry_memo=self._entry_memo)
@@ -428,7 +430,10 @@ class Builder:
 
         key = _folder_key(self.options.templates)
         if self._renderer is None or key != self._renderer_key:
-            self._renderer = Renderer(self.options.templates, site)
+            compiled = self.options.cache / "templates" if self.options.cache else None
+            if compiled:
+                compiled.mkdir(parents=True, exist_ok=True)
+            self._renderer = Renderer(self.options.templates, site, bytecode_cache=compiled)
             self._renderer_key = key
         else:
             self._renderer.use_site(site)
@@ -638,6 +643,21 @@ class _PageKeys:
     def feed(self, spec) -> bytes:
         return fingerprint("feed", self.names, spec, self.site.updated,
                            *(self.by_slug[s].full for s in pipeline.feed_entries(self.site, spec)))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while making many long-lived, acyclic objects (the
+    collector would walk them again and again as they pile up); afterwards they are
+    frozen out of its view."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _digest(*parts: bytes) -> bytes:

@@ -128,6 +128,11 @@ class Classification:
 
 # --- site -------------------------------------------------------------------
 
+# Undated articles with no date in their text sort last and use this in feeds;
+# a fixed value keeps builds reproducible (never the clock).
+FALLBACK_DATE = dt.date(2000, 1, 1)
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int

@@ -219,7 +219,8 @@ def paginate(slugs: Sequence[str], base: str, number: int, per_page: int) -> Pag
 class Renderer:
     """Renders planned pages of one Site with the templates of one folder."""
 
-    def __init__(self, templates_dir: Path, site: Site):
+    def __init__(self, templates_dir: Path, site: Site, bytecode_cache: Path | None = None):
+        """bytecode_cache: a folder where compiled templates are kept between runs."""
         self.templates_dir = Path(templates_dir)
         self._bind(site)
         self.static = {name: hashed for name, (hashed, _) in _static_index(self.templates_dir).items()}
@@ -230,6 +231,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_cache)) if bytecode_cache else None,
         )
         self.env.filters["date"] = format_date
         self.env.filters["json_ld"] = json_ld

@@ -232,8 +232,26 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     ioloop.PeriodicCallback(session.poll, POLL_SECONDS * 1000).start()
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
+    _stop_on_ctrl_c(loop)
     try:
         loop.start()
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        pass
+    print("\nstopped", flush=True)
     return 0
+
+
+def _stop_on_ctrl_c(loop: ioloop.IOLoop) -> None:
+    """Ctrl-C asks the loop to stop, from inside the loop. A KeyboardInterrupt raised
+    wherever Python happens to be can be swallowed (inside a weakref callback, say: the
+    benchmark caught one) and leave the server running. A second Ctrl-C, for a rebuild
+    that takes too long, raises at once."""
+    pressed = []
+
+    def on_ctrl_c(signum, frame):
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(signum)
+        loop.asyncio_loop.call_soon_threadsafe(loop.stop)  # type: ignore[attr-defined]
+
+    signal.signal(signal.SIGINT, on_ctrl_c)

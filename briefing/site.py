@@ -17,12 +17,10 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .markup import Rendered, reading_minutes, summarise
+from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
 from .model import (Article, Classification, Count, Country, CountryGroup, Diagnostic,
                     Entry, Site, SiteConfig, Topic, TopicGroup)
 
-# Undated articles with no date in their text sort last and use this in feeds;
-# a fixed value keeps builds reproducible (never the clock).
-FALLBACK_DATE = dt.date(2000, 1, 1)
 RELATED_MIN, RELATED_MAX = 3, 5
 
 
