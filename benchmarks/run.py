@@ -32,7 +32,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402
 import hugo_site  # noqa: E402
 
 SIZES = (1000, 4000, 10000)
@@ -78,6 +77,7 @@ class Row:
     search_s: float | None = None
     search_rss_mb: float | None = None
     cold_timings: str | None = None
+    edit_timings: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -124,11 +124,18 @@ def prepare(n: int, seed: int, work: Path) -> tuple[Folders, Row]:
     if folders.root.exists():
         shutil.rmtree(folders.root)
     started = time.perf_counter()
-    corpus = generate.build_corpus(n, seed)
-    generate.write(corpus, folders.seeds)
+    # In a process of its own: the corpus is hundreds of MB as Python objects, and every
+    # command measured later is forked from this process. Linux carries a process's peak
+    # RSS across fork and exec, so a big benchmark process would inflate every peak we report.
+    done = subprocess.run([python(), str(HERE / "generate.py"), "--articles", str(n), "--seed", str(seed),
+                           "--out", str(folders.seeds)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"generate.py failed: {done.stderr.strip()}")
+    dumps = sorted(folders.seeds.glob("*.txt"))
     copy_site_settings(folders.content)
-    row = Row(articles=n, dump_mb=corpus.bytes / 1e6, generate_s=time.perf_counter() - started)
-    print(f"[{n}] generated {len(corpus.files)} dumps, {row.dump_mb:.1f} MB in {row.generate_s:.1f} s", flush=True)
+    row = Row(articles=n, dump_mb=sum(p.stat().st_size for p in dumps) / 1e6,
+              generate_s=time.perf_counter() - started)
+    print(f"[{n}] generated {len(dumps)} dumps, {row.dump_mb:.1f} MB in {row.generate_s:.1f} s", flush=True)
     return folders, row
 
 
@@ -379,8 +386,12 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep
     row.rebuild_s, _ = cli("build", folders, extra)
     print(f"[{n}] rebuild, nothing changed: {row.rebuild_s:.2f} s", flush=True)
     edited = edit_one_title(folders)
-    row.edit_s, _ = cli("build", folders, extra)
+    printed = []
+    row.edit_s, _ = cli("build", folders, [*extra, "--timings"], stderr_out=printed)
+    row.edit_timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
+                             if line.startswith("timings: ")), None)
     print(f"[{n}] rebuild after editing the title of {edited.name}: {row.edit_s:.2f} s", flush=True)
+    print(f"[{n}]   {row.edit_timings}", flush=True)
 
     row.serve_ms = measure_serve_edit(folders)
     print(f"[{n}] serve, 1 title edited: reload sent {row.serve_ms:.0f} ms after the save (median of "
@@ -462,10 +473,11 @@ def write_results(rows: list[Row], notes: list[str], work: Path) -> Path:
     text = "# Benchmark results\n\n" + machine() + "\n\n" + table(rows) + "\n"
     if notes:
         text += "\n" + "\n".join(f"- {note}" for note in notes) + "\n"
-    profiles = [(row.articles, row.cold_timings) for row in rows if row.cold_timings]
-    if profiles:
-        text += "\n## Where a cold build spends its time (`build.py build --timings`)\n\n"
-        text += "\n".join(f"- {n:,} articles: {timings}" for n, timings in profiles) + "\n"
+    for title, field in (("a cold build", "cold_timings"), ("the rebuild after one title edit", "edit_timings")):
+        profiles = [(row.articles, getattr(row, field)) for row in rows if getattr(row, field)]
+        if profiles:
+            text += f"\n## Where {title} spends its time (`build.py build --timings`)\n\n"
+            text += "\n".join(f"- {n:,} articles: {timings}" for n, timings in profiles) + "\n"
     path.write_text(text, encoding="utf-8")
     return path
 
