@@ -120,11 +120,14 @@ class Session:
         self.pending = None
         saved = max((current[p][0] for p in changed if p in current), default=time.time_ns())
         self.rebuild(changed)
-        # Ingest may have written content files: do not rebuild for them again.
-        self.built_snapshot = snapshot(self.watched)
         self.on_reload(changed[0] if changed else "*")
+        sent = time.time_ns()
+        if any(path.startswith(str(self.options.seeds)) for path in changed):
+            # Ingest wrote content files: do not rebuild for them again. (Only then: a
+            # file saved during the rebuild must still be seen at the next look.)
+            self.built_snapshot = snapshot(self.watched)
         if not self.options.quiet:
-            print(f"reload sent {(time.time_ns() - saved) / 1e6:.0f} ms after the save "
+            print(f"reload sent {(sent - saved) / 1e6:.0f} ms after the save "
                   f"({len(changed)} file(s) changed)", flush=True)
 
 

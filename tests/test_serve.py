@@ -205,3 +205,18 @@ def test_a_file_being_written_is_not_built_half_written(session):
     path.write_text(text + "\nMore.\n", encoding="utf-8")
     poll_until_quiet(session)
     assert session.rebuilds == [[path.name]]
+
+
+def test_a_file_saved_during_a_rebuild_is_built_next(session):
+    first, second = sorted((session.options.content / "articles").glob("*.md"))[:2]
+    record = session.rebuild
+
+    def rebuild_while_the_editor_saves_again(changed):
+        if not session.rebuilds:
+            second.write_text(second.read_text(encoding="utf-8") + "\nSaved meanwhile.\n", encoding="utf-8")
+        return record(changed)
+
+    session.rebuild = rebuild_while_the_editor_saves_again
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    poll_until_quiet(session, polls=6)
+    assert session.rebuilds == [[first.name], [second.name]]
