@@ -256,6 +256,7 @@ class Builder:
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
         self._blobs: dict[str, tuple[bytes, bytes]] = {}   # file name -> (digest, pickled Cached)
+        self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
         self._api_memo: dict = {}
@@ -332,14 +333,30 @@ class Builder:
         return fingerprint(*((name, (content / name).read_bytes() if (content / name).exists() else b"")
                              for name in DATA_FILES))
 
-    def _scan(self) -> list[str]:
-        """Names of the article files whose bytes changed since they were prepared."""
+    def _scan(self, changed: Iterable[str] | None = None) -> list[str]:
+        """Names of the article files whose bytes changed since they were prepared.
+
+        changed: the paths the caller knows changed since the last build (serve watches
+        the tree anyway); only those are looked at again. None: look at every file."""
         state = self.state
         folder = self.options.content / "articles"
         if not folder.is_dir():
             raise BuildError("no articles folder: run `python build.py ingest` first, or pass --content DIR.",
                              str(folder))
-        current = stamps(folder, ".md")
+        if changed is None or self._current is None:
+            current = stamps(folder, ".md")
+        else:
+            current = dict(self._current)
+            for path in changed:
+                name = os.path.basename(path)
+                if os.path.dirname(path) != str(folder) or not name.endswith(".md") or name.startswith("."):
+                    continue
+                try:
+                    stat = os.stat(path)
+                    current[name] = (stat.st_mtime_ns, stat.st_size)
+                except FileNotFoundError:
+                    current.pop(name, None)
+            current = dict(sorted(current.items()))
         stale = []
         for name, stamp in current.items():
             cached = state.articles.get(name)
@@ -382,9 +399,18 @@ class Builder:
 
     # -- the build --
 
-    def build(self) -> Rebuild:
+    def build(self, changed: Iterable[str] | None = None) -> Rebuild:
         """Bring output/ up to date. Raises BuildError, leaving output/ as it was, when
-        anything is wrong."""
+        anything is wrong. changed: see _scan."""
+        try:
+            return self._build(changed)
+        except BaseException:
+            # What this build's `changed` named may not have been looked at: look at
+            # every file next time.
+            self._current = None
+            raise
+
+    def _build(self, changed: Iterable[str] | None) -> Rebuild:
         from .classify import load_classifier
         from .config import load_config
         from .site import assemble_site
@@ -409,7 +435,7 @@ class Builder:
 
         self.timings["setup"] = time.perf_counter() - started
         with self._phase("scan"):
-            stale = self._scan()
+            stale = self._scan(changed)
         with self._phase("prepare"):
             self._prepare(stale)
         with self._phase("assemble"), _collector_paused():

@@ -74,9 +74,11 @@ class Session:
     def rebuild(self, changed: list[str]) -> bool:
         seeds = str(self.options.seeds)
         try:
-            if any(path.startswith(seeds) for path in changed) and self.options.seeds.is_dir():
+            ingested = any(path.startswith(seeds) for path in changed) and self.options.seeds.is_dir()
+            if ingested:
                 run_ingest(replace(self.options, strict=False), self.reporter)
-            result = self.builder.build()
+            # After an ingest, content files changed that `changed` does not name: look at all.
+            result = self.builder.build(None if ingested or not changed else changed)
         except BuildError as error:
             self.error = str(error)
             print(f"error: {error}", file=sys.stderr, flush=True)

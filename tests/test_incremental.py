@@ -262,3 +262,26 @@ def test_timings_name_every_phase(project, capsys):
     printed = capsys.readouterr().err
     for phase in ("prepare", "assemble", "render", "write", "save cache"):
         assert f"{phase} " in printed
+
+
+def test_a_change_named_to_a_failed_build_is_still_built_after_the_fix(project):
+    builder = Builder(project)
+    builder.build()
+    topics = project.content / "topics.yaml"
+    good = topics.read_text(encoding="utf-8")
+    topics.write_text("topics: [oops\n", encoding="utf-8")
+    retitle(project, "Seen After The Fix")
+    with pytest.raises(BuildError):
+        builder.build(changed=[str(topics), str(article_file(project))])
+    topics.write_text(good, encoding="utf-8")
+    builder.build(changed=[str(topics)])      # serve names only what changed since the last look
+    assert "Seen After The Fix" in (project.output / "articles" / ARTICLE / "index.html").read_text()
+
+
+def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(project, tmp_path):
+    builder = Builder(project)
+    builder.build()
+    retitle(project, "Only This Changed")
+    result = builder.build(changed=[str(article_file(project))])
+    assert 0 < result.pages < 40
+    assert tree(project.output) == cold_tree(project, tmp_path)
