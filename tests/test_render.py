@@ -367,3 +367,22 @@ def test_pager_links_the_ends_and_two_pages_either_side(number, pages, window):
     from briefing.render import paginate
     slugs = [f"a{i}" for i in range(pages * 20)]
     assert paginate(slugs, "/countries/iraq/", number, 20).window == window
+
+
+def test_a_topic_in_many_countries_shows_twelve_and_folds_the_rest():
+    import dataclasses
+
+    from briefing.model import Count, Country, CountryGroup
+
+    site = fake_site()
+    extra = [CountryGroup(country=Country(f"X{i}", f"land-{i:02d}", f"Land {i:02d}"), url=f"/countries/land-{i:02d}/",
+                          about=(), mentioned=(), topics=(), neighbours=()) for i in range(20)]
+    topic = dataclasses.replace(site.topics[0], countries=tuple(Count(f"X{i}", 40 - i) for i in range(20)))
+    site = dataclasses.replace(site, countries=site.countries + tuple(extra), topics=(topic, *site.topics[1:]))
+    page = next(p for p in plan_pages(site) if p.kind == "topic" and p.key == topic.topic.slug)
+    html = Renderer(TEMPLATES, site).render(page)
+    shown, folded = html.split('<details class="more-bars">')
+    assert [f"Land {i:02d}" in shown for i in range(20)] == [True] * 12 + [False] * 8
+    assert "<summary>All 20 countries</summary>" in folded
+    assert all(f"Land {i:02d}" in folded for i in range(12, 20))
+    assert 'class="bar w100"' in shown and 'class="bar w100"' not in folded   # one scale for both
