@@ -31,8 +31,6 @@ import hashlib
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -255,7 +253,7 @@ class Builder:
         self._renderer = None
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
-        self._blobs: dict[str, tuple[bytes, bytes]] = {}   # file name -> (digest, pickled Cached)
+        self._blobs: dict[str, tuple[Cached, bytes]] = {}   # file name -> (Cached, its pickle) as loaded
         self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
@@ -296,11 +294,11 @@ class Builder:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return False
         self.state = saved
-        self._blobs = {name: (saved.articles[name].digest, blob) for name, blob in blobs.items()}
+        self._blobs = {name: (saved.articles[name], blob) for name, blob in blobs.items()}
         self._output_stamps = output
         return True
 
-    def save(self) -> None:
+    def save(self, manifest: dict | None = None) -> None:
         """Write the state and the manifest; the output stamps are updated for the
         files this build changed rather than walking output/ again. Each article is
         pickled on its own and kept as bytes, so an unchanged one is not pickled again."""
@@ -315,15 +313,20 @@ class Builder:
             pickle.dump(len(articles), file, protocol=5)
             for name in sorted(articles):
                 known = self._blobs.get(name)
-                if known is not None and known[0] == articles[name].digest:
+                # The very object loaded with that blob: a reclassified article is a new
+                # object with the same file digest, and must be pickled afresh.
+                if known is not None and known[0] is articles[name]:
                     blob = known[1]
                 else:
                     blob = pickle.dumps(articles[name], protocol=5)
                 pickle.dump((name, blob), file, protocol=5)
         os.replace(temporary, cache / STATE_FILE)
+        # The inputs as they were when this build began (manifest, from up_to_date): a file
+        # saved while the build ran is then a change the next build sees.
+        inputs = manifest if manifest is not None else _manifest(self.options, output={})
         temporary = cache / f".{MANIFEST_FILE}.tmp"
         with open(temporary, "wb") as file:
-            pickle.dump(_manifest(self.options, output=self._output_stamps), file, protocol=5)
+            pickle.dump({**inputs, "output": self._output_stamps}, file, protocol=5)
         os.replace(temporary, cache / MANIFEST_FILE)
 
     # -- inputs --
@@ -407,8 +410,12 @@ class Builder:
         except BaseException:
             # What this build's `changed` named may not have been looked at: look at
             # every file next time.
-            self._current = None
+            self.forget_changes()
             raise
+
+    def forget_changes(self) -> None:
+        """Look at every article file in the next build, not just those it is told about."""
+        self._current = None
 
     def _build(self, changed: Iterable[str] | None) -> Rebuild:
         from .classify import load_classifier
@@ -419,7 +426,7 @@ class Builder:
         self.timings = {}
         state = self.state
         data_key = self._data_key()
-        settings = (self.options.base_url,)
+        settings = (self.options.base_url, self.options.search)
         if data_key != state.data or state.code != code_key() or state.classifier is None:
             state.classifier = load_classifier(self.options.content)
             state.articles.clear()  # the taxonomy or aliases changed: classify everything again
@@ -565,8 +572,12 @@ class Builder:
         search = self.options.search and (fresh or self.reindex)
         indexed = _search_key(state, written, removed) if search else state.search_key
         reindex = search and (fresh or indexed != state.search_key or not (output / SEARCH_DIR).is_dir())
+        # A new search index or a link check needs the whole site in one place: then the
+        # unchanged files are hard-linked beside the new ones and the tree is swapped in
+        # whole, so a failing Pagefind or check leaves output/ as it was.
+        staged = fresh or self.options.strict or reindex
         try:
-            if fresh or self.options.strict:
+            if staged:
                 if not fresh:
                     _link_tree(output, stage, skip=set(removed), skip_dirs={SEARCH_DIR} if reindex else set())
                 if reindex:
@@ -581,12 +592,10 @@ class Builder:
                     os.replace(stage / path, target)
                 for path in removed:
                     _remove(output, path)
-                if reindex:
-                    _reindex_in_place(output)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         shown = self.options.output  # stamps are keyed by the path as given, like _manifest's
-        if fresh or self._output_stamps is None:
+        if staged or self._output_stamps is None:
             self._output_stamps = snapshot([shown]) if self.options.cache else None
         else:
             for path in [*written, *removed]:
@@ -595,8 +604,6 @@ class Builder:
                 if target.exists():
                     stat = target.stat()
                     self._output_stamps[str(target)] = (stat.st_mtime_ns, stat.st_size)
-            if reindex:
-                _restamp(self._output_stamps, shown / SEARCH_DIR)
         if fresh:
             state.file_keys = {}
         state.file_keys.update(written)
@@ -692,13 +699,6 @@ def _digest(*parts: bytes) -> bytes:
     return hashlib.blake2b(b"\x1f".join(parts), digest_size=16).digest()
 
 
-def _restamp(stamps_: dict[str, tuple[int, int]], folder: Path) -> None:
-    prefix = str(folder) + os.sep
-    for path in [p for p in stamps_ if p.startswith(prefix)]:
-        del stamps_[path]
-    stamps_.update(snapshot([folder]))
-
-
 def _folder_key(folder: Path) -> bytes:
     return fingerprint(sorted(snapshot([folder]).items()))
 
@@ -737,20 +737,3 @@ def _link_tree(source: Path, target: Path, *, skip: set[str], skip_dirs: set[str
                 os.link(Path(folder) / name, target / path)
             except OSError:
                 shutil.copy2(Path(folder) / name, target / path)
-
-
-def _reindex_in_place(output: Path) -> None:
-    """A new search index beside the old one, swapped in when complete."""
-    fresh = output / f".{SEARCH_DIR}.new"
-    old = output / f".{SEARCH_DIR}.old"
-    shutil.rmtree(fresh, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(fresh),
-               "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")
-    if (output / SEARCH_DIR).exists():
-        os.replace(output / SEARCH_DIR, old)
-    os.replace(fresh, output / SEARCH_DIR)
-    shutil.rmtree(old, ignore_errors=True)

@@ -182,7 +182,7 @@ def run_build(options: Options, reporter: Reporter) -> BuildResult | None:
     result = builder.build()
     built = time.perf_counter()
     if options.cache:
-        builder.save()
+        builder.save(manifest)
     if options.timings:
         phases = {"check cache": checked - started, "load cache": restored - checked, **builder.timings,
                   "save cache": time.perf_counter() - built}

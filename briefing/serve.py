@@ -80,10 +80,12 @@ class Session:
             # After an ingest, content files changed that `changed` does not name: look at all.
             result = self.builder.build(None if ingested or not changed else changed)
         except BuildError as error:
+            self.builder.forget_changes()  # e.g. ingest failed: this batch's edits are unbuilt
             self.error = str(error)
             print(f"error: {error}", file=sys.stderr, flush=True)
             return False
         except Exception as error:  # a bug must not take the preview down; show it instead
+            self.builder.forget_changes()
             self.error = f"{type(error).__name__}: {error}"
             logging.getLogger("briefing").exception("rebuild failed")
             return False
@@ -125,9 +127,12 @@ class Session:
         self.on_reload(changed[0] if changed else "*")
         sent = time.time_ns()
         if any(path.startswith(str(self.options.seeds)) for path in changed):
-            # Ingest wrote content files: do not rebuild for them again. (Only then: a
-            # file saved during the rebuild must still be seen at the next look.)
-            self.built_snapshot = snapshot(self.watched)
+            # Ingest wrote content files: take them as built. Only those: a file saved
+            # elsewhere during the rebuild (a template, a dump) must be seen at the next look.
+            content = str(self.options.content)
+            after = snapshot(self.watched)
+            self.built_snapshot = {**{p: s for p, s in current.items() if not p.startswith(content)},
+                                   **{p: s for p, s in after.items() if p.startswith(content)}}
         if not self.options.quiet:
             print(f"reload sent {(sent - saved) / 1e6:.0f} ms after the save "
                   f"({len(changed)} file(s) changed)", flush=True)

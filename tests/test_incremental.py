@@ -285,3 +285,57 @@ def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(
     result = builder.build(changed=[str(article_file(project))])
     assert 0 < result.pages < 40
     assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_taxonomy_change_then_an_edit_still_equals_a_cold_build(project, tmp_path):
+    build(project)
+    aliases = project.content / "country-aliases.yaml"
+    text = aliases.read_text(encoding="utf-8")
+    # Four of the five seed articles name Iraq: now they name Chad too.
+    aliases.write_text(text.replace("aliases:\n", "aliases:\n  TD: [Iraq]\n", 1), encoding="utf-8")
+    build(project)   # reclassifies every article, though no article file changed
+    assert "/countries/chad/" in (project.output / "countries" / "index.html").read_text(encoding="utf-8")
+    path = article_file(project)
+    path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    build(project)   # loads the cache saved by the build above
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_file_saved_while_a_cached_build_runs_is_built_next_time(project, tmp_path, monkeypatch):
+    build(project)
+    real = Builder._prepare
+
+    def prepare_while_the_editor_saves(self, stale):
+        retitle(project, "Saved During The Build")
+        return real(self, stale)
+
+    monkeypatch.setattr(Builder, "_prepare", prepare_while_the_editor_saves)
+    path = article_file(project, "iraqs-political-future-in-limbo-as-factions-vie-for-power")
+    path.write_text(path.read_text(encoding="utf-8") + "\nA closing line.\n", encoding="utf-8")
+    build(project)
+    monkeypatch.setattr(Builder, "_prepare", real)
+    again, printed = build(project)
+    assert again is not None and "nothing changed" not in printed
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_turning_search_off_removes_the_index(project, tmp_path):
+    build(project, search=True)
+    assert (project.output / "pagefind").is_dir()
+    build(project, search=False)
+    assert not (project.output / "pagefind").exists()
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_failing_search_index_leaves_the_output_as_it_was(project, monkeypatch):
+    build(project, search=True)
+    before = tree(project.output)
+
+    def broken(root):
+        raise BuildError("Pagefind could not index the site: simulated")
+
+    monkeypatch.setattr(pipeline, "index_search", broken)
+    retitle(project)
+    with pytest.raises(BuildError, match="Pagefind"):
+        build(project, search=True)
+    assert tree(project.output) == before

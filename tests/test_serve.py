@@ -220,3 +220,57 @@ def test_a_file_saved_during_a_rebuild_is_built_next(session):
     first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     poll_until_quiet(session, polls=6)
     assert session.rebuilds == [[first.name], [second.name]]
+
+
+def test_a_file_saved_elsewhere_during_an_ingest_rebuild_is_built_next(session, tmp_path):
+    elsewhere = tmp_path / "watched-templates"
+    elsewhere.mkdir()
+    (elsewhere / "home.html").write_text("v1", encoding="utf-8")
+    session.watched.append(elsewhere)
+    session.built_snapshot = snapshot_of(session)
+    record = session.rebuild
+
+    def ingest_while_the_editor_saves_a_template(changed):
+        if not session.rebuilds:
+            (elsewhere / "home.html").write_text("v2, saved during the rebuild", encoding="utf-8")
+        return record(changed)
+
+    session.rebuild = ingest_while_the_editor_saves_a_template
+    dump = sorted(session.options.seeds.glob("*.txt"))[0]
+    dump.write_text(dump.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    poll_until_quiet(session, polls=6)
+    assert session.rebuilds == [[dump.name], ["home.html"]]
+
+
+def snapshot_of(session):
+    from briefing import serve
+
+    return serve.snapshot(session.watched)
+
+
+def test_a_failed_ingest_makes_the_next_build_look_at_every_article(tmp_path, monkeypatch):
+    from briefing import pipeline, serve
+    from briefing.model import BuildError
+
+    paths = make_project(tmp_path)
+    options = pipeline.Options(seeds=paths["seeds"], content=paths["content"], templates=ROOT / "templates",
+                               output=paths["output"], cache=None, quiet=True, search=False)
+    pipeline.run_ingest(options, pipeline.Reporter(quiet=True))
+    live = serve.Session(options, pipeline.Reporter(quiet=True))
+    assert live.rebuild([]) is True
+    article = sorted((options.content / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1),
+                       encoding="utf-8")
+
+    def failing_ingest(*args):
+        raise BuildError("the ingest manifest is damaged")
+
+    monkeypatch.setattr(serve, "run_ingest", failing_ingest)
+    dump = sorted(options.seeds.glob("*.txt"))[0]
+    assert live.rebuild([str(dump), str(article)]) is False
+    monkeypatch.undo()
+    manifest = options.content / ".ingest-manifest.json"
+    assert live.rebuild([str(manifest)]) is True    # the fix touched only the manifest
+    slug = next(line.split(": ", 1)[1] for line in article.read_text(encoding="utf-8").splitlines()
+                if line.startswith("slug: "))
+    assert "Retitled" in (options.output / "articles" / slug / "index.html").read_text(encoding="utf-8")
