@@ -29,6 +29,7 @@ every other country found is only mentioned.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -37,9 +38,7 @@ import itertools
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import pycountry
 import yaml
-from countryinfo import CountryInfo
 from slugify import slugify
 
 from .model import BuildError, Country
@@ -480,11 +479,15 @@ def _strings(value: Any, path: str, line: int | None, what: str) -> tuple[str, .
     return tuple(item.strip() for item in value)
 
 
-_KNOWN_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
+@functools.lru_cache(maxsize=1)
+def _known_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
 
 
 def _code(value: Any, path: str, line: int | None) -> str:
-    if not isinstance(value, str) or value.upper() not in _KNOWN_CODES:
+    if not isinstance(value, str) or value.upper() not in _known_codes():
         raise BuildError(f"unknown country code {value!r} (use ISO alpha-2, e.g. IQ)", path, line)
     return value.upper()
 
@@ -603,6 +606,11 @@ def _province_names(raw: str) -> list[str]:
 
 
 def build_gazetteer(aliases: _Aliases) -> Gazetteer:
+    # The country data is imported here, not with the module: a cached build unpickles a
+    # ready gazetteer and never needs it.
+    import pycountry
+    from countryinfo import CountryInfo
+
     records = sorted(pycountry.countries, key=lambda record: record.alpha_2)
     infos = {record.alpha_2: CountryInfo(record.alpha_2).info() for record in records}
 
