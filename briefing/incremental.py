@@ -195,11 +195,7 @@ def up_to_date(options: pipeline.Options) -> tuple[bool, dict]:
     return saved == current, current
 
 
-# --- the work done in worker processes ----------------------------------------
-
-# Worker processes are forked after these are set, so they inherit them
-# instead of receiving a pickled copy per task.
-_WORKER: dict[str, object] = {}
+# --- the work done in worker processes (their inputs: pipeline.WORKER) ---------
 
 
 def _prepare_file(name: str) -> tuple[str, object, tuple[Diagnostic, ...]]:
@@ -210,10 +206,10 @@ def _prepare_file(name: str) -> tuple[str, object, tuple[Diagnostic, ...]]:
     from .site import prepare_entry
 
     try:
-        article, found, data = read_article(_WORKER["articles"] / name)  # type: ignore[operator]
+        article, found, data = read_article(pipeline.WORKER["articles"] / name)  # type: ignore[operator]
     except BuildError as error:
         return name, error, ()
-    classification, diagnostics = classify(article, _WORKER["classifier"])  # type: ignore[arg-type]
+    classification, diagnostics = classify(article, pipeline.WORKER["classifier"])  # type: ignore[arg-type]
     prepared = prepare_entry(article, classification, render_markdown(article.body))
     entry = prepared.entry
     cached = Cached(digest=hashlib.blake2b(data, digest_size=16).digest(), prepared=prepared,
@@ -226,12 +222,12 @@ def _render_job(job: tuple) -> tuple[str, bytes]:
     """Render one page or feed; write it to the stage when its bytes changed. (path, digest)."""
     kind, path, what = job
     if kind == "page":
-        data = _WORKER["renderer"].render(what).encode("utf-8")  # type: ignore[union-attr]
+        data = pipeline.WORKER["renderer"].render(what).encode("utf-8")  # type: ignore[union-attr]
     else:
-        data = pipeline.render_feed(_WORKER["site"], what)  # type: ignore[arg-type]
+        data = pipeline.render_feed(pipeline.WORKER["site"], what)  # type: ignore[arg-type]
     digest = hashlib.blake2b(data, digest_size=16).digest()
-    if _WORKER["file_keys"].get(path) != digest:  # type: ignore[union-attr]
-        pipeline.write_file(_WORKER["stage"], path, data)  # type: ignore[arg-type]
+    if pipeline.WORKER["file_keys"].get(path) != digest:  # type: ignore[union-attr]
+        pipeline.write_file(pipeline.WORKER["stage"], path, data)  # type: ignore[arg-type]
     return path, digest
 
 

@@ -213,15 +213,18 @@ def _jobs(requested: int) -> int:
     return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-# Worker processes are forked after the state is set, so they inherit it
-# instead of receiving a pickled copy per task.
+# What parallel_map's `state` hands the function, in this process or in workers:
+# they are forked after it is set, so they inherit it instead of receiving a
+# pickled copy per task.
+WORKER: dict[str, object] = {}
+
+
 def parallel_map(function: Callable, items: Sequence, jobs: int, state: dict, *,
                  progress: "Progress | None" = None) -> list:
-    """[function(item) for item in items], on `jobs` forked processes when there are enough items."""
-    from . import incremental
-
+    """[function(item) for item in items], on `jobs` forked processes when there are enough
+    items; `function` finds `state` in WORKER."""
     progress = progress or Progress.none()
-    incremental._WORKER.update(state)
+    WORKER.update(state)
     try:
         jobs = _jobs(jobs)
         if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
@@ -243,7 +246,7 @@ def parallel_map(function: Callable, items: Sequence, jobs: int, state: dict, *,
     finally:
         gc.unfreeze()
         progress.close()
-        incremental._WORKER.clear()
+        WORKER.clear()
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,10 @@ year years new first last time told according including people since back made m
 """.split())
 TOP_TERMS = 30          # distinctive terms kept per article
 CANDIDATES = 40         # text-similar candidates rescored per article
+# What sharing adds to two articles' text similarity (a cosine, 0..1), per item shared:
+SHARED_ABOUT = 0.35     # a country both are about
+SHARED_TOPIC = 0.25     # a topic
+SHARED_NAMED = 0.05     # a country both name at all
 CHUNK = 256             # most rows scored at once, bounding memory
 CHUNK_PAIRS = 1 << 21   # most (article, article, term) meetings handled at once
 
@@ -366,7 +370,8 @@ class _Shape:
 
 
 def _structure_score(a: _Shape, b: _Shape) -> float:
-    return 0.35 * len(a.about & b.about) + 0.25 * len(a.topics & b.topics) + 0.05 * len(a.any & b.any)
+    return (SHARED_ABOUT * len(a.about & b.about) + SHARED_TOPIC * len(a.topics & b.topics)
+            + SHARED_NAMED * len(a.any & b.any))
 
 
 def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
@@ -491,8 +496,9 @@ class _SetArrays:
 
     def structure(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """_structure_score of each row with each of its candidate columns."""
-        return (0.35 * _shared(self.about, rows, columns) + 0.25 * _shared(self.topics, rows, columns)
-                + 0.05 * _shared(self.any, rows, columns))
+        return (SHARED_ABOUT * _shared(self.about, rows, columns)
+                + SHARED_TOPIC * _shared(self.topics, rows, columns)
+                + SHARED_NAMED * _shared(self.any, rows, columns))
 
 
 def _padded(lists: list[list[int]]) -> np.ndarray:
