@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET
 from datetime import date
 from typing import Iterable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
@@ -31,16 +30,40 @@ def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.replace("_", ":"): _text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _text(text)
-    return element
+# The feeds and the sitemap are written as strings in ElementTree's indented layout:
+# building and serialising an element tree cost more than the rest of a feed,
+# and an article's <entry> is the same in every feed that carries it (memoised).
+
+def _escape(value: str) -> str:
+    value = _text(value)
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
 
 
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
+
+
+def _element(depth: int, tag: str, text: str | None = None, **attrs: str) -> str:
+    """One indented element with no children: <tag a="v">text</tag>, or <tag a="v" />."""
+    pad = "  " * depth
+    attributes = "".join(f' {k.replace("_", ":")}="{_text(v).translate(_ATTRIBUTE_ESCAPES)}"'
+                         for k, v in attrs.items())
+    if text:
+        return f"{pad}<{tag}{attributes}>{_escape(text)}</{tag}>\n"
+    return f"{pad}<{tag}{attributes} />\n"
+
+
+def _document(tag: str, attrs: dict[str, str], children: Iterable[str]) -> bytes:
+    head = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    body = "".join(children)
+    opened = f"<{tag}{head}>\n{body}</{tag}>" if body else f"<{tag}{head} />"
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + opened + "\n").encode("utf-8")
 
 
 def _timestamp(day: date) -> str:
@@ -100,41 +123,61 @@ def atom_feed(site: Site, entries: Sequence[Entry], *, title: str, feed_path: st
     config = site.config
     chosen = sorted(entries, key=lambda e: e.updated, reverse=True)[:max(limit, 0)]
     countries, topics = _categories(site)
+    feed_id = absolute_url(config, feed_path) if config.base_url else site_tag(config) + feed_path.lstrip("/")
+    head = [
+        _element(1, "id", feed_id),
+        _element(1, "title", title),
+        _element(1, "subtitle", config.description),
+        _element(1, "updated", _timestamp(max((e.updated for e in chosen), default=site.updated))),
+        _element(1, "link", rel="self", type="application/atom+xml", href=absolute_url(config, feed_path)),
+        _element(1, "link", rel="alternate", type="text/html", href=absolute_url(config, page_path)),
+        "  <author>\n", _element(2, "name", config.title), "  </author>\n",
+    ]
+    return _document("feed", {"xmlns": ATOM_NS, "xml:lang": config.language},
+                     [*head, *(_feed_entry(config, entry, countries, topics) for entry in chosen)])
+
+
+# slug -> (the Entry, what else its <entry> depends on, the <entry>), for this process.
+_ENTRY_MEMO: dict[str, tuple[Entry, tuple, str]] = {}
+
+
+def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str, str]],
+                topics: dict[str, str]) -> str:
+    """One article's <entry>, the same in every feed that carries it."""
+    names = (config,
+             tuple(countries.get(code) for code in entry.classification.countries),
+             tuple(topics.get(slug) for slug in entry.classification.topics))
+    memo = _ENTRY_MEMO.get(entry.article.slug)
+    if memo is not None and memo[0] is entry and memo[1] == names:
+        return memo[2]
+    article = entry.article
+    url = absolute_url(config, entry.url)
     country_scheme = absolute_url(config, "/countries/")
     topic_scheme = absolute_url(config, "/topics/")
-
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-    feed_id = absolute_url(config, feed_path) if config.base_url else site_tag(config) + feed_path.lstrip("/")
-    _sub(feed, "id", feed_id)
-    _sub(feed, "title", title)
-    _sub(feed, "subtitle", config.description)
-    _sub(feed, "updated", _timestamp(max((e.updated for e in chosen), default=site.updated)))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(config, feed_path))
-    _sub(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_path))
-    _sub(_sub(feed, "author"), "name", config.title)
-
-    for entry in chosen:
-        article = entry.article
-        url = absolute_url(config, entry.url)
-        item = _sub(feed, "entry")
-        _sub(item, "id", entry_id(config, entry))
-        _sub(item, "title", article.title)
-        _sub(item, "updated", _timestamp(entry.updated))
-        if article.date:
-            _sub(item, "published", _timestamp(article.date))
-        _sub(item, "link", rel="alternate", type="text/html", href=url)
-        _sub(item, "summary", entry.summary)
-        for code in entry.classification.countries:
-            slug, name = countries.get(code, (code.lower(), code))
-            _sub(item, "category", term=slug, label=name, scheme=country_scheme)
-        for slug in entry.classification.topics:
-            _sub(item, "category", term=slug, label=topics.get(slug, slug), scheme=topic_scheme)
-        content = _absolute_links(entry.html, config, entry.url)
-        if config.base_url:
-            _sub(item, "content", content, type="html", xml_base=url)
-        else:
-            _sub(item, "content", content, type="html")
-    return _serialise(feed)
+    parts = ["  <entry>\n",
+             _element(2, "id", entry_id(config, entry)),
+             _element(2, "title", article.title),
+             _element(2, "updated", _timestamp(entry.updated))]
+    if article.date:
+        parts.append(_element(2, "published", _timestamp(article.date)))
+    parts.append(_element(2, "link", rel="alternate", type="text/html", href=url))
+    parts.append(_element(2, "summary", entry.summary))
+    for code in entry.classification.countries:
+        slug, name = countries.get(code, (code.lower(), code))
+        parts.append(_element(2, "category", term=slug, label=name, scheme=country_scheme))
+    for slug in entry.classification.topics:
+        parts.append(_element(2, "category", term=slug, label=topics.get(slug, slug), scheme=topic_scheme))
+    content = _absolute_links(entry.html, config, entry.url)
+    if config.base_url:
+        parts.append(_element(2, "content", content, type="html", xml_base=url))
+    else:
+        parts.append(_element(2, "content", content, type="html"))
+    parts.append("  </entry>\n")
+    made = "".join(parts)
+    if len(_ENTRY_MEMO) > 50_000:   # a bound on what a long serve session keeps
+        _ENTRY_MEMO.clear()
+    _ENTRY_MEMO[article.slug] = (entry, names, made)
+    return made
 
 
 # --- sitemap and robots.txt ---------------------------------------------------
@@ -177,18 +220,17 @@ def sitemap(site: Site, paths: Sequence[str]) -> bytes:
     absolute when the base URL is known.
     """
     dates = _page_dates(site)
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    urls: list[str] = []
     seen: set[str] = set()
     for path in paths:
         if path in seen or path.endswith("/404.html"):
             continue
         seen.add(path)
-        url = _sub(root, "url")
-        _sub(url, "loc", absolute_url(site.config, path))
         day = dates.get(path) or dates.get(_PAGINATION.sub("", path))
-        if day and day != FALLBACK_DATE:
-            _sub(url, "lastmod", day.isoformat())
-    return _serialise(root)
+        loc = _element(2, "loc", absolute_url(site.config, path))
+        lastmod = _element(2, "lastmod", day.isoformat()) if day and day != FALLBACK_DATE else ""
+        urls.append(f"  <url>\n{loc}{lastmod}  </url>\n")
+    return _document("urlset", {"xmlns": SITEMAP_NS}, urls)
 
 
 def robots_txt(site: Site) -> bytes:
