@@ -218,17 +218,21 @@ def _prepare_file(name: str) -> tuple[str, object, tuple[Diagnostic, ...]]:
     return name, cached, cached.diagnostics
 
 
-def _render_job(job: tuple) -> tuple[str, bytes]:
-    """Render one page or feed; write it to the stage when its bytes changed. (path, digest)."""
+def _render_job(job: tuple) -> tuple[str, bytes, bytes | None]:
+    """Render one page or feed: (path, digest, the bytes if they changed else None).
+
+    The bytes go back to the parent to be written there: two processes creating
+    thousands of files and folders at once spend more time contending in the kernel
+    than rendering (7.6 s of system time against 0.9 s from one process at 4,000 articles).
+    """
     kind, path, what = job
     if kind == "page":
         data = pipeline.WORKER["renderer"].render(what).encode("utf-8")  # type: ignore[union-attr]
     else:
         data = pipeline.render_feed(pipeline.WORKER["site"], what)  # type: ignore[arg-type]
     digest = hashlib.blake2b(data, digest_size=16).digest()
-    if pipeline.WORKER["file_keys"].get(path) != digest:  # type: ignore[union-attr]
-        pipeline.write_file(pipeline.WORKER["stage"], path, data)  # type: ignore[arg-type]
-    return path, digest
+    changed = pipeline.WORKER["file_keys"].get(path) != digest  # type: ignore[union-attr]
+    return path, digest, data if changed else None
 
 
 # --- the builder ----------------------------------------------------------------
@@ -491,11 +495,15 @@ class Builder:
                 by_slug = {c.prepared.article.slug: c for c in state.articles.values()}
                 page_key = _PageKeys(site, by_slug)
                 jobs, keys = self._jobs(renderer, pages, page_key)
-            worker = {"renderer": renderer, "site": site, "stage": self._stage, "file_keys": state.file_keys}
+            worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}
             with self._phase("render"):
-                results = pipeline.parallel_map(_render_job, jobs, self.options.jobs, worker,
-                                                progress=self.reporter.progress("render", len(jobs)))
-            digests = dict(results)
+                digests = {}
+                for path, digest, data in pipeline.parallel_results(
+                        _render_job, jobs, self.options.jobs, worker,
+                        progress=self.reporter.progress("render", len(jobs))):
+                    if data is not None:
+                        pipeline.write_file(self._stage, path, data)
+                    digests[path] = digest
             with self._phase("documents"):
                 documents = self._documents(site, pages, page_key)
                 for path, (key, make) in documents.items():

@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import api, feeds
 from .check import check_site, format_report
@@ -223,26 +223,30 @@ def parallel_map(function: Callable, items: Sequence, jobs: int, state: dict, *,
                  progress: "Progress | None" = None) -> list:
     """[function(item) for item in items], on `jobs` forked processes when there are enough
     items; `function` finds `state` in WORKER."""
+    return list(parallel_results(function, items, jobs, state, progress=progress))
+
+
+def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict, *,
+                     progress: "Progress | None" = None) -> Iterator:
+    """parallel_map's results one by one, in order, as they come: the caller can use
+    each (write it out) while the workers go on with the next."""
     progress = progress or Progress.none()
     WORKER.update(state)
     try:
         jobs = _jobs(jobs)
         if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-            results = []
             for item in items:
-                results.append(function(item))
+                yield function(item)
                 progress.advance()
-            return results
+            return
         context = multiprocessing.get_context("fork")
         # Frozen objects are skipped by the collector, so the children do not walk (and
         # thereby copy) the whole inherited heap the first time they collect.
         gc.freeze()
         with context.Pool(jobs) as pool:
-            results = []
             for result in pool.imap(function, items, chunksize=max(1, min(64, len(items) // (jobs * 8)))):
-                results.append(result)
+                yield result
                 progress.advance()
-            return results
     finally:
         gc.unfreeze()
         progress.close()
