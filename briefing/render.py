@@ -231,6 +231,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Renderer lives as long as one version of the templates folder (the builder
+            # makes a new one when any file in it changes), so no stat() per page.
+            auto_reload=False,
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_cache)) if bytecode_cache else None,
         )
         self.env.filters["date"] = format_date
@@ -243,6 +246,7 @@ class Renderer:
             country=self.country,
             topic=self.topic,
             story_card=self.story,
+            kicker=self.kicker,
             share=share,
         )
         self._bind_config()
@@ -290,6 +294,15 @@ class Renderer:
 
     def topic(self, slug: str) -> TopicGroup | None:
         return self.topics_by_slug.get(slug)
+
+    def kicker(self, entry: Entry, skip: Sequence[str] = ()) -> tuple[list[CountryGroup], list[TopicGroup]]:
+        """The first three countries and two topics a story card names, less those in skip."""
+        classification = entry.classification
+        countries = [g for g in map(self.countries_by_code.get,
+                                    (c for c in classification.countries if c not in skip)) if g][:3]
+        topics = [g for g in map(self.topics_by_slug.get,
+                                 (t for t in classification.topics if t not in skip)) if g][:2]
+        return countries, topics
 
     def url(self, path: str) -> str:
         """A site path as a link that works at a domain root and under a base path."""
