@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -257,10 +259,17 @@ class _Fields:
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working folder when inside it."""
+    shown = _shown_folder(path.parent, os.getcwd())
+    return str(path) if shown is None else os.path.join(shown, path.name) if shown != "." else path.name
+
+
+@functools.lru_cache(maxsize=64)
+def _shown_folder(folder: Path, cwd: str) -> str | None:
+    # Once per folder, not once per file: resolve() costs a system call per component.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(folder.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return None
 
 
 def article_files(content_dir: Path) -> list[Path]:

@@ -259,12 +259,25 @@ def term_id(word: str) -> int:
     return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)
 
 
+# word -> term_id(word) for this process: a body has some 400 distinct words, nearly
+# all of them seen in earlier bodies, and a look-up costs a fraction of two CRCs.
+_TERM_IDS: dict[str, int] = {}
+
+
 def term_vector(text: str) -> Terms:
-    pairs = sorted((term_id(word), count) for word, count in term_counts(text).items())
-    ids = np.fromiter((i for i, _ in pairs), dtype=np.uint64, count=len(pairs))
-    counts = np.fromiter((c for _, c in pairs), dtype=np.uint32, count=len(pairs))
-    return Terms(ids.tobytes(), counts.tobytes(),
-                 hashlib.blake2b(ids.tobytes() + counts.tobytes(), digest_size=16).digest())
+    counts = term_counts(text)
+    ids = _TERM_IDS
+    if len(ids) > 500_000:   # a bound on a long-running process's vocabulary
+        ids.clear()
+    for word in counts:
+        if word not in ids:
+            ids[word] = term_id(word)
+    found = np.fromiter(map(ids.__getitem__, counts), dtype=np.uint64, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
+    order = np.argsort(found, kind="stable")
+    id_bytes, count_bytes = found[order].tobytes(), values[order].tobytes()
+    return Terms(id_bytes, count_bytes,
+                 hashlib.blake2b(id_bytes + count_bytes, digest_size=16).digest())
 
 
 @dataclass(frozen=True)
