@@ -7,19 +7,21 @@ number of articles, not with the number of pairs.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import hashlib
 import zlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .markup import Rendered, reading_minutes, summarise
 from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
 from .model import (Article, Classification, Count, Country, CountryGroup, Diagnostic,
                     Entry, Site, SiteConfig, Topic, TopicGroup)
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RELATED_MIN, RELATED_MAX = 3, 5
 
@@ -37,12 +39,28 @@ class Terms:
     digest: bytes                   # of both: equal digests, equal terms
 
     @property
-    def ids(self) -> np.ndarray:
+    def ids(self) -> "np.ndarray":
+        import numpy as np
         return np.frombuffer(self.id_bytes, dtype=np.uint64)
 
     @property
-    def counts(self) -> np.ndarray:
+    def counts(self) -> "np.ndarray":
+        import numpy as np
         return np.frombuffer(self.count_bytes, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """related.text_candidates' answer: for each article (in slug order) the `keep` others
+    most similar by text, as int64 indices and float64 cosines (0 = none), row by row.
+
+    Bytes rather than numpy arrays: the build cache keeps it, and unpickling arrays
+    would import numpy in every rebuild, most of which never need it."""
+
+    rows: int
+    keep: int
+    best_bytes: bytes
+    value_bytes: bytes
 
 
 @dataclass(frozen=True)
@@ -140,7 +158,8 @@ def newest_first(entry: Entry) -> tuple:
 
 def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
                   country: Callable[[str], Country], topics: Sequence[Topic],
-                  related_memo: dict | None = None, entry_memo: dict | None = None) -> Site:
+                  related_memo: dict | None = None, entry_memo: dict | None = None,
+                  group_memo: dict | None = None) -> Site:
     """Everything a page needs, gathered before any page is rendered.
 
     Every page lists or links others (related articles, country counts,
@@ -148,7 +167,7 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     see related_articles (the incremental builder keeps one between builds).
     entry_memo (serve keeps one): the placed Entry of each article, reused while
     the article and its links are unchanged, so later stages can tell an
-    unchanged article by identity.
+    unchanged article by identity. group_memo (serve keeps one): see group_countries.
     """
     pairs = sorted(((p.entry, p.terms) for p in prepared if not p.article.draft),
                    key=lambda pair: newest_first(pair[0]))
@@ -171,8 +190,8 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     return Site(
         config=config,
         entries=tuple(entries),
-        countries=group_countries(entries, country),
-        topics=group_topics(entries, topics),
+        countries=group_countries(entries, country, None if group_memo is None else group_memo.setdefault("countries", {})),
+        topics=group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {})),
         updated=max((e.updated for e in entries), default=FALLBACK_DATE),
         by_slug=by_slug,
     )
@@ -182,7 +201,11 @@ def _ranked(counter: Counter) -> tuple[Count, ...]:
     return tuple(Count(key, n) for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def group_countries(entries: Sequence[Entry], country: Callable[[str], Country]) -> tuple[CountryGroup, ...]:
+def group_countries(entries: Sequence[Entry], country: Callable[[str], Country],
+                    memo: dict | None = None) -> tuple[CountryGroup, ...]:
+    """Every country's group. memo (kept between builds by serve): the groups of the last
+    build, reused for each country whose articles, in the same order and with the same
+    classifications, are the same: counting is most of the cost, and an edit touches few."""
     about: dict[str, list[Entry]] = defaultdict(list)
     mentioned: dict[str, list[str]] = defaultdict(list)
     for entry in entries:  # already newest first, so every list is too
@@ -190,31 +213,51 @@ def group_countries(entries: Sequence[Entry], country: Callable[[str], Country])
             about[code].append(entry)
         for code in entry.classification.countries_mentioned:
             mentioned[code].append(entry.article.slug)
+    previous = dict(memo) if memo is not None else {}
     groups = []
     for code in set(about) | set(mentioned):
         members = about.get(code, [])
-        topic_counts = Counter(t for e in members for t in e.classification.topics)
-        neighbour_counts = Counter(c for e in members for c in e.classification.countries if c != code)
         info = country(code)
-        groups.append(CountryGroup(
-            country=info, url=f"/countries/{info.slug}/",
-            about=tuple(e.article.slug for e in members),
-            mentioned=tuple(mentioned.get(code, ())),
-            topics=_ranked(topic_counts), neighbours=_ranked(neighbour_counts)))
-    return tuple(sorted(groups, key=lambda g: (g.country.name.casefold(), g.country.code)))
+        key = (info, tuple([e.article.slug for e in members]), tuple(mentioned.get(code, ())),
+               tuple([e.classification for e in members]))
+        found = previous.get(code)
+        if found is None or found[0] != key:
+            topic_counts = Counter(t for e in members for t in e.classification.topics)
+            neighbour_counts = Counter(c for e in members for c in e.classification.countries if c != code)
+            found = (key, CountryGroup(
+                country=info, url=f"/countries/{info.slug}/", about=key[1], mentioned=key[2],
+                topics=_ranked(topic_counts), neighbours=_ranked(neighbour_counts)))
+        groups.append((code, found))
+    if memo is not None:
+        memo.clear()
+        memo.update(groups)
+    return tuple(sorted((group for _, (_, group) in groups),
+                        key=lambda g: (g.country.name.casefold(), g.country.code)))
 
 
-def group_topics(entries: Sequence[Entry], topics: Sequence[Topic]) -> tuple[TopicGroup, ...]:
+def group_topics(entries: Sequence[Entry], topics: Sequence[Topic],
+                 memo: dict | None = None) -> tuple[TopicGroup, ...]:
+    """Every topic's group; memo as for group_countries."""
     members: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         for slug in entry.classification.topics:
             members[slug].append(entry)
-    return tuple(
-        TopicGroup(topic=topic, url=f"/topics/{topic.slug}/",
-                   articles=tuple(e.article.slug for e in members.get(topic.slug, ())),
-                   countries=_ranked(Counter(c for e in members.get(topic.slug, ())
-                                             for c in e.classification.countries)))
-        for topic in topics)
+    previous = dict(memo) if memo is not None else {}
+    groups = []
+    for topic in topics:
+        found_members = members.get(topic.slug, ())
+        key = (topic, tuple([e.article.slug for e in found_members]),
+               tuple([e.classification for e in found_members]))
+        found = previous.get(topic.slug)
+        if found is None or found[0] != key:
+            found = (key, TopicGroup(topic=topic, url=f"/topics/{topic.slug}/", articles=key[1],
+                                     countries=_ranked(Counter(c for e in found_members
+                                                               for c in e.classification.countries))))
+        groups.append((topic.slug, found))
+    if memo is not None:
+        memo.clear()
+        memo.update(groups)
+    return tuple(group for _, (_, group) in groups)
 
 
 # --- related articles -------------------------------------------------------
@@ -233,16 +276,6 @@ they this those though through thus to too two under until up upon us very was w
 where whether which while who whom whose why will with within without would yet you your yours
 year years new first last time told according including people since back made make well still
 """.split())
-TOP_TERMS = 30          # distinctive terms kept per article
-CANDIDATES = 40         # text-similar candidates rescored per article
-# What sharing adds to two articles' text similarity (a cosine, 0..1), per item shared:
-SHARED_ABOUT = 0.35     # a country both are about
-SHARED_TOPIC = 0.25     # a topic
-SHARED_NAMED = 0.05     # a country both name at all
-CHUNK = 256             # most rows scored at once, bounding memory
-CHUNK_PAIRS = 1 << 21   # most (article, article, term) meetings handled at once
-
-
 def term_counts(text: str) -> dict[str, int]:
     """Content words of an article body, for related-article scoring.
 
@@ -272,119 +305,11 @@ def term_vector(text: str) -> Terms:
     for word in counts:
         if word not in ids:
             ids[word] = term_id(word)
-    found = np.fromiter(map(ids.__getitem__, counts), dtype=np.uint64, count=len(counts))
-    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
-    order = np.argsort(found, kind="stable")
-    id_bytes, count_bytes = found[order].tobytes(), values[order].tobytes()
+    pairs = sorted(zip(map(ids.__getitem__, counts), counts.values()))
+    id_bytes = array("Q", [i for i, _ in pairs]).tobytes()
+    count_bytes = array("I", [c for _, c in pairs]).tobytes()
     return Terms(id_bytes, count_bytes,
                  hashlib.blake2b(id_bytes + count_bytes, digest_size=16).digest())
-
-
-@dataclass(frozen=True)
-class _TermIndex:
-    """Each article's top terms with TF-IDF weights, and the same pairs by term (postings).
-
-    rows/cols/weights are the (article, term, weight) triples sorted by article;
-    post_* hold them sorted by term, with post_start[c] where term c begins.
-    """
-
-    row_start: np.ndarray
-    cols: np.ndarray
-    weights: np.ndarray
-    post_rows: np.ndarray
-    post_weights: np.ndarray
-    post_start: np.ndarray
-
-
-def _term_index(terms: Sequence[Terms]) -> _TermIndex:
-    """L2-normalised TF-IDF of each article's TOP_TERMS, all articles at once in numpy:
-    one array of every (article, term) pair, document frequencies from np.unique, each
-    row's top terms by a single lexsort. Ties break on the term id, so the choice never
-    depends on the order of work.
-    """
-    n = len(terms)
-    lengths = np.fromiter((len(t.ids) for t in terms), dtype=np.int64, count=n)
-    ids = np.concatenate([t.ids for t in terms]) if n else np.zeros(0, np.uint64)
-    tf = np.concatenate([t.counts for t in terms]).astype(np.float64) if n else np.zeros(0)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    vocabulary, column = np.unique(ids, return_inverse=True)
-    df = np.bincount(column)[column] if len(column) else np.zeros(0, np.int64)
-    # A term in more than one article in twenty says little about relatedness and makes
-    # the candidate lists huge, so it is dropped; so is a term no other article has.
-    ceiling = max(20, n // 20) if n >= 20 else n
-    useful = (df > 1) & (df <= ceiling)
-    ids, tf, rows, column, df = ids[useful], tf[useful], rows[useful], column[useful], df[useful]
-    weight = tf * np.log1p(n / np.maximum(df, 1))
-    order = np.lexsort((ids, -weight, rows))
-    rows, column, weight = rows[order], column[order], weight[order]
-    starts = np.searchsorted(rows, rows, side="left")
-    top = (np.arange(len(rows)) - starts) < TOP_TERMS
-    rows, column, weight = rows[top], column[top], weight[top]
-    norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
-    norms[norms == 0] = 1.0
-    weight = weight / norms[rows]
-    by_term = np.lexsort((rows, column))
-    return _TermIndex(
-        row_start=np.searchsorted(rows, np.arange(n + 1)), cols=column, weights=weight,
-        post_rows=rows[by_term], post_weights=weight[by_term],
-        post_start=np.searchsorted(column[by_term], np.arange(len(vocabulary) + 1)))
-
-
-def _blocks(index: _TermIndex, n: int) -> list[tuple[int, int]]:
-    """Row ranges of at most CHUNK rows and (unless one row alone has more) CHUNK_PAIRS meetings."""
-    meetings = index.post_start[index.cols + 1] - index.post_start[index.cols]
-    rows = np.repeat(np.arange(n), np.diff(index.row_start))
-    per_row = np.bincount(rows, weights=meetings, minlength=n)
-    blocks, start, load = [], 0, 0
-    for row, pairs in enumerate(per_row.tolist()):
-        if row > start and (row - start >= CHUNK or load + pairs > CHUNK_PAIRS):
-            blocks.append((start, row))
-            start, load = row, 0
-        load += pairs
-    if start < n:
-        blocks.append((start, n))
-    return blocks
-
-
-def _similar(index: _TermIndex, first: int, last: int, n: int) -> np.ndarray:
-    """Cosine similarity of articles first..last-1 with every article, as a dense block.
-
-    Only articles sharing a kept term meet (through the postings), so the work is
-    the number of such pairs, not rows x articles.
-    """
-    lo, hi = index.row_start[first], index.row_start[last]
-    cols, weights = index.cols[lo:hi], index.weights[lo:hi]
-    local = np.repeat(np.arange(last - first), np.diff(index.row_start[first:last + 1]))
-    begin, end = index.post_start[cols], index.post_start[cols + 1]
-    counts = end - begin
-    total = int(counts.sum())
-    block = np.zeros((last - first) * n)
-    if total:
-        offsets = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-        partners = index.post_rows[offsets]
-        products = np.repeat(weights, counts) * index.post_weights[offsets]
-        block += np.bincount(np.repeat(local, counts) * n + partners, weights=products,
-                             minlength=(last - first) * n)
-    return block.reshape(last - first, n)
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """An article's countries and topics as sets, made once per build for scoring pairs."""
-
-    about: frozenset[str]
-    topics: frozenset[str]
-    any: frozenset[str]
-
-    @classmethod
-    def of(cls, c: Classification) -> "_Shape":
-        return cls(frozenset(c.countries), frozenset(c.topics),
-                   frozenset(c.countries) | frozenset(c.countries_mentioned))
-
-
-def _structure_score(a: _Shape, b: _Shape) -> float:
-    return (SHARED_ABOUT * len(a.about & b.about) + SHARED_TOPIC * len(a.topics & b.topics)
-            + SHARED_NAMED * len(a.any & b.any))
 
 
 def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
@@ -410,144 +335,27 @@ def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
     key = hashlib.blake2b(b"".join(slugs[i].encode() + b"\0" + terms[i].digest for i in canonical),
                           digest_size=16).digest()
     if memo is not None and memo.get("key") == key:
-        best, values = memo["best"], memo["values"]
+        candidates = memo["candidates"]
     else:
-        best, values = _text_candidates([terms[i] for i in canonical])
+        from .related import text_candidates
+
+        candidates = text_candidates([terms[i] for i in canonical])
         if memo is not None:
             memo.clear()
-            memo.update(key=key, best=best, values=values)
+            memo.update(key=key, candidates=candidates)
     # With the same candidates and classifications the answer is the same; the
     # entries' order matters only when some article had to be topped up.
-    shapes_key = hashlib.blake2b(repr([(slugs[i], entries[i].classification) for i in canonical]).encode(),
-                                 digest_size=16).digest()
+    shapes = "\n".join([f"{slugs[i]}\0{' '.join(c.countries)}\0{' '.join(c.topics)}\0"
+                         f"{' '.join(c.countries_mentioned)}"
+                         for i in canonical for c in (entries[i].classification,)])
+    shapes_key = hashlib.blake2b(shapes.encode(), digest_size=16).digest()
     order_key = hashlib.blake2b("\0".join(slugs).encode(), digest_size=16).digest()
     saved = memo.get("result") if memo is not None else None
     if saved and saved[0] == shapes_key and saved[1] in (None, order_key):
         return [saved[2][slug] for slug in slugs]
-    result, topped_up = _rescore(entries, slugs, canonical, best, values)
+    from .related import rescore
+
+    result, topped_up = rescore(entries, slugs, canonical, candidates)
     if memo is not None:
         memo["result"] = (shapes_key, order_key if topped_up else None, dict(zip(slugs, result)))
     return result
-
-
-def _rescore(entries: Sequence[Entry], slugs: list[str], canonical: list[int], best: np.ndarray,
-             values: np.ndarray) -> tuple[list[tuple[str, ...]], bool]:
-    """Text candidates (in slug order) rescored with shared countries and topics, in entry
-    order; and whether any article was topped up from its country or topic."""
-    n = len(entries)
-    position = np.empty(n, dtype=np.int64)
-    position[canonical] = np.arange(n)
-    # Back to entry order: row i of the result is entry i, candidates are entry indices.
-    best = np.asarray(canonical, dtype=np.int64)[best[position]]
-    values = values[position]
-
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        for fallback_key in _fallback_keys(entry.classification):
-            by_key[fallback_key].append(i)
-    classifications = [e.classification for e in entries]
-    shapes = [_Shape.of(c) for c in classifications]
-    sets = _SetArrays.of(classifications)
-    result: list[tuple[str, ...]] = []
-    topped_up = False
-    for start in range(0, n, CHUNK):
-        rows = np.arange(start, min(n, start + CHUNK))
-        block_best, block_values = best[rows], values[rows]
-        text = block_values > 0
-        score = np.where(text, block_values + sets.structure(rows, block_best), -np.inf)
-        order = np.lexsort((position[block_best], -score), axis=1)[:, :RELATED_MAX]
-        chosen = np.take_along_axis(block_best, order, axis=1).tolist()
-        enough = (text.sum(axis=1) >= RELATED_MAX).tolist()
-        for offset, i in enumerate(rows.tolist()):
-            if enough[offset]:
-                result.append(tuple(slugs[j] for j in chosen[offset]))
-                continue
-            # Few text neighbours: top up from the same main country or topic.
-            similarity = {j: v for j, v in zip(block_best[offset].tolist(), block_values[offset].tolist())
-                          if v > 0}
-            candidates = list(similarity) + _fallback(classifications[i], by_key, i, similarity)
-            result.append(_best(i, candidates, similarity, shapes, entries))
-            topped_up = True
-    return result, topped_up
-
-
-def _text_candidates(terms: Sequence[Terms]) -> tuple[np.ndarray, np.ndarray]:
-    """For each article, the CANDIDATES others most similar by text (indices, cosines; 0 = none)."""
-    n = len(terms)
-    index = _term_index(terms)
-    keep = min(CANDIDATES, n - 1)
-    best = np.empty((n, keep), dtype=np.int64)
-    values = np.empty((n, keep))
-    for start, stop in _blocks(index, n):
-        block = _similar(index, start, stop, n)
-        block[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        chosen = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
-        best[start:stop] = chosen
-        values[start:stop] = np.take_along_axis(block, chosen, axis=1)
-    return best, values
-
-
-@dataclass(frozen=True)
-class _SetArrays:
-    """Every article's countries about, topics and countries named, as rows of small
-    integer ids padded with -1, so shared counts of many pairs come from one numpy call."""
-
-    about: np.ndarray
-    topics: np.ndarray
-    any: np.ndarray
-
-    @classmethod
-    def of(cls, classifications: Sequence[Classification]) -> "_SetArrays":
-        codes = {code: i for i, code in enumerate(sorted(
-            {c for x in classifications for c in (*x.countries, *x.countries_mentioned)}))}
-        topics = {slug: i for i, slug in enumerate(sorted({t for x in classifications for t in x.topics}))}
-        return cls(
-            about=_padded([[codes[c] for c in sorted(set(x.countries))] for x in classifications]),
-            topics=_padded([[topics[t] for t in sorted(set(x.topics))] for x in classifications]),
-            any=_padded([sorted({codes[c] for c in (*x.countries, *x.countries_mentioned)})
-                         for x in classifications]))
-
-    def structure(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """_structure_score of each row with each of its candidate columns."""
-        return (SHARED_ABOUT * _shared(self.about, rows, columns)
-                + SHARED_TOPIC * _shared(self.topics, rows, columns)
-                + SHARED_NAMED * _shared(self.any, rows, columns))
-
-
-def _padded(lists: list[list[int]]) -> np.ndarray:
-    width = max(1, max((len(ids) for ids in lists), default=1))
-    array = np.full((len(lists), width), -1, dtype=np.int32)
-    for row, ids in enumerate(lists):
-        array[row, :len(ids)] = ids
-    return array
-
-
-def _shared(sets: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    mine = sets[rows][:, None, :, None]         # (rows, 1, width, 1)
-    theirs = sets[columns][:, :, None, :]       # (rows, candidates, 1, width)
-    return ((mine == theirs) & (mine >= 0)).sum(axis=(2, 3))
-
-
-def _best(i: int, candidates: list[int], similarity: dict[int, float],
-          shapes: Sequence[_Shape], entries: Sequence[Entry]) -> tuple[str, ...]:
-    mine = shapes[i]
-    scored = []
-    for j in candidates:
-        score = similarity.get(j, 0.0) + _structure_score(mine, shapes[j])
-        if score > 0:
-            scored.append((-score, entries[j].article.slug))
-    scored.sort()
-    return tuple(slug for _, slug in scored[:RELATED_MAX])
-
-
-def _fallback_keys(c: Classification) -> list[str]:
-    return [f"c:{code}" for code in c.countries[:1]] + [f"t:{slug}" for slug in c.topics[:1]]
-
-
-def _fallback(c: Classification, by_key: dict[str, list[int]], me: int, have) -> list[int]:
-    found: list[int] = []
-    for key in _fallback_keys(c):
-        for j in by_key.get(key, ())[:CANDIDATES]:
-            if j != me and j not in have and j not in found:
-                found.append(j)
-    return found

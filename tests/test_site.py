@@ -140,15 +140,15 @@ def related_of(items, memo=None):
 
 
 def test_the_related_memo_gives_what_a_fresh_computation_gives(monkeypatch):
-    import briefing.site as site_module
+    import briefing.related as related_module
 
     items = corpus()
     memo: dict = {}
     assert related_of(items, memo) == related_of(items)
     assert all(len(r) == 5 for r in related_of(items).values())
     calls = []
-    real = site_module._text_candidates
-    monkeypatch.setattr(site_module, "_text_candidates", lambda terms: calls.append(1) or real(terms))
+    real = related_module.text_candidates
+    monkeypatch.setattr(related_module, "text_candidates", lambda terms: calls.append(1) or real(terms))
 
     retitled = [prepared("story-05", body(5), ["SY"], ["BR"], ["sports"], dt.date(2025, 1, 6),
                          title="A New Title")] + items[:5] + items[6:]
