@@ -182,25 +182,30 @@ def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str
 
 # --- sitemap and robots.txt ---------------------------------------------------
 
-def _page_dates(site: Site) -> dict[str, date]:
-    """The newest content date shown on each page, by site path (without pagination)."""
+def page_dates(site: Site) -> dict[str, date]:
+    """The newest content date shown on each page, by site path (without pagination).
+
+    The Site's lists are newest first, so a list's newest date is its first entry's."""
     dates: dict[str, date] = {"/": site.updated, "/countries/": site.updated, "/topics/": site.updated}
     by_slug = site.by_slug or {e.article.slug: e for e in site.entries}
 
-    def newest(slugs: Iterable[str]) -> date | None:
-        return max((by_slug[s].updated for s in slugs if s in by_slug), default=None)
+    def first(slugs: Iterable[str]) -> Entry | None:
+        return next((by_slug[s] for s in slugs if s in by_slug), None)
+
+    def newest(*lists: Sequence[str]) -> date | None:
+        return max((entry.updated for entry in map(first, lists) if entry), default=None)
 
     for entry in site.entries:
         dates[entry.url] = entry.updated
     for group in site.countries:
-        found = newest((*group.about, *group.mentioned))
+        found = newest(group.about, group.mentioned)
         if found:
             dates[group.url] = found
         for count in group.topics:
-            found = newest(s for s in group.about
-                           if s in by_slug and count.key in by_slug[s].classification.topics)
+            found = first(s for s in group.about
+                          if s in by_slug and count.key in by_slug[s].classification.topics)
             if found:
-                dates[f"{group.url}{count.key}/"] = found
+                dates[f"{group.url}{count.key}/"] = found.updated
     for topic in site.topics:
         found = newest(topic.articles)
         if found:
@@ -211,24 +216,28 @@ def _page_dates(site: Site) -> dict[str, date]:
 _PAGINATION = re.compile(r"page/\d+/$")
 
 
-def sitemap(site: Site, paths: Sequence[str]) -> bytes:
-    """sitemap.xml for the given HTML page paths (the error page is left out).
-
-    lastmod is the newest content date the page shows; a paginated page takes
-    the date of its listing. A page with no known date (only the fallback that
-    stands in for one) gets no lastmod rather than a made-up one. Locations are
-    absolute when the base URL is known.
-    """
-    dates = _page_dates(site)
-    urls: list[str] = []
-    seen: set[str] = set()
-    for path in paths:
-        if path in seen or path.endswith("/404.html"):
+def sitemap_lastmod(site: Site, paths: Iterable[str]) -> list[tuple[str, date | None]]:
+    """(site path, lastmod) of each page the sitemap lists, in the order it lists them:
+    by path, so articles changing places in the site's order leave it alone. The error
+    page is left out. lastmod is the newest content date the page shows (a paginated
+    page takes its listing's); None when only the fallback date stands in for one."""
+    dates = page_dates(site)
+    listed = []
+    for path in sorted(set(paths)):
+        if path.endswith("/404.html"):
             continue
-        seen.add(path)
         day = dates.get(path) or dates.get(_PAGINATION.sub("", path))
+        listed.append((path, day if day and day != FALLBACK_DATE else None))
+    return listed
+
+
+def sitemap(site: Site, paths: Sequence[str]) -> bytes:
+    """sitemap.xml for the given HTML page paths (see sitemap_lastmod). Locations are
+    absolute when the base URL is known."""
+    urls: list[str] = []
+    for path, day in sitemap_lastmod(site, paths):
         loc = _element(2, "loc", absolute_url(site.config, path))
-        lastmod = _element(2, "lastmod", day.isoformat()) if day and day != FALLBACK_DATE else ""
+        lastmod = _element(2, "lastmod", day.isoformat()) if day else ""
         urls.append(f"  <url>\n{loc}{lastmod}  </url>\n")
     return _document("urlset", {"xmlns": SITEMAP_NS}, urls)
 
