@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from . import pipeline
+from . import feeds, pipeline
 from .content import check_collection
 from .model import BuildError, Diagnostic, Entry
 
@@ -257,6 +257,9 @@ class Builder:
         self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
+        self._group_memo: dict = {}
+        self._plan_memo: dict = {}
+        self._key_memo: dict = {}
         self._api_memo: dict = {}
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
@@ -448,7 +451,8 @@ class Builder:
         with self._phase("assemble"), _collector_paused():
             site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
-                                 related_memo=state.related, entry_memo=self._entry_memo)
+                                 related_memo=state.related, entry_memo=self._entry_memo,
+                                 group_memo=self._group_memo)
         written, rendered, keys, documents, html_pages = self._render(site)
         with self._phase("write"):
             changed = self._commit(written, set(keys) | set(documents))
@@ -491,9 +495,9 @@ class Builder:
         try:
             with self._phase("plan"):
                 renderer = self._renderer_for(site)
-                pages = plan_pages(site)
+                pages = plan_pages(site, self._plan_memo)
                 by_slug = {c.prepared.article.slug: c for c in state.articles.values()}
-                page_key = _PageKeys(site, by_slug)
+                page_key = _PageKeys(site, by_slug, self._key_memo)
                 jobs, keys = self._jobs(renderer, pages, page_key)
             worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}
             with self._phase("render"):
@@ -550,13 +554,10 @@ class Builder:
         urls = [page.url for page in pages]
         makers = pipeline.site_documents(site, urls, self._api_memo)
         # Joined strings, not tuples: these cover every article and page of the site.
-        membership = "\n".join([*(f"{g.url}\0{' '.join(g.about)}\0{' '.join(g.mentioned)}\0"
-                                   f"{' '.join(c.key for c in g.topics)}" for g in site.countries),
-                                 *(f"{g.url}\0{' '.join(g.articles)}" for g in site.topics)])
-        dates = " ".join([f"{e.article.slug}={e.updated.toordinal()}" for e in site.entries])
+        lastmod = "\n".join([f"{path}\0{day}" for path, day in feeds.sitemap_lastmod(site, urls)])
         listings = b"".join([page_key.listing(e.article.slug) for e in site.entries])
         inputs = {
-            "sitemap.xml": ("\0".join(urls), dates, membership),
+            "sitemap.xml": (lastmod,),
             "robots.txt": (),
             "api/articles.json": (listings,),
             "api/countries.json": (page_key.country_counts,),
@@ -619,29 +620,44 @@ class Builder:
 
 class _PageKeys:
     """Fingerprints of what each page and feed shows, from per-article fingerprints
-    made once when the article was prepared, so keying 10,000 pages costs little."""
+    made once when the article was prepared, so keying 10,000 pages costs little.
 
-    def __init__(self, site, by_slug: dict[str, Cached]):
-        from .render import country_topic_index
+    memo (kept between builds by serve): keys of groups and article pages made from the
+    very same objects last time, which an edit leaves nearly all of."""
 
+    def __init__(self, site, by_slug: dict[str, Cached], memo: dict | None = None):
         self.site = site
         self.by_slug = by_slug
         self.per_page = site.config.per_page
-        self.names = fingerprint(site.config, tuple(g.country for g in site.countries),
-                                 tuple(g.topic for g in site.topics))
+        memo = memo if memo is not None else {}
+        names = (site.config, tuple(g.country for g in site.countries), tuple(g.topic for g in site.topics))
+        if memo.get("names", (None,))[0] != names:
+            memo.clear()
+            memo["names"] = (names, fingerprint(*names))
+        self.names = memo["names"][1]
+        self._articles: dict = memo.setdefault("articles", {})
+        groups: dict = memo.setdefault("groups", {})
+        fresh: dict = {}
+
+        def group_key(group, make) -> bytes:
+            found = groups.get(group.url)
+            if found is None or found[0] is not group:
+                found = (group, make(group))
+            fresh[group.url] = found
+            return found[1]
+
         # A listing page shows its group's counts and its own slice of the list, not the
         # whole list: an article moving within it re-renders only the slices it touches.
-        self.countries = {g.country.slug: (g, fingerprint(g.country, g.url, len(g.about), len(g.mentioned),
-                                                           g.topics, g.neighbours))
-                          for g in site.countries}
-        self.topics = {g.topic.slug: (g, fingerprint(g.topic, g.url, len(g.articles), g.countries))
-                       for g in site.topics}
+        self.countries = {g.country.slug: (g, group_key(g, _country_key)) for g in site.countries}
+        self.topics = {g.topic.slug: (g, group_key(g, _topic_key)) for g in site.topics}
+        groups.clear()
+        groups.update(fresh)
         self.country_counts = fingerprint(*(key for _, key in self.countries.values()))
         self.topic_counts = fingerprint(*(key for _, key in self.topics.values()))
-        self.country_topics = country_topic_index(site)
+        self.country_topics = _country_topics(site, memo.setdefault("country_topics", {}))
         summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
-                   tuple((g.country, len(g.about), len(g.mentioned)) for g in site.countries),
-                   tuple((g.topic, len(g.articles), g.countries[:5]) for g in site.topics))
+                   tuple((g.country.code, len(g.about), len(g.mentioned)) for g in site.countries),
+                   tuple((g.topic.slug, len(g.articles), _counts(g.countries[:5])) for g in site.topics))
         self.whole = fingerprint(summary)
 
     def listing(self, slug: str) -> bytes:
@@ -660,9 +676,17 @@ class _PageKeys:
         if page.kind == "article":
             entry = self.site.by_slug[page.key]
             by_slug = self.by_slug
-            linked = b"".join([by_slug[s].listing for s in (*entry.related, entry.previous, entry.next) if s])
+            # The placed Entry is the same object while the article and its links are
+            # (site.assemble_site), and a Cached while its file is.
+            cached = tuple([by_slug[s] for s in (page.key, *entry.related, entry.previous, entry.next) if s])
+            found = self._articles.get(page.key)
+            if found is not None and found[0] is entry and found[1] == template and found[2] == cached:
+                return found[3]
+            linked = b"".join([c.listing for c in cached[1:]])
             links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""]).encode()
-            return _digest(template, self.names, by_slug[page.key].full, links, linked)
+            key = _digest(template, self.names, cached[0].full, links, linked)
+            self._articles[page.key] = (entry, template, cached, key)
+            return key
         if page.kind == "country":
             group, key = self.countries[page.key]
             shown = self._slice((*group.about, *group.mentioned), page.number)
@@ -678,8 +702,43 @@ class _PageKeys:
         return _digest(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
 
     def feed(self, spec) -> bytes:
-        return fingerprint("feed", self.names, spec, self.site.updated,
+        return fingerprint("feed", self.names, spec.path, spec.title, spec.feed_path, spec.page_path,
+                           self.site.updated,
                            *(self.by_slug[s].full for s in pipeline.feed_entries(self.site, spec)))
+
+
+def _counts(counts) -> tuple:
+    return tuple([(c.key, c.count) for c in counts])
+
+
+def _country_key(g) -> bytes:
+    return fingerprint(g.country.code, g.url, len(g.about), len(g.mentioned), _counts(g.topics), _counts(g.neighbours))
+
+
+def _topic_key(g) -> bytes:
+    return fingerprint(g.topic.slug, g.url, len(g.articles), _counts(g.countries))
+
+
+def _country_topics(site, memo: dict) -> dict[str, list[str]]:
+    """The articles about each country that are about each topic, newest first, by
+    "<country slug>/<topic slug>"; a country's lists are reused while its group is the
+    same object (the same articles with the same classifications)."""
+    by_slug = site.by_slug
+    index: dict[str, list[str]] = {}
+    fresh = {}
+    for group in site.countries:
+        found = memo.get(group.url)
+        if found is None or found[0] is not group:
+            lists: dict[str, list[str]] = {}
+            for slug in group.about:
+                for topic in by_slug[slug].classification.topics:
+                    lists.setdefault(f"{group.country.slug}/{topic}", []).append(slug)
+            found = (group, lists)
+        fresh[group.url] = found
+        index.update(found[1])
+    memo.clear()
+    memo.update(fresh)
+    return index
 
 
 @contextlib.contextmanager

@@ -281,13 +281,13 @@ def feed_specs(site: Site) -> list[FeedSpec]:
 
 
 def feed_entries(site: Site, spec: FeedSpec) -> list[str]:
-    """The slugs a feed shows: its newest FEED_LIMIT (stable, as atom_feed orders them)."""
-    entries = sorted((site.by_slug[s] for s in spec.slugs), key=lambda e: e.updated, reverse=True)
-    return [e.article.slug for e in entries[:FEED_LIMIT]]
+    """The slugs a feed shows: its newest FEED_LIMIT. The Site's lists are newest first
+    (newest date, then title), so they are the first ones, in the order atom_feed gives."""
+    return list(spec.slugs[:FEED_LIMIT])
 
 
 def render_feed(site: Site, spec: FeedSpec) -> bytes:
-    return feeds.atom_feed(site, [site.by_slug[s] for s in spec.slugs], title=spec.title,
+    return feeds.atom_feed(site, [site.by_slug[s] for s in feed_entries(site, spec)], title=spec.title,
                            feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT)
 
 

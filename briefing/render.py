@@ -73,39 +73,50 @@ def country_topic_entries(site: Site, group: CountryGroup, topic_slug: str) -> l
     return [slug for slug in group.about if topic_slug in entries[slug].classification.topics]
 
 
-def country_topic_index(site: Site) -> dict[str, list[str]]:
-    """country_topic_entries for every country and topic at once, by "<country>/<topic>"."""
-    entries = _entries_by_slug(site)
-    index: dict[str, list[str]] = {}
-    for group in site.countries:
-        for slug in group.about:
-            for topic in entries[slug].classification.topics:
-                index.setdefault(f"{group.country.slug}/{topic}", []).append(slug)
-    return index
+def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
+    """Every HTML page of the site, in a fixed order (same Site, same list).
 
+    memo (kept between builds by serve): Pages made before, by everything they are made
+    of, so a rebuild does not make 10,000 new ones to find them equal to the old."""
+    made = memo if memo is not None else {}
+    fresh: dict = {}
 
-def plan_pages(site: Site) -> list[Page]:
-    """Every HTML page of the site, in a fixed order (same Site, same list)."""
+    def page(url: str, template: str, kind: str, key: str = "") -> Page:
+        found = made.get((url, kind))
+        if found is None or found.template != template or found.key != key:
+            found = _page(url, template, kind, key)
+        fresh[(url, kind)] = found
+        return found
+
+    def paged(base: str, template: str, kind: str, key: str, items: int) -> list[Page]:
+        signature = (base, template, kind, key, page_count(items, per_page))
+        found = made.get(signature)
+        if found is None:
+            found = _paged(base, template, kind, key, items, per_page)
+        fresh[signature] = found
+        return found
+
     per_page = site.config.per_page
     topics = {group.topic.slug for group in site.topics}
-    pages = [_page("/", "home.html", "home")]
-    pages += [_page(e.url, "article.html", "article", e.article.slug) for e in site.entries]
-    pages.append(_page("/countries/", "countries.html", "countries"))
+    pages = [page("/", "home.html", "home")]
+    pages += [page(e.url, "article.html", "article", e.article.slug) for e in site.entries]
+    pages.append(page("/countries/", "countries.html", "countries"))
     for group in site.countries:
         slug = group.country.slug
-        pages += _paged(group.url, "country.html", "country", slug,
-                        len(group.about) + len(group.mentioned), per_page)
+        pages += paged(group.url, "country.html", "country", slug, len(group.about) + len(group.mentioned))
         for count in group.topics:
             if count.key in topics:
                 # count.count: the articles about the country that are about the topic
-                pages += _paged(f"{group.url}{count.key}/", "country_topic.html", "country_topic",
-                                f"{slug}/{count.key}", count.count, per_page)
-    pages.append(_page("/topics/", "topics.html", "topics"))
+                pages += paged(f"{group.url}{count.key}/", "country_topic.html", "country_topic",
+                               f"{slug}/{count.key}", count.count)
+    pages.append(page("/topics/", "topics.html", "topics"))
     for group in site.topics:
-        pages += _paged(group.url, "topic.html", "topic", group.topic.slug,
-                        len(group.articles), per_page)
-    pages.append(_page("/search/", "search.html", "search"))
-    pages.append(_page("/404.html", "404.html", "404"))
+        pages += paged(group.url, "topic.html", "topic", group.topic.slug, len(group.articles))
+    pages.append(page("/search/", "search.html", "search"))
+    pages.append(page("/404.html", "404.html", "404"))
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return pages
 
 
