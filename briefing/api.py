@@ -32,21 +32,29 @@ def _join(name: str, lines: list[str]) -> bytes:
 def articles_json(site: Site, memo: dict | None = None) -> bytes:
     """/api/articles.json: every published article, newest first.
 
-    memo (kept by `serve` between builds): each article's line, reused while the
-    article's Entry is the very same object and the site settings are the same.
+    memo (the builder keeps it, in its cache too, less its "entries"): each article's
+    line, reused while what the line shows of the article and the site settings are the same.
     """
     if memo is None or memo.get("config") != site.config:
         memo = {"config": site.config, "lines": {}} if memo is None else memo
         memo.update(config=site.config, lines={})
-    known: dict[str, tuple[Entry, str]] = memo["lines"]
+    known: dict[str, tuple[tuple, str]] = memo["lines"]
+    # The Entry each line was last checked against: the very same object shows the same.
+    checked: dict[str, Entry] = memo.get("entries", {})
+    fresh, fresh_checked = {}, {}
     lines = []
     for entry in site.entries:
-        found = known.get(entry.article.slug)
-        if found is None or found[0] is not entry:
-            found = known[entry.article.slug] = (entry, _line(_article(site, entry)))
+        article = entry.article
+        found = known.get(article.slug)
+        if found is None or checked.get(article.slug) is not entry:
+            shown = (article.title, article.date, entry.updated, article.sources, entry.classification,
+                     entry.summary, entry.url)
+            if found is None or found[0] != shown:
+                found = (shown, _line(_article(site, entry)))
+        fresh[article.slug] = found
+        fresh_checked[article.slug] = entry
         lines.append(found[1])
-    for slug in set(known) - {entry.article.slug for entry in site.entries}:
-        del known[slug]
+    memo.update(lines=fresh, entries=fresh_checked)
     return _join("articles", lines)
 
 

@@ -122,6 +122,7 @@ class State:
     templates: bytes = b""              # templates/ stamps the template keys were made from
     template_keys: dict[str, bytes] = field(default_factory=dict)      # template -> its files' key
     related: dict = field(default_factory=dict)     # site.related_articles' memo of text candidates
+    api: dict = field(default_factory=dict)         # api.articles_json's memo of each article's line
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ class Builder:
         self._group_memo: dict = {}
         self._plan_memo: dict = {}
         self._key_memo: dict = {}
-        self._api_memo: dict = {}
+        self._sitemap_memo: dict = {}
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
     @contextlib.contextmanager
@@ -312,7 +313,12 @@ class Builder:
         with open(temporary, "wb") as file:
             # The state, then one record per article, written as it is pickled: a
             # whole dict of them would be a second copy of every page's HTML in memory.
-            pickle.dump(State(**{**self.state.__dict__, "articles": {}}), file, protocol=5)
+            # related's "inputs" hold every article's classification again: in memory only.
+            # So do api's "entries", and every page's HTML with them.
+            related = {k: v for k, v in self.state.related.items() if k != "inputs"}
+            api = {k: v for k, v in self.state.api.items() if k != "entries"}
+            pickle.dump(State(**{**self.state.__dict__, "articles": {}, "related": related, "api": api}),
+                        file, protocol=5)
             pickle.dump(len(articles), file, protocol=5)
             for name in sorted(articles):
                 known = self._blobs.get(name)
@@ -419,6 +425,9 @@ class Builder:
     def forget_changes(self) -> None:
         """Look at every article file in the next build, not just those it is told about."""
         self._current = None
+        # Listing pages' keys are reused while none of their articles changed since the
+        # last keying; a build that failed part-way may not have keyed them all.
+        self._key_memo.clear()
 
     def _build(self, changed: Iterable[str] | None) -> Rebuild:
         from .classify import load_classifier
@@ -531,10 +540,14 @@ class Builder:
         state = self.state
         keys: dict[str, bytes] = {}
         jobs = []
+        templates: dict[str, bytes] = {}
+        output_keys, file_keys = state.output_keys, state.file_keys
         for page in pages:
-            key = page_key(page, self._template_key(renderer, page.template))
-            keys[page.path] = key
-            if state.output_keys.get(page.path) != key or page.path not in state.file_keys:
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = self._template_key(renderer, page.template)
+            key = keys[page.path] = page_key(page, template)
+            if output_keys.get(page.path) != key or page.path not in file_keys:
                 jobs.append(("page", page.path, page))
         for spec in pipeline.feed_specs(page_key.site):
             key = page_key.feed(spec)
@@ -552,9 +565,9 @@ class Builder:
         for path, data in static.items():
             documents[path] = (fingerprint("static", data), lambda data=data: data)
         urls = [page.url for page in pages]
-        makers = pipeline.site_documents(site, urls, self._api_memo)
+        makers = pipeline.site_documents(site, urls, self.state.api)
         # Joined strings, not tuples: these cover every article and page of the site.
-        lastmod = "\n".join([f"{path}\0{day}" for path, day in feeds.sitemap_lastmod(site, urls)])
+        lastmod = self._sitemap_key(site, urls)
         listings = b"".join([page_key.listing(e.article.slug) for e in site.entries])
         inputs = {
             "sitemap.xml": (lastmod,),
@@ -566,6 +579,17 @@ class Builder:
         for path, parts in inputs.items():
             documents[path] = (fingerprint(path, page_key.names, *parts), makers[path])
         return documents
+
+    def _sitemap_key(self, site, urls: list[str]) -> bytes:
+        """What the sitemap lists, worked out again only when the pages or their dates
+        changed (a set and a dict compared, instead of 6,000 lines sorted and joined)."""
+        paths, dates = frozenset(urls), feeds.page_dates(site)
+        memo = self._sitemap_memo
+        if memo.get("paths") != paths or memo.get("dates") != dates:
+            listed = feeds.sitemap_lastmod(site, urls)
+            memo.update(paths=paths, dates=dates,
+                        key=fingerprint("\n".join([f"{path}\0{day}" for path, day in listed])))
+        return memo["key"]
 
     # -- writing --
 
@@ -636,24 +660,32 @@ class _PageKeys:
             memo["names"] = (names, fingerprint(*names))
         self.names = memo["names"][1]
         self._articles: dict = memo.setdefault("articles", {})
+        self._listings: dict = memo.setdefault("listings", {})
+        # The articles whose prepared record is not the one the last build used.
+        previous = memo.get("by_slug", {})
+        self.changed = {slug for slug, cached in by_slug.items() if previous.get(slug) is not cached}
+        self.changed.update(previous.keys() - by_slug.keys())
+        memo["by_slug"] = by_slug
         groups: dict = memo.setdefault("groups", {})
         fresh: dict = {}
 
-        def group_key(group, make) -> bytes:
+        def group_key(group, make, members) -> tuple:
             found = groups.get(group.url)
             if found is None or found[0] is not group:
-                found = (group, make(group))
+                found = (group, make(group), frozenset(members(group)))
             fresh[group.url] = found
-            return found[1]
+            # (group, key, whether an article it lists has changed)
+            return group, found[1], not self.changed.isdisjoint(found[2])
 
         # A listing page shows its group's counts and its own slice of the list, not the
         # whole list: an article moving within it re-renders only the slices it touches.
-        self.countries = {g.country.slug: (g, group_key(g, _country_key)) for g in site.countries}
-        self.topics = {g.topic.slug: (g, group_key(g, _topic_key)) for g in site.topics}
+        self.countries = {g.country.slug: group_key(g, _country_key, lambda g: (*g.about, *g.mentioned))
+                          for g in site.countries}
+        self.topics = {g.topic.slug: group_key(g, _topic_key, lambda g: g.articles) for g in site.topics}
         groups.clear()
         groups.update(fresh)
-        self.country_counts = fingerprint(*(key for _, key in self.countries.values()))
-        self.topic_counts = fingerprint(*(key for _, key in self.topics.values()))
+        self.country_counts = fingerprint(*(key for _, key, _ in self.countries.values()))
+        self.topic_counts = fingerprint(*(key for _, key, _ in self.topics.values()))
         self.country_topics = _country_topics(site, memo.setdefault("country_topics", {}))
         summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
                    tuple((g.country.code, len(g.about), len(g.mentioned)) for g in site.countries),
@@ -677,34 +709,44 @@ class _PageKeys:
             entry = self.site.by_slug[page.key]
             by_slug = self.by_slug
             # The placed Entry is the same object while the article and its links are
-            # (site.assemble_site), and a Cached while its file is.
-            cached = tuple([by_slug[s] for s in (page.key, *entry.related, entry.previous, entry.next) if s])
+            # (site.assemble_site): then only a change to it or an article it links to
+            # changes its page.
             found = self._articles.get(page.key)
-            if found is not None and found[0] is entry and found[1] == template and found[2] == cached:
-                return found[3]
-            linked = b"".join([c.listing for c in cached[1:]])
+            if found is not None and found[0] is entry and found[1] == template:
+                changed = self.changed
+                if page.key not in changed and entry.previous not in changed and entry.next not in changed \
+                        and changed.isdisjoint(entry.related):
+                    return found[2]
+            linked = b"".join([by_slug[s].listing for s in (*entry.related, entry.previous, entry.next) if s])
             links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""]).encode()
-            key = _digest(template, self.names, cached[0].full, links, linked)
-            self._articles[page.key] = (entry, template, cached, key)
+            key = _digest(template, self.names, by_slug[page.key].full, links, linked)
+            self._articles[page.key] = (entry, template, key)
             return key
-        if page.kind == "country":
-            group, key = self.countries[page.key]
-            shown = self._slice((*group.about, *group.mentioned), page.number)
-        elif page.kind == "country_topic":
-            group, key = self.countries[page.key.split("/")[0]]
-            shown = self._slice(self.country_topics[page.key], page.number)
-        elif page.kind == "topic":
-            group, key = self.topics[page.key]
-            shown = self._slice(group.articles, page.number)
-        else:
-            # Home, the indexes, search and 404 summarise the whole site; they are few.
-            key, shown = self.whole, b""
-        return _digest(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
+        if page.kind in ("country", "country_topic", "topic"):
+            group, key, dirty = (self.topics[page.key] if page.kind == "topic"
+                                 else self.countries[page.key.split("/")[0]])
+            # The same group object lists the same articles in the same order: while none
+            # of them changed, each of its pages shows what it showed.
+            found = self._listings.get(page.path)
+            if found is not None and found[0] is group and found[1] == template and not dirty:
+                return found[2]
+            if page.kind == "country":
+                shown = self._slice((*group.about, *group.mentioned), page.number)
+            elif page.kind == "country_topic":
+                shown = self._slice(self.country_topics[page.key], page.number)
+            else:
+                shown = self._slice(group.articles, page.number)
+            made = _digest(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
+            self._listings[page.path] = (group, template, made)
+            return made
+        # Home, the indexes, search and 404 summarise the whole site; they are few.
+        return _digest(template, self.names, self.whole, f"{page.kind}\0{page.key}\0{page.number}".encode())
 
     def feed(self, spec) -> bytes:
-        return fingerprint("feed", self.names, spec.path, spec.title, spec.feed_path, spec.page_path,
-                           self.site.updated,
-                           *(self.by_slug[s].full for s in pipeline.feed_entries(self.site, spec)))
+        by_slug = self.by_slug
+        return _digest(b"feed", self.names,
+                       f"{spec.path}\0{spec.title}\0{spec.feed_path}\0{spec.page_path}\0{self.site.updated}".encode(),
+                       b"".join([by_slug[s].full for s in pipeline.feed_entries(self.site, spec)]))
 
 
 def _counts(counts) -> tuple:

@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -70,6 +71,9 @@ class Session:
         self.built_snapshot = snapshot(self.watched)
         self.pending: dict[str, tuple[int, int]] | None = None
         self.on_reload = lambda path: None
+        # Calls poll again after a delay in seconds (serve's event loop): a change seen
+        # just before it is quiet is looked at again as soon as it is, not a tick later.
+        self.look_again: Callable[[float], None] = lambda delay: None
 
     def rebuild(self, changed: list[str]) -> bool:
         seeds = str(self.options.seeds)
@@ -118,7 +122,11 @@ class Session:
             quiet = all(p in current and current[p][1] > 0
                         and time.time_ns() - current[p][0] >= QUIET_SECONDS * 1e9 for p in changed)
             if not quiet:
-                self.pending = current  # perhaps still being written; look again next tick
+                self.pending = current  # perhaps still being written; look again soon
+                newest = max((current[p][0] for p in changed if p in current), default=0)
+                wait = QUIET_SECONDS - (time.time_ns() - newest) / 1e9
+                if 0 < wait < POLL_SECONDS:
+                    self.look_again(wait + 0.002)
                 return
         self.built_snapshot = current
         self.pending = None
@@ -240,6 +248,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     LiveReloadHandler.watcher = server.watcher
     LiveReloadHandler._last_reload_time = time.time()
     ioloop.PeriodicCallback(session.poll, POLL_SECONDS * 1000).start()
+    session.look_again = lambda delay: ioloop.IOLoop.current().call_later(delay, session.poll)
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
     _stop_on_ctrl_c(loop)

@@ -188,6 +188,21 @@ def test_several_files_saved_at_once_give_one_rebuild(session):
     assert session.rebuilds == [sorted(p.name for p in articles)]
 
 
+def test_a_fresh_save_is_looked_at_again_as_soon_as_it_is_quiet(session):
+    from briefing import serve
+
+    asked: list[float] = []
+    session.look_again = asked.append
+    path = sorted((session.options.content / "articles").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    session.poll()
+    assert session.rebuilds == []       # younger than QUIET_SECONDS: perhaps still being written
+    assert len(asked) == 1 and 0 < asked[0] <= serve.QUIET_SECONDS + 0.005
+    time.sleep(asked[0])
+    session.poll()                      # what the event loop does after that delay
+    assert session.rebuilds == [[path.name]]
+
+
 def test_a_file_being_written_is_not_built_half_written(session):
     import os
 
