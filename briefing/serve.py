@@ -14,6 +14,7 @@ import gc
 import html
 import logging
 import mimetypes
+import os
 import re
 import signal
 import sys
@@ -107,11 +108,16 @@ class Session:
                                               for name, seconds in self.builder.timings.items()), flush=True)
         return True
 
-    def poll(self) -> None:
+    def poll(self, quick: bool = False) -> None:
         """Called every POLL_SECONDS: rebuild once the files have stopped changing, that is
         when a second look finds the same files, or at once when every changed file is
-        there, not empty, and already QUIET_SECONDS old (an editor's save is one quick write)."""
-        current = snapshot(self.watched)
+        there, not empty, and already QUIET_SECONDS old (an editor's save is one quick write).
+
+        quick (the look again at a fresh save): the second look is at the changed files
+        only, not a walk of every folder; a file changed meanwhile elsewhere is seen
+        at the next poll, as the snapshot taken as built is the first look's."""
+        current = self.pending if quick and self.pending is not None and self._unchanged(self.pending) \
+            else snapshot(self.watched)
         if current == self.built_snapshot:
             self.pending = None
             return
@@ -144,6 +150,20 @@ class Session:
         if not self.options.quiet:
             print(f"reload sent {(sent - saved) / 1e6:.0f} ms after the save "
                   f"({len(changed)} file(s) changed)", flush=True)
+
+
+    def _unchanged(self, pending: dict[str, tuple[int, int]]) -> bool:
+        """Whether the files that differ between the built snapshot and `pending` are
+        still as `pending` saw them."""
+        for path in changed_paths(self.built_snapshot, pending):
+            try:
+                stat = os.stat(path)
+                now: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                now = None
+            if now != pending.get(path):
+                return False
+        return True
 
 
 class _NoWatcher(Watcher):
@@ -248,7 +268,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     LiveReloadHandler.watcher = server.watcher
     LiveReloadHandler._last_reload_time = time.time()
     ioloop.PeriodicCallback(session.poll, POLL_SECONDS * 1000).start()
-    session.look_again = lambda delay: ioloop.IOLoop.current().call_later(delay, session.poll)
+    session.look_again = lambda delay: ioloop.IOLoop.current().call_later(delay, session.poll, True)
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
     _stop_on_ctrl_c(loop)

@@ -199,7 +199,19 @@ def test_a_fresh_save_is_looked_at_again_as_soon_as_it_is_quiet(session):
     assert session.rebuilds == []       # younger than QUIET_SECONDS: perhaps still being written
     assert len(asked) == 1 and 0 < asked[0] <= serve.QUIET_SECONDS + 0.005
     time.sleep(asked[0])
-    session.poll()                      # what the event loop does after that delay
+    session.poll(quick=True)            # what the event loop does after that delay
+    assert session.rebuilds == [[path.name]]
+
+
+def test_the_quick_second_look_builds_nothing_that_changed_again(session):
+    session.look_again = lambda delay: None
+    path = sorted((session.options.content / "articles").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    session.poll()
+    path.write_text(path.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    session.poll(quick=True)            # still being written: not built
+    assert session.rebuilds == []
+    poll_until_quiet(session)
     assert session.rebuilds == [[path.name]]
 
 
