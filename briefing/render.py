@@ -288,15 +288,20 @@ class Renderer:
 
     def use_site(self, site: Site) -> None:
         """Render another Site with the same templates, keeping the compiled ones (serve),
-        and the story cards of articles whose Entry is the very same object, as long as
-        the settings and every country's and topic's name and address are the same."""
+        and the story cards of articles that show the same, as long as the settings and
+        every country's and topic's name and address are the same."""
         old_entries, old_stories, old_urls, old_names = self.entries, self._stories, self._urls, self._names
         self._bind(site)
         self._bind_config()
         if self._names == old_names:
             self._urls = old_urls
-            self._stories = {key: card for key, card in old_stories.items()
-                             if self.entries.get(key[0]) is old_entries.get(key[0])}
+            same: dict[str, bool] = {}
+            for slug in {key[0] for key in old_stories}:
+                new, old = self.entries.get(slug), old_entries.get(slug)
+                # A card does not show an article's links, which change whenever
+                # articles change places: compare what it does show.
+                same[slug] = new is old or (new is not None and old is not None and _card(new) == _card(old))
+            self._stories = {key: card for key, card in old_stories.items() if same[key[0]]}
 
     # -- helpers registered as template globals --
 
@@ -600,6 +605,12 @@ class Renderer:
             feeds=self._feeds(),
             latest=self.site.entries[:5],
         )
+
+
+def _card(entry: Entry) -> tuple:
+    """What the story macro shows of an entry (compared by identity first)."""
+    return (entry.article, entry.classification, entry.summary, entry.updated, entry.reading_minutes,
+            entry.url)
 
 
 def _country_rows(groups: Sequence[CountryGroup]) -> list[tuple[str, str, int]]:
