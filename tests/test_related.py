@@ -1,0 +1,37 @@
+"""briefing.related: text candidates kept as bytes, and numpy only when scoring runs."""
+import subprocess
+import sys
+from pathlib import Path
+
+from briefing.related import CANDIDATES, _arrays, text_candidates
+from briefing.site import Candidates, term_vector
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TEXTS = [
+    "Election results in Iraq were contested by opposition parties in Baghdad.",
+    "Opposition parties contested the election results announced in Baghdad.",
+    "Floods displaced thousands of families in the river delta this week.",
+    "Aid agencies reached families displaced by floods in the delta.",
+    "The central bank raised interest rates to fight inflation.",
+]
+
+
+def test_text_candidates_are_bytes_that_read_back_as_each_articles_nearest_others():
+    found = text_candidates([term_vector(text) for text in TEXTS])
+    assert isinstance(found, Candidates)
+    assert (found.rows, found.keep) == (len(TEXTS), min(CANDIDATES, len(TEXTS) - 1))
+    best, values = _arrays(found)
+    assert best.shape == values.shape == (found.rows, found.keep)
+    for i in range(found.rows):
+        assert i not in best[i][values[i] > 0].tolist()         # never its own neighbour
+    nearest = [int(best[i][values[i].argmax()]) for i in range(4)]
+    assert nearest == [1, 0, 3, 2]                              # the pairs that share words
+
+
+def test_building_a_site_does_not_import_numpy_until_related_articles_are_scored():
+    code = ("import sys; import briefing.pipeline, briefing.incremental, briefing.site, "
+            "briefing.render, briefing.classify, briefing.feeds, briefing.api; "
+            "print('numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
