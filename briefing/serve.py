@@ -4,9 +4,11 @@ livereload provides the websocket, its client script and the injection of that
 script into HTML responses (so output/ itself stays byte-identical to a
 normal build). Change detection is ours: livereload's own watcher polls every
 800 ms and drops changes that come within 3 s of a reload, which would lose
-the fix that follows a broken save. We poll every 50 ms, wait until the files
-have stopped changing (one rebuild for several files saved at once), rebuild
-incrementally and tell the browsers to reload.
+the fix that follows a broken save. File-system events (watchdog) name the
+files that changed, which are looked at at once; a walk of every watched file
+each second (every 50 ms when the system gives no events) is the safety net.
+We wait until the files have stopped changing (one rebuild for several files
+saved at once), rebuild incrementally and tell the browsers to reload.
 """
 from __future__ import annotations
 
@@ -21,12 +23,16 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from stat import S_ISREG
+from typing import Callable, Iterable
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from .config import load_config
 from .incremental import Builder, changed_paths, snapshot
@@ -35,6 +41,8 @@ from .pipeline import Options, Reporter, run_ingest
 from .urls import base_path
 
 POLL_SECONDS = 0.05
+# With file-system events (watchdog) a walk of every watched file is only a safety net.
+EVENT_POLL_SECONDS = 1.0
 QUIET_SECONDS = 0.02
 
 BANNER_STYLE = (
@@ -72,9 +80,32 @@ class Session:
         self.built_snapshot = snapshot(self.watched)
         self.pending: dict[str, tuple[int, int]] | None = None
         self.on_reload = lambda path: None
-        # Calls poll again after a delay in seconds (serve's event loop): a change seen
-        # just before it is quiet is looked at again as soon as it is, not a tick later.
+        # Calls poll(quick=True) after a delay in seconds (serve's event loop): a change
+        # seen just before it is quiet is looked at again as soon as it is, not a tick
+        # later, and a file the file system reports changed is looked at at once.
         self.look_again: Callable[[float], None] = lambda delay: None
+        self.hinted: set[str] = set()       # files reported changed, not yet looked at
+        self.hinted_folders = False         # a folder was made, moved or removed
+        self._hint_waiting = False
+
+    def hint(self, paths: Iterable[str], folder: bool = False) -> None:
+        """Files the file system reported changed (watchdog, by way of the event loop):
+        look at them, and only them, at once."""
+        self.hinted.update(path for path in paths if self._visible(path))
+        self.hinted_folders |= folder
+        if not self._hint_waiting and (self.hinted or self.hinted_folders):
+            self._hint_waiting = True
+            self.look_again(0)
+
+    def _visible(self, path: str) -> bool:
+        """Whether snapshot() would list the file: below a watched folder, no part hidden."""
+        for folder in self.watched:
+            root = str(folder) + os.sep
+            if path.startswith(root):
+                parts = path[len(root):].split(os.sep)
+                return not any(part.startswith(".") for part in parts[:-1]) and \
+                    (not parts[-1].startswith(".") or parts[-1] == ".ingest-manifest.json")
+        return False
 
     def rebuild(self, changed: list[str]) -> bool:
         seeds = str(self.options.seeds)
@@ -116,8 +147,13 @@ class Session:
         quick (the look again at a fresh save): the second look is at the changed files
         only, not a walk of every folder; a file changed meanwhile elsewhere is seen
         at the next poll, as the snapshot taken as built is the first look's."""
-        current = self.pending if quick and self.pending is not None and self._unchanged(self.pending) \
-            else snapshot(self.watched)
+        hinted, folders = self.hinted, self.hinted_folders
+        self.hinted, self.hinted_folders, self._hint_waiting = set(), False, False
+        if quick and not folders:
+            base = self.pending if self.pending is not None else self.built_snapshot
+            current = _restat(base, hinted | set(changed_paths(self.built_snapshot, base)))
+        else:
+            current = snapshot(self.watched)
         if current == self.built_snapshot:
             self.pending = None
             return
@@ -152,18 +188,56 @@ class Session:
                   f"({len(changed)} file(s) changed)", flush=True)
 
 
-    def _unchanged(self, pending: dict[str, tuple[int, int]]) -> bool:
-        """Whether the files that differ between the built snapshot and `pending` are
-        still as `pending` saw them."""
-        for path in changed_paths(self.built_snapshot, pending):
-            try:
-                stat = os.stat(path)
-                now: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                now = None
-            if now != pending.get(path):
-                return False
-        return True
+
+def _restat(base: dict[str, tuple[int, int]], paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """`base` with the (mtime, size) of these files looked at again (gone: left out)."""
+    current = dict(base)
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            current.pop(path, None)
+            continue
+        if S_ISREG(stat.st_mode):
+            current[path] = (stat.st_mtime_ns, stat.st_size)
+        else:
+            current.pop(path, None)
+    return current
+
+
+class _FileEvents(FileSystemEventHandler):
+    """Passes the files watchdog reports changed to Session.hint, on the event loop
+    (watchdog calls from a thread of its own)."""
+
+    def __init__(self, loop: ioloop.IOLoop, session: Session):
+        self.loop, self.session = loop, session
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's own time stamp: the file added or removed has an event of its own
+        paths = [os.fsdecode(event.src_path)]
+        if getattr(event, "dest_path", ""):
+            paths.append(os.fsdecode(event.dest_path))
+        self.loop.add_callback(self.session.hint, paths, event.is_directory)
+
+
+def _watch(session: Session, loop: ioloop.IOLoop) -> BaseObserver | None:
+    """Start watchdog on the watched folders; None (polling only) when the system refuses."""
+    observer = Observer()
+    handler = _FileEvents(loop, session)
+    try:
+        for folder in session.watched:
+            if folder.is_dir():
+                observer.schedule(handler, str(folder), recursive=True)
+        observer.daemon = True
+        observer.start()
+    except OSError as error:
+        print(f"note: no file-system events ({error}); looking for changes every "
+              f"{POLL_SECONDS * 1000:.0f} ms instead", file=sys.stderr)
+        return None
+    return observer
 
 
 class _NoWatcher(Watcher):
@@ -267,15 +341,20 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
                          "stop what uses that port or pass --port N.") from None
     LiveReloadHandler.watcher = server.watcher
     LiveReloadHandler._last_reload_time = time.time()
-    ioloop.PeriodicCallback(session.poll, POLL_SECONDS * 1000).start()
-    session.look_again = lambda delay: ioloop.IOLoop.current().call_later(delay, session.poll, True)
-    print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
+    session.look_again = lambda delay: loop.call_later(delay, session.poll, True)
+    observer = _watch(session, loop)
+    interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
+    ioloop.PeriodicCallback(session.poll, interval * 1000).start()
+    print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:
         loop.start()
     except KeyboardInterrupt:
         pass
+    finally:
+        if observer:
+            observer.stop()
     print("\nstopped", flush=True)
     return 0
 

@@ -215,6 +215,36 @@ def test_the_quick_second_look_builds_nothing_that_changed_again(session):
     assert session.rebuilds == [[path.name]]
 
 
+def test_a_reported_change_is_looked_at_alone_and_built_once_quiet(session, monkeypatch):
+    from briefing import serve
+
+    asked: list[float] = []
+    session.look_again = asked.append
+    path = sorted((session.options.content / "articles").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "snapshot", lambda folders: pytest.fail("walked every folder"))
+    hidden = path.with_name("." + path.name + ".swp")   # an editor's swap file: not watched
+    session.hint([str(path), str(path), str(hidden)])
+    assert session.hinted == {str(path)} and asked == [0]
+    session.poll(quick=True)            # at once: too fresh to build
+    assert session.rebuilds == [] and len(asked) == 2
+    time.sleep(asked[-1])
+    session.poll(quick=True)
+    assert session.rebuilds == [[path.name]]
+
+
+def test_a_reported_folder_change_walks_every_folder(session, monkeypatch):
+    from briefing import serve
+
+    walked = []
+    real = serve.snapshot
+    monkeypatch.setattr(serve, "snapshot", lambda folders: walked.append(1) or real(folders))
+    session.look_again = lambda delay: None
+    session.hint([str(session.options.content / "articles" / "new-folder")], folder=True)
+    session.poll(quick=True)
+    assert walked == [1]
+
+
 def test_a_file_being_written_is_not_built_half_written(session):
     import os
 
