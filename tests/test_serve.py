@@ -125,10 +125,15 @@ def test_a_new_dump_is_ingested_while_serving(served):
     assert (served.paths["content"] / "articles" / "ghana-holds-peaceful-vote.md").exists()
 
 
-def test_ctrl_c_stops_cleanly(served):
+def test_ctrl_c_stops_cleanly_and_leaves_the_cache_for_the_next_build(served, tmp_path):
     assert served.stop() == 0
     log = served.log.read_text()
     assert "Traceback" not in log and "stopped" in log
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--seeds", str(served.paths["seeds"]),
+         "--content", str(served.paths["content"]), "--output", str(served.paths["output"]),
+         "--cache", str(tmp_path / "cache"), "--no-search"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and "nothing changed" in done.stderr + done.stdout
 
 
 def test_ctrl_c_stops_it_even_when_started_with_ctrl_c_ignored(tmp_path):
@@ -331,3 +336,66 @@ def test_a_failed_ingest_makes_the_next_build_look_at_every_article(tmp_path, mo
     slug = next(line.split(": ", 1)[1] for line in article.read_text(encoding="utf-8").splitlines()
                 if line.startswith("slug: "))
     assert "Retitled" in (options.output / "articles" / slug / "index.html").read_text(encoding="utf-8")
+
+
+# --- serve and the build cache ---------------------------------------------------------
+
+@pytest.fixture()
+def cached_options(tmp_path):
+    from briefing import pipeline
+
+    paths = make_project(tmp_path)
+    options = pipeline.Options(seeds=paths["seeds"], content=paths["content"], templates=ROOT / "templates",
+                               output=paths["output"], cache=tmp_path / "cache", quiet=True, search=False)
+    pipeline.run_ingest(options, pipeline.Reporter(quiet=True))
+    return options
+
+
+def served_edit(options, title: str) -> None:
+    """What serve does: start from the cache, build, take an edit, save the cache."""
+    import re
+
+    from briefing import incremental, pipeline, serve
+
+    live = serve.Session(options, pipeline.Reporter(quiet=True))
+    live.builder.restore(incremental.up_to_date(options)[1])
+    assert live.rebuild([])
+    live.built_snapshot = serve.snapshot(live.watched)
+    live.unsaved_since = None
+    path = sorted((options.content / "articles").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
+    live.hint([str(path)])
+    deadline = time.monotonic() + 5
+    while live.unsaved_since is None or live.pending is not None:
+        live.poll(quick=True)
+        time.sleep(0.03)
+        assert time.monotonic() < deadline, "the edit was never built"
+    live.save_cache()
+
+
+def test_a_build_after_serve_starts_from_its_cache_and_equals_a_cold_build(cached_options, tmp_path):
+    from dataclasses import replace
+
+    from briefing import pipeline
+
+    pipeline.run_build(cached_options, pipeline.Reporter(quiet=True))
+    served_edit(cached_options, "Retitled While Serving")
+    out = __import__("io").StringIO()
+    assert pipeline.run_build(cached_options, pipeline.Reporter(stream=out)) is None
+    assert "nothing changed" in out.getvalue()
+    cold = replace(cached_options, output=tmp_path / "cold", cache=None)
+    pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+    assert tree(cached_options.output) == tree(cold.output)
+    assert "Retitled While Serving" in (cached_options.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_with_search_on_leaves_the_next_build_to_bring_the_index_up_to_date(cached_options):
+    from dataclasses import replace
+
+    from briefing import pipeline
+
+    pipeline.run_build(cached_options, pipeline.Reporter(quiet=True))
+    served_edit(replace(cached_options, search=True), "Retitled While Serving")
+    out = __import__("io").StringIO()
+    assert pipeline.run_build(cached_options, pipeline.Reporter(stream=out)) is not None   # not "up to date"
