@@ -422,6 +422,19 @@ class Builder:
             self.forget_changes()
             raise
 
+    def warm(self) -> None:
+        """Render one page of each template and throw it away, so that serve's first edit
+        finds its templates loaded: a start-up build from the cache may render nothing."""
+        from .render import plan_pages
+
+        if self.site is None or self._renderer is None:
+            return
+        done: set[str] = set()
+        for page in plan_pages(self.site, self._plan_memo):
+            if page.template not in done:
+                done.add(page.template)
+                self._renderer.render(page)
+
     def forget_changes(self) -> None:
         """Look at every article file in the next build, not just those it is told about."""
         self._current = None

@@ -368,7 +368,8 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     # first build takes about a second, a cold one about fifteen.
     if options.cache:
         session.builder.restore(up_to_date(options)[1])
-    session.rebuild([])
+    if session.rebuild([]):
+        session.builder.warm()
     session.built_snapshot = snapshot(session.watched)
 
     logging.getLogger("livereload").setLevel(logging.WARNING)

@@ -339,3 +339,13 @@ def test_a_failing_search_index_leaves_the_output_as_it_was(project, monkeypatch
     with pytest.raises(BuildError, match="Pagefind"):
         build(project, search=True)
     assert tree(project.output) == before
+
+
+def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
+    build(project)
+    builder = incremental.Builder(project)
+    assert builder.restore() and builder.build().pages == 0     # everything was already built
+    loaded = lambda: {name for (_, name) in builder._renderer.env.cache.keys()}  # noqa: E731
+    assert "article.html" not in loaded()
+    builder.warm()
+    assert {"article.html", "home.html", "country.html", "topic.html", "base.html"} <= loaded()
