@@ -26,6 +26,7 @@ from .urls import base_path
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 150
+WINDOW = 1024   # most results of parallel_results in flight at once
 
 
 @dataclass(frozen=True)
@@ -244,9 +245,14 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
         # thereby copy) the whole inherited heap the first time they collect.
         gc.freeze()
         with context.Pool(jobs) as pool:
-            for result in pool.imap(function, items, chunksize=max(1, min(64, len(items) // (jobs * 8)))):
-                yield result
-                progress.advance()
+            # A window at a time: the pool hands back results as fast as the workers make
+            # them, and a caller slower than that (writing thousands of files) would hold
+            # every page in memory otherwise.
+            for start in range(0, len(items), WINDOW):
+                window = items[start:start + WINDOW]
+                for result in pool.imap(function, window, chunksize=max(1, min(64, len(window) // (jobs * 8)))):
+                    yield result
+                    progress.advance()
     finally:
         gc.unfreeze()
         progress.close()
