@@ -233,6 +233,7 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
     each (write it out) while the workers go on with the next."""
     progress = progress or Progress.none()
     WORKER.update(state)
+    frozen = False
     try:
         jobs = _jobs(jobs)
         if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
@@ -244,6 +245,7 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
         # Frozen objects are skipped by the collector, so the children do not walk (and
         # thereby copy) the whole inherited heap the first time they collect.
         gc.freeze()
+        frozen = True
         with context.Pool(jobs) as pool:
             # A window at a time: the pool hands back results as fast as the workers make
             # them, and a caller slower than that (writing thousands of files) would hold
@@ -254,7 +256,8 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
                     yield result
                     progress.advance()
     finally:
-        gc.unfreeze()
+        if frozen:  # only what this call froze: the caller may have frozen objects of its own
+            gc.unfreeze()
         progress.close()
         WORKER.clear()
 

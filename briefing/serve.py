@@ -89,6 +89,7 @@ class Session:
         # later, and a file the file system reports changed is looked at at once.
         self.look_again: Callable[[float], None] = lambda delay: None
         self.unsaved_since: float | None = None   # monotonic time of a good build not yet saved
+        self.ingested_content: dict[str, tuple[int, int]] | None = None
         self.hinted: set[str] = set()       # files reported changed, not yet looked at
         self.hinted_folders = False         # a folder was made, moved or removed
         self._hint_waiting = False
@@ -143,10 +144,17 @@ class Session:
 
     def rebuild(self, changed: list[str]) -> bool:
         seeds = str(self.options.seeds)
+        # Nothing is saved to the cache until a build succeeds: this one may fail part-way
+        # (a second Ctrl-C included) after its inputs were taken as built.
+        self.unsaved_since = None
+        self.ingested_content = None
         try:
             ingested = any(path.startswith(seeds) for path in changed) and self.options.seeds.is_dir()
             if ingested:
                 run_ingest(replace(self.options, strict=False), self.reporter)
+                # What ingest wrote, looked at before the build: a file an editor saves
+                # during the build is then a change the next poll sees.
+                self.ingested_content = snapshot([self.options.content])
             # After an ingest, content files changed that `changed` does not name: look at all.
             result = self.builder.build(None if ingested or not changed else changed)
         except BuildError as error:
@@ -175,7 +183,8 @@ class Session:
         return True
 
     def poll(self, quick: bool = False) -> None:
-        """Called every POLL_SECONDS: rebuild once the files have stopped changing, that is
+        """Called every POLL_SECONDS (EVENT_POLL_SECONDS with file-system events), and with
+        quick=True when events or a fresh save ask: rebuild once the files have stopped changing, that is
         when a second look finds the same files, or at once when every changed file is
         there, not empty, and already QUIET_SECONDS old (an editor's save is one quick write).
 
@@ -218,7 +227,9 @@ class Session:
             # Ingest wrote content files: take them as built. Only those: a file saved
             # elsewhere during the rebuild (a template, a dump) must be seen at the next look.
             content = str(self.options.content)
-            after = snapshot(self.watched)
+            after = self.ingested_content
+            if after is None:   # the ingest failed: take the content folder as it is now
+                after = snapshot([self.options.content])
             self.built_snapshot = {**{p: s for p, s in current.items() if not p.startswith(content)},
                                    **{p: s for p, s in after.items() if p.startswith(content)}}
         if not self.options.quiet:
@@ -368,9 +379,12 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     # first build takes about a second, a cold one about fifteen.
     if options.cache:
         session.builder.restore(up_to_date(options)[1])
+    # The inputs as the start-up build will see them: a file saved while it runs is
+    # then a change the first poll sees, not one taken as built.
+    before = snapshot(session.watched)
     if session.rebuild([]):
         session.builder.warm()
-    session.built_snapshot = snapshot(session.watched)
+    session.built_snapshot = before
 
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)

@@ -395,7 +395,26 @@ def test_serve_with_search_on_leaves_the_next_build_to_bring_the_index_up_to_dat
 
     from briefing import pipeline
 
-    pipeline.run_build(cached_options, pipeline.Reporter(quiet=True))
-    served_edit(replace(cached_options, search=True), "Retitled While Serving")
-    out = __import__("io").StringIO()
-    assert pipeline.run_build(cached_options, pipeline.Reporter(stream=out)) is not None   # not "up to date"
+    searching = replace(cached_options, search=True)
+    pipeline.run_build(searching, pipeline.Reporter(quiet=True))
+    served_edit(searching, "Retitled While Serving")     # serve does not index again
+    assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is not None   # not "up to date"
+    index = (cached_options.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is None        # now it is
+    assert index
+
+
+def test_a_rebuild_interrupted_part_way_leaves_nothing_to_save(cached_options):
+    from briefing import incremental, pipeline, serve
+
+    live = serve.Session(cached_options, pipeline.Reporter(quiet=True))
+    live.builder.restore(incremental.up_to_date(cached_options)[1])
+    assert live.rebuild([]) and live.unsaved_since is not None
+
+    def interrupted(changed=None):
+        raise KeyboardInterrupt   # a second Ctrl-C in the middle of a build
+
+    live.builder.build = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        live.rebuild(["whatever.md"])
+    assert live.unsaved_since is None   # serve's way out saves only after a good build
