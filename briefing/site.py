@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .markup import Rendered, reading_minutes, summarise
 from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
-from .model import (Article, Classification, Count, Country, CountryGroup, Diagnostic,
+from .model import (Article, Classification, Count, Country, CountryGroup,
                     Entry, Site, SiteConfig, Topic, TopicGroup)
 
 if TYPE_CHECKING:
@@ -70,17 +70,15 @@ class Prepared:
 
     entry: Entry
     terms: Terms = field(compare=False)
-    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def article(self) -> Article:
         return self.entry.article
 
 
-def prepare_entry(article: Article, classification: Classification, rendered: Rendered,
-                  diagnostics: Sequence[Diagnostic] = ()) -> Prepared:
-    return Prepared(entry=make_entry(article, classification, rendered),
-                    terms=term_vector(rendered.text), diagnostics=tuple(diagnostics))
+def prepare_entry(article: Article, classification: Classification, rendered: Rendered) -> Prepared:
+    # Warnings about the file travel beside this, in incremental.Cached.
+    return Prepared(entry=make_entry(article, classification, rendered), terms=term_vector(rendered.text))
 
 
 # --- dates ------------------------------------------------------------------
