@@ -31,6 +31,8 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
+import sysconfig
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -92,7 +94,23 @@ def code_key() -> bytes:
     digest = hashlib.blake2b(str(CACHE_VERSION).encode(), digest_size=16)
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(libraries_key())
     return digest.digest()
+
+
+def libraries_key() -> bytes:
+    """Python's version and every installed distribution's name and version.
+
+    Cached pages hold what markdown-it-py, Jinja2 and PyYAML made of the
+    content: after an upgrade they are made again. The names of the
+    *.dist-info folders carry the versions, and listing a folder is cheap
+    enough for the no-change check, unlike importing the libraries.
+    """
+    names = [sys.version]
+    for folder in sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}):
+        with contextlib.suppress(OSError):
+            names += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+    return "\n".join(names).encode()
 
 
 # --- what is remembered -------------------------------------------------------

@@ -174,6 +174,30 @@ def test_title_edit_through_the_cache_renders_little_and_equals_a_cold_build(pro
     assert tree(project.output) == cold_tree(project, tmp_path)
 
 
+def test_a_library_upgrade_renders_everything_again(project, monkeypatch):
+    first, _ = build(project)
+    upgraded = incremental.libraries_key() + b"\nmarkdown_it_py-99.0.0.dist-info"
+    monkeypatch.setattr(incremental, "libraries_key", lambda: upgraded)
+    incremental.code_key.cache_clear()
+    try:
+        again, printed = build(project)
+    finally:
+        incremental.code_key.cache_clear()
+    assert "nothing changed" not in printed
+    assert again is not None and again.rendered == first.rendered
+
+
+def test_libraries_key_names_each_installed_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental.sysconfig, "get_path", lambda name: str(tmp_path))
+    (tmp_path / "jinja2-3.1.6.dist-info").mkdir()
+    (tmp_path / "jinja2").mkdir()
+    before = incremental.libraries_key()
+    (tmp_path / "jinja2-3.1.6.dist-info").rename(tmp_path / "jinja2-3.2.0.dist-info")
+    after = incremental.libraries_key()
+    assert b"jinja2-3.1.6.dist-info" in before and b"jinja2-3.2.0.dist-info" in after
+    assert b"\njinja2\n" not in before + b"\n"
+
+
 def test_a_file_changed_in_output_by_hand_is_put_back(project):
     build(project)
     before = tree(project.output)
