@@ -386,3 +386,17 @@ def test_a_topic_in_many_countries_shows_twelve_and_folds_the_rest():
     assert "<summary>All 20 countries</summary>" in folded
     assert all(f"Land {i:02d}" in folded for i in range(12, 20))
     assert 'class="bar w100"' in shown and 'class="bar w100"' not in folded   # one scale for both
+
+
+def test_template_calls_reach_helpers_macros_and_context_functions_alike():
+    # Renderer's context calls its own helpers and macros directly; every other
+    # callable must still get what Jinja promises it (here: the active context).
+    import jinja2
+
+    renderer = Renderer(TEMPLATES, fake_site())
+    renderer.env.globals["page_name"] = jinja2.pass_context(lambda context: context["name"])
+    renderer.env.globals["halt"] = lambda: next(iter(()))
+    template = renderer.env.from_string(
+        "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
+        "{% for n in [1] %}{{ twice(url('/a b/')) }}|{{ page_name() }}|{{ halt() is undefined }}{% endfor %}")
+    assert template.render(name="<Iraq>") == "/a b//a b/|&lt;Iraq&gt;|True"
