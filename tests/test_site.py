@@ -1,8 +1,11 @@
 import datetime as dt
+import re
+
+import pytest
 
 from briefing.markup import render_markdown
 from briefing.model import Article, Classification, Country, SiteConfig, Topic
-from briefing.site import assemble_site, dates_in, infer_updated, prepare_entry
+from briefing.site import assemble_site, dates_in, infer_updated, prepare_entry, words
 
 TOPICS = (Topic("armed-conflict", "Armed conflict", "War.", "medtop:16000000"),
           Topic("diplomacy", "Diplomacy", "Talks.", "medtop:11000000"),
@@ -115,6 +118,21 @@ def test_summary_prefers_front_matter():
 def test_a_date_is_not_read_out_of_the_middle_of_a_word():
     assert dates_in("ref x12 March 2025, code 7May 2024") == []
     assert dates_in("a" * 200 + " on 12 March 2025.") == [dt.date(2025, 3, 12)]
+    # A year glued to a letter, digit or underscore before it is no year.
+    assert dates_in("on 12 Marchx2025, 12 March 12025, 12 March _2025") == []
+    assert dates_in("on 12 March 2025x") == []
+    assert dates_in("é 12 March 2025") == [dt.date(2025, 3, 12)]
+
+
+@pytest.mark.parametrize("text", [
+    "plain ascii words, and a few: one-two three_four 3rd 2024s",
+    "“quoted” — dashed–words… don’t stop",
+    "café naïve straße état são paulo İstanbul",
+    "x²yz abⅧcd ١٢٣ __init__ abc_def",
+])
+def test_words_are_the_runs_of_three_letters_or_more(text):
+    lower = text.lower()
+    assert words(lower) == re.findall(r"[^\W\d_]{3,}", lower)
 
 
 # --- related articles on a larger set, with the memo the incremental build keeps ---
