@@ -11,9 +11,11 @@ edit the pages whose template uses it. A cold build is the same code with
 nothing remembered.
 
 `build.py build` saves this state in the cache folder (.cache/ by default):
-state.pickle (everything) and manifest.pickle (just the stamps of every
-input and output file, so an up-to-date site is recognised without loading
-the rest or importing the heavy libraries).
+articles-*.store (each article's prepared result, appended to as articles
+change: see store.py), state.pickle (the rest, and where each article is in
+the store) and manifest.pickle (just the stamps of every input and output
+file, so an up-to-date site is recognised without loading the rest or
+importing the heavy libraries).
 
 Where the files go: a first (or cold) build writes a whole new tree beside
 output/ and swaps it in. Later builds render everything in memory first, so a
@@ -41,8 +43,10 @@ from typing import Callable, Iterable, Sequence
 from . import feeds, pipeline
 from .content import check_collection
 from .model import BuildError, Diagnostic, Entry
+from . import store
+from .store import Store, StoreError
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 STATE_FILE = "state.pickle"
 MANIFEST_FILE = "manifest.pickle"
 DATA_FILES = ("topics.yaml", "country-aliases.yaml", "site.yaml")
@@ -141,6 +145,7 @@ class State:
     template_keys: dict[str, bytes] = field(default_factory=dict)      # template -> its files' key
     related: dict = field(default_factory=dict)     # site.related_articles' memo of text candidates
     api: dict = field(default_factory=dict)         # api.articles_json's memo of each article's line
+    store: Store = field(default_factory=Store)     # where `articles` are in the cache folder (saved empty here)
 
 
 @dataclass(frozen=True)
@@ -272,7 +277,7 @@ class Builder:
         self._renderer = None
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
-        self._blobs: dict[str, tuple[Cached, bytes]] = {}   # file name -> (Cached, its pickle) as loaded
+        self._stored: dict[str, Cached] = {}   # file name -> the Cached the cache's store holds for it
         self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
@@ -303,51 +308,43 @@ class Builder:
                 output = snapshot([self.options.output])
             if last.get("output") != output:
                 return False  # someone changed output/: build it whole again
-            blobs = {}
             with open(self.options.cache / STATE_FILE, "rb") as file:
                 saved = pickle.load(file)
-                if not isinstance(saved, State) or saved.code != code_key():
-                    return False
-                for _ in range(pickle.load(file)):
-                    name, blob = pickle.load(file)
-                    blobs[name] = blob
+            if not isinstance(saved, State) or saved.code != code_key():
+                return False
             with _collector_paused():
-                saved.articles = {name: pickle.loads(blob) for name, blob in blobs.items()}
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                saved.articles = store.read(self.options.cache, saved.store)  # type: ignore[assignment]
+        except (OSError, StoreError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+                ValueError):
             return False
         self.state = saved
-        self._blobs = {name: (saved.articles[name], blob) for name, blob in blobs.items()}
+        self._stored = dict(saved.articles)
         self._output_stamps = output
         return True
 
     def save(self, manifest: dict | None = None) -> None:
         """Write the state and the manifest; the output stamps are updated for the
-        files this build changed rather than walking output/ again. Each article is
-        pickled on its own and kept as bytes, so an unchanged one is not pickled again."""
+        files this build changed rather than walking output/ again. The articles go
+        to an append-only store: only those prepared since the last save are written."""
         cache = self.options.cache
         cache.mkdir(parents=True, exist_ok=True)
         articles = self.state.articles
+        unchanged = {name for name, cached in articles.items() if self._stored.get(name) is cached}
+        before = self.state.store
+        stored = store.write(cache, before, articles, unchanged)
+        # related's "inputs" hold every article's classification again: in memory only.
+        # So do api's "entries", and every page's HTML with them.
+        related = {k: v for k, v in self.state.related.items() if k != "inputs"}
+        api = {k: v for k, v in self.state.api.items() if k != "entries"}
         temporary = cache / f".{STATE_FILE}.tmp"
         with open(temporary, "wb") as file:
-            # The state, then one record per article, written as it is pickled: a
-            # whole dict of them would be a second copy of every page's HTML in memory.
-            # related's "inputs" hold every article's classification again: in memory only.
-            # So do api's "entries", and every page's HTML with them.
-            related = {k: v for k, v in self.state.related.items() if k != "inputs"}
-            api = {k: v for k, v in self.state.api.items() if k != "entries"}
-            pickle.dump(State(**{**self.state.__dict__, "articles": {}, "related": related, "api": api}),
-                        file, protocol=5)
-            pickle.dump(len(articles), file, protocol=5)
-            for name in sorted(articles):
-                known = self._blobs.get(name)
-                # The very object loaded with that blob: a reclassified article is a new
-                # object with the same file digest, and must be pickled afresh.
-                if known is not None and known[0] is articles[name]:
-                    blob = known[1]
-                else:
-                    blob = pickle.dumps(articles[name], protocol=5)
-                pickle.dump((name, blob), file, protocol=5)
+            pickle.dump(State(**{**self.state.__dict__, "articles": {}, "related": related, "api": api,
+                                 "store": stored}), file, protocol=5)
         os.replace(temporary, cache / STATE_FILE)
+        self.state.store = stored
+        self._stored = dict(articles)
+        if stored.name != before.name:
+            store.remove_others(cache, stored.name)
         # The inputs as they were when this build began (manifest, from up_to_date): a file
         # saved while the build ran is then a change the next build sees.
         inputs = manifest if manifest is not None else _manifest(self.options, output={})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing import incremental
+from briefing import incremental, store
 from briefing.incremental import Builder, changed_paths, snapshot
 from briefing.model import BuildError
 from test_build import ROOT, make_project, tree
@@ -226,6 +226,31 @@ def test_an_unreadable_cache_means_a_cold_build(project):
     assert result is not None and result.rendered >= result.pages
     assert tree(project.output) != before and "Cairo Draws Red Lines" in (
         project.output / "articles" / ARTICLE / "index.html").read_text()
+
+
+def test_a_damaged_article_store_means_a_cold_build(project, tmp_path):
+    build(project)
+    retitle(project)
+    (stored,) = project.cache.glob(store.PREFIX + "*" + store.SUFFIX)
+    stored.write_bytes(stored.read_bytes()[:-10])
+    result, _ = build(project)
+    assert result is not None and result.rendered >= result.pages
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_title_edit_appends_to_the_article_store(project, tmp_path):
+    first, _ = build(project)
+    (before,) = project.cache.glob(store.PREFIX + "*" + store.SUFFIX)
+    old = before.read_bytes()
+    retitle(project)
+    build(project)
+    (after,) = project.cache.glob(store.PREFIX + "*" + store.SUFFIX)
+    new = after.read_bytes()
+    assert after == before and new.startswith(old)
+    assert 0 < len(new) - len(old) < len(old) / 3     # one article's record, not all of them
+    again, printed = build(project)
+    assert again is None and "nothing changed" in printed
+    assert tree(project.output) == cold_tree(project, tmp_path)
 
 
 def test_a_broken_edit_fails_leaves_output_and_cache_usable(project, tmp_path):

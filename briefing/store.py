@@ -1,0 +1,116 @@
+"""An append-only file of pickled records, for the build cache's prepared articles.
+
+A one-article edit used to rewrite every article's record (50 MB at 4,000
+articles) at each save. Here a save appends the records that changed and
+leaves the rest where they are; the index (name -> offset, length) lives in
+the small state file beside it. When more than half the file is records no
+index points to, a save writes a fresh file under a new name instead.
+
+Each record is pickle((name, value)): a record read back for the wrong name
+(another process wrote the same cache meanwhile) is refused, never used.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "articles-"
+SUFFIX = ".store"
+COMPACT_FLOOR = 1 << 20     # below this many dead bytes a store is never rewritten
+
+
+class StoreError(Exception):
+    """The store does not hold what the index says: the cache is unusable."""
+
+
+@dataclass
+class Store:
+    """Where each record is in the file `name` (in the cache folder)."""
+
+    name: str = ""
+    index: dict[str, tuple[int, int]] = field(default_factory=dict)   # record name -> (offset, length)
+    size: int = 0                   # bytes in the file, live records and dead ones
+
+    @property
+    def live(self) -> int:
+        return sum(length for _, length in self.index.values())
+
+
+def read(folder: Path, store: Store) -> dict[str, object]:
+    """Every record the index names, unpickled. Raises StoreError (or OSError) when
+    the file is missing, shorter than the index says, or holds another record."""
+    if not store.index:
+        return {}
+    with open(folder / store.name, "rb") as file:
+        data = file.read()
+    if len(data) < store.size:
+        raise StoreError(f"{store.name} is shorter than its index")
+    view = memoryview(data)
+    values = {}
+    for name, (offset, length) in store.index.items():
+        try:
+            found, value = pickle.loads(view[offset:offset + length])
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as error:
+            raise StoreError(f"record {name!r} of {store.name}: {error}") from None
+        if found != name:
+            raise StoreError(f"{store.name} holds {found!r} where {name!r} was")
+        values[name] = value
+    return values
+
+
+def write(folder: Path, store: Store | None, values: dict[str, object],
+          unchanged: set[str]) -> Store:
+    """Save `values` (name -> value, every record there is to be): the names in
+    `unchanged` hold the very values `store` already has, and stay where they are.
+
+    Appends to the current file when it is there as this process last saw it and
+    would not then be more than half dead; otherwise writes a new file (the caller
+    removes the old one with remove_others once nothing points to it)."""
+    kept = sorted(name for name in values if name in unchanged and store is not None and name in store.index)
+    live = sum(store.index[name][1] for name in kept) if store is not None else 0
+    if store is not None and store.name and _size(folder / store.name) == store.size \
+            and store.size - live <= max(COMPACT_FLOOR, live):
+        index = {name: store.index[name] for name in kept}
+        size = _append(folder / store.name, "ab", store.size, values, set(values) - set(kept), index)
+        return Store(store.name, index, size)
+    name = f"{PREFIX}{secrets.token_hex(8)}{SUFFIX}"
+    index = {}
+    temporary = folder / f".{name}.tmp"
+    size = _append(temporary, "wb", 0, values, set(values), index)
+    os.replace(temporary, folder / name)
+    return Store(name, index, size)
+
+
+def _append(path: Path, mode: str, offset: int, values: dict[str, object], names: set[str],
+            index: dict[str, tuple[int, int]]) -> int:
+    with open(path, mode) as file:
+        for name in sorted(names):
+            blob = pickle.dumps((name, values[name]), protocol=5)
+            file.write(blob)
+            index[name] = (offset, len(blob))
+            offset += len(blob)
+    return offset
+
+
+def remove_others(folder: Path, keep: str) -> None:
+    """Remove the store files of earlier saves (a compacted or abandoned store)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(PREFIX) and name.endswith(SUFFIX) and name != keep:
+            try:
+                os.unlink(folder / name)
+            except OSError:
+                pass
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1

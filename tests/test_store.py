@@ -1,0 +1,69 @@
+import pickle
+
+import pytest
+
+from briefing import store
+from briefing.store import Store, StoreError
+
+
+def files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_records_read_back_as_written(tmp_path):
+    values = {"a.md": ("first", 1), "b.md": ["second"], "c.md": {"x": b"\x00" * 10}}
+    saved = store.write(tmp_path, None, values, set())
+    assert store.read(tmp_path, saved) == values
+    assert files(tmp_path) == [saved.name]
+    assert saved.size == (tmp_path / saved.name).stat().st_size
+
+
+def test_a_save_appends_what_changed_and_leaves_the_rest_in_place(tmp_path):
+    values = {f"{n}.md": "text " * 100 + str(n) for n in range(10)}
+    first = store.write(tmp_path, None, values, set())
+    before = (tmp_path / first.name).read_bytes()
+    values["3.md"] = "edited"
+    values["10.md"] = "new"
+    del values["7.md"]
+    second = store.write(tmp_path, first, values, set(values) - {"3.md", "10.md"})
+    after = (tmp_path / second.name).read_bytes()
+    assert second.name == first.name and after.startswith(before)
+    assert len(after) - len(before) < 200           # two small records, not ten again
+    assert second.index["5.md"] == first.index["5.md"] and "7.md" not in second.index
+    assert store.read(tmp_path, second) == values
+
+
+def test_a_store_mostly_dead_is_written_afresh_and_the_old_file_removed(tmp_path):
+    values = {f"{n}.md": "x" * 200_000 for n in range(4)}
+    saved = store.write(tmp_path, None, values, set())
+    names = {saved.name}
+    for round in range(12):
+        values["0.md"] = "y" * 200_000 + str(round)
+        saved = store.write(tmp_path, saved, values, set(values) - {"0.md"})
+        names.add(saved.name)
+        store.remove_others(tmp_path, saved.name)
+        assert store.read(tmp_path, saved) == values
+        assert saved.size <= 2 * max(store.COMPACT_FLOOR, saved.live) + 300_000
+    assert len(names) > 1 and files(tmp_path) == [saved.name]
+
+
+def test_a_file_another_process_appended_to_is_not_appended_to(tmp_path):
+    saved = store.write(tmp_path, None, {"a.md": 1}, set())
+    with open(tmp_path / saved.name, "ab") as file:
+        file.write(pickle.dumps(("a.md", 2)))
+    again = store.write(tmp_path, saved, {"a.md": 1, "b.md": 3}, {"a.md"})
+    assert again.name != saved.name and store.read(tmp_path, again) == {"a.md": 1, "b.md": 3}
+
+
+def test_an_index_that_does_not_match_the_file_is_refused(tmp_path):
+    saved = store.write(tmp_path, None, {"a.md": "one", "b.md": "two"}, set())
+    swapped = Store(saved.name, {"a.md": saved.index["b.md"], "b.md": saved.index["a.md"]}, saved.size)
+    with pytest.raises(StoreError, match="holds 'b.md' where 'a.md' was"):
+        store.read(tmp_path, swapped)
+    data = (tmp_path / saved.name).read_bytes()
+    (tmp_path / saved.name).write_bytes(data[:-5])
+    with pytest.raises(StoreError, match="shorter"):
+        store.read(tmp_path, saved)
+    (tmp_path / saved.name).unlink()
+    with pytest.raises(OSError):
+        store.read(tmp_path, saved)
