@@ -49,7 +49,8 @@ from .store import Store, StoreError
 CACHE_VERSION = 3
 STATE_FILE = "state.pickle"
 MANIFEST_FILE = "manifest.pickle"
-DATA_FILES = ("topics.yaml", "country-aliases.yaml", "site.yaml")
+CLASSIFIER_FILES = ("topics.yaml", "country-aliases.yaml")   # what classifying an article reads
+SITE_FILE = "site.yaml"     # settings every page shows, none of them an article's prepared result
 SEARCH_DIR = "pagefind"
 
 # What a page shows of an article it merely lists or links: everything but
@@ -274,6 +275,7 @@ class Builder:
         self.site = None
         self._classifier = None
         self._config = None
+        self._config_key: bytes | None = None
         self._renderer = None
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
@@ -355,10 +357,10 @@ class Builder:
 
     # -- inputs --
 
-    def _data_key(self) -> bytes:
+    def _data_key(self, names: Sequence[str] = CLASSIFIER_FILES) -> bytes:
         content = self.options.content
         return fingerprint(*((name, (content / name).read_bytes() if (content / name).exists() else b"")
-                             for name in DATA_FILES))
+                             for name in names))
 
     def _scan(self, changed: Iterable[str] | None = None) -> list[str]:
         """Names of the article files whose bytes changed since they were prepared.
@@ -471,8 +473,12 @@ class Builder:
             state.classifier = load_classifier(self.options.content)
             state.articles.clear()  # the taxonomy or aliases changed: classify everything again
             state.stamps.clear()
-        if self._config is None or data_key != state.data:
+        # site.yaml changes what every page shows (its key has the config in it), not
+        # what an article's preparation made: the articles stay prepared.
+        config_key = self._data_key((SITE_FILE,))
+        if self._config is None or config_key != self._config_key:
             self._config = load_config(self.options.content, self.options.base_url)
+            self._config_key = config_key
         self._classifier = state.classifier
         self._fresh = not state.file_keys or not self.options.output.is_dir() or settings != state.settings
         if self._fresh:

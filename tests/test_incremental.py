@@ -279,6 +279,24 @@ def test_taxonomy_change_reclassifies_through_the_cache(project):
     assert "Sport and games" in (project.output / "api" / "topics.json").read_text(encoding="utf-8")
 
 
+def test_site_settings_change_every_page_but_prepare_no_article_again(project, tmp_path, monkeypatch):
+    first, _ = build(project)
+    prepared = []
+    real = incremental._prepare_file
+    monkeypatch.setattr(incremental, "_prepare_file", lambda name: prepared.append(name) or real(name))
+    (project.content / "site.yaml").write_text("title: Gulf Desk\n", encoding="utf-8")
+    result, _ = build(project)
+    assert prepared == []
+    assert result is not None and result.rendered == first.rendered
+    assert "Gulf Desk" in (project.output / "index.html").read_text(encoding="utf-8")
+    assert tree(project.output) == cold_tree(project, tmp_path)
+    prepared.clear()
+    (project.content / "topics.yaml").write_text(
+        (project.content / "topics.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(project)
+    assert len(prepared) == len(list((project.content / "articles").glob("*.md")))
+
+
 def test_strict_build_with_a_cache_fails_on_a_broken_link_and_keeps_output(project):
     build(project, strict=True)
     before = tree(project.output)
