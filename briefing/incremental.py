@@ -422,7 +422,7 @@ class Builder:
             for name in sorted(state.articles):
                 for diagnostic in state.articles[name].diagnostics:
                     self.reporter.warn(diagnostic)
-        articles = [state.articles[name].prepared.article for name in sorted(state.articles)]
+        articles = [state.articles[name].prepared.entry.article for name in sorted(state.articles)]
         for diagnostic in check_collection(articles, errors, self.options.content):
             self.reporter.warn(diagnostic)
 
@@ -539,7 +539,7 @@ class Builder:
             with self._phase("plan"):
                 renderer = self._renderer_for(site)
                 pages = plan_pages(site, self._plan_memo)
-                by_slug = {c.prepared.article.slug: c for c in state.articles.values()}
+                by_slug = {c.prepared.entry.article.slug: c for c in state.articles.values()}
                 page_key = _PageKeys(site, by_slug, self._key_memo)
                 jobs, keys = self._jobs(renderer, pages, page_key)
             worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}

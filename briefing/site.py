@@ -175,7 +175,7 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     the article and its links are unchanged, so later stages can tell an
     unchanged article by identity. group_memo (serve keeps one): see group_countries.
     """
-    pairs = sorted(((p.entry, p.terms) for p in prepared if not p.article.draft),
+    pairs = sorted(((p.entry, p.terms) for p in prepared if not p.entry.article.draft),
                    key=lambda pair: newest_first(pair[0]))
     entries = [entry for entry, _ in pairs]
     related = related_articles(entries, [terms for _, terms in pairs], related_memo)
