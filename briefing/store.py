@@ -7,19 +7,24 @@ the small state file beside it. When more than half the file is records no
 index points to, a save writes a fresh file under a new name instead.
 
 Each record is pickle((name, value)): a record read back for the wrong name
-(another process wrote the same cache meanwhile) is refused, never used.
+is refused, never used. Appends hold an exclusive lock on the file and take
+their offsets from where the bytes really land, so `build` and `serve`
+saving the same cache at once each get an index of their own records.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PREFIX = "articles-"
 SUFFIX = ".store"
 COMPACT_FLOOR = 1 << 20     # below this many dead bytes a store is never rewritten
+STALE_SECONDS = 3600        # a temporary file this old was left by a save that died
 
 
 class StoreError(Exception):
@@ -53,8 +58,8 @@ def read(folder: Path, store: Store) -> dict[str, object]:
     for name, (offset, length) in store.index.items():
         try:
             found, value = pickle.loads(view[offset:offset + length])
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as error:
-            raise StoreError(f"record {name!r} of {store.name}: {error}") from None
+        except Exception as error:  # bytes that are not this record can fail in any way
+            raise StoreError(f"record {name!r} of {store.name}: {error!r}") from None
         if found != name:
             raise StoreError(f"{store.name} holds {found!r} where {name!r} was")
         values[name] = value
@@ -66,27 +71,31 @@ def write(folder: Path, store: Store | None, values: dict[str, object],
     """Save `values` (name -> value, every record there is to be): the names in
     `unchanged` hold the very values `store` already has, and stay where they are.
 
-    Appends to the current file when it is there as this process last saw it and
-    would not then be more than half dead; otherwise writes a new file (the caller
-    removes the old one with remove_others once nothing points to it)."""
+    Appends to the current file when it is there (as long as this process last saw
+    it, or longer) and would not then be more than half dead; otherwise writes a new
+    file (the caller removes the old one with remove_others once nothing points to it)."""
     kept = sorted(name for name in values if name in unchanged and store is not None and name in store.index)
     live = sum(store.index[name][1] for name in kept) if store is not None else 0
-    if store is not None and store.name and _size(folder / store.name) == store.size \
-            and store.size - live <= max(COMPACT_FLOOR, live):
+    size = _size(folder / store.name) if store is not None and store.name else -1
+    if store is not None and size >= store.size and size - live <= max(COMPACT_FLOOR, live):
         index = {name: store.index[name] for name in kept}
-        size = _append(folder / store.name, "ab", store.size, values, set(values) - set(kept), index)
+        size = _append(folder / store.name, "ab", values, set(values) - set(kept), index)
         return Store(store.name, index, size)
     name = f"{PREFIX}{secrets.token_hex(8)}{SUFFIX}"
     index = {}
     temporary = folder / f".{name}.tmp"
-    size = _append(temporary, "wb", 0, values, set(values), index)
+    size = _append(temporary, "wb", values, set(values), index)
     os.replace(temporary, folder / name)
     return Store(name, index, size)
 
 
-def _append(path: Path, mode: str, offset: int, values: dict[str, object], names: set[str],
+def _append(path: Path, mode: str, values: dict[str, object], names: set[str],
             index: dict[str, tuple[int, int]]) -> int:
     with open(path, mode) as file:
+        fcntl.flock(file, fcntl.LOCK_EX)    # released on close
+        # Another process may have appended since this one last looked: its records
+        # stay where they are, and these go after them.
+        offset = file.seek(0, os.SEEK_END)
         for name in sorted(names):
             blob = pickle.dumps((name, values[name]), protocol=5)
             file.write(blob)
@@ -96,17 +105,29 @@ def _append(path: Path, mode: str, offset: int, values: dict[str, object], names
 
 
 def remove_others(folder: Path, keep: str) -> None:
-    """Remove the store files of earlier saves (a compacted or abandoned store)."""
+    """Remove the store files of earlier saves (a compacted or abandoned store), and
+    temporary ones a save that died left behind."""
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for name in names:
+        path = folder / name
         if name.startswith(PREFIX) and name.endswith(SUFFIX) and name != keep:
+            _unlink(path)
+        elif name.startswith("." + PREFIX) and name.endswith(SUFFIX + ".tmp"):
             try:
-                os.unlink(folder / name)
+                if time.time() - os.stat(path).st_mtime > STALE_SECONDS:
+                    _unlink(path)
             except OSError:
                 pass
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _size(path: Path) -> int:

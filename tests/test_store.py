@@ -47,12 +47,30 @@ def test_a_store_mostly_dead_is_written_afresh_and_the_old_file_removed(tmp_path
     assert len(names) > 1 and files(tmp_path) == [saved.name]
 
 
-def test_a_file_another_process_appended_to_is_not_appended_to(tmp_path):
+@pytest.mark.parametrize("racing", [False, True])
+def test_two_processes_saving_at_once_each_read_back_their_own_records(tmp_path, monkeypatch, racing):
+    base = store.write(tmp_path, None, {"a.md": "xxxxx", "b.md": "kept"}, set())
+    if racing:  # both looked at the file before either wrote to it
+        monkeypatch.setattr(store, "_size", lambda path: base.size)
+    first = store.write(tmp_path, base, {"a.md": "AAAAA", "b.md": "kept"}, {"b.md"})
+    second = store.write(tmp_path, base, {"a.md": "BBBBB", "b.md": "kept"}, {"b.md"})
+    assert first.name == second.name == base.name
+    assert store.read(tmp_path, first) == {"a.md": "AAAAA", "b.md": "kept"}
+    assert store.read(tmp_path, second) == {"a.md": "BBBBB", "b.md": "kept"}
+
+
+def test_leftovers_of_a_save_that_died_are_removed_once_old(tmp_path):
+    import os
+
     saved = store.write(tmp_path, None, {"a.md": 1}, set())
-    with open(tmp_path / saved.name, "ab") as file:
-        file.write(pickle.dumps(("a.md", 2)))
-    again = store.write(tmp_path, saved, {"a.md": 1, "b.md": 3}, {"a.md"})
-    assert again.name != saved.name and store.read(tmp_path, again) == {"a.md": 1, "b.md": 3}
+    old = tmp_path / f".{store.PREFIX}dead{store.SUFFIX}.tmp"
+    fresh = tmp_path / f".{store.PREFIX}busy{store.SUFFIX}.tmp"
+    old.write_bytes(b"partial")
+    fresh.write_bytes(b"another save, still writing")
+    os.utime(old, (0, 0))
+    (tmp_path / f"{store.PREFIX}orphan{store.SUFFIX}").write_bytes(b"compacted away")
+    store.remove_others(tmp_path, saved.name)
+    assert files(tmp_path) == sorted([saved.name, fresh.name])
 
 
 def test_an_index_that_does_not_match_the_file_is_refused(tmp_path):
