@@ -244,6 +244,13 @@ class _Template(jinja2.Template):
         return super()._get_default_module(ctx)
 
 
+def direct_helpers(globals_: dict[str, Any]) -> frozenset:
+    """The template globals _Context may call straight away: plain functions and methods
+    with no pass_context / pass_environment marker (those need Jinja's own call)."""
+    return frozenset(helper for helper in globals_.values()
+                     if type(helper) in _HELPER_TYPES and not hasattr(helper, "jinja_pass_arg"))
+
+
 class _Context(jinja2.runtime.Context):
     """Calls macros and the renderer's own helpers straight away.
 
@@ -303,8 +310,7 @@ class Renderer:
             kicker=self.kicker,
             share=share,
         )
-        self.env.context_class = type("Context", (_Context,), {"helpers": frozenset(
-            helper for helper in self.env.globals.values() if type(helper) in _HELPER_TYPES)})
+        self.env.context_class = type("Context", (_Context,), {"helpers": direct_helpers(self.env.globals)})
         self._bind_config()
         self._contexts: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._home, "article": self._article, "countries": self._countries,

@@ -400,3 +400,17 @@ def test_template_calls_reach_helpers_macros_and_context_functions_alike():
         "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
         "{% for n in [1] %}{{ twice(url('/a b/')) }}|{{ page_name() }}|{{ halt() is undefined }}{% endfor %}")
     assert template.render(name="<Iraq>") == "/a b//a b/|&lt;Iraq&gt;|True"
+
+
+def test_only_unmarked_helpers_are_called_directly():
+    import jinja2
+
+    from briefing.render import direct_helpers
+
+    def plain():
+        return 1
+
+    marked = jinja2.pass_context(lambda context: 2)
+    renderer = Renderer(TEMPLATES, fake_site())
+    chosen = direct_helpers({"plain": plain, "marked": marked, "url": renderer.url, "text": "x"})
+    assert chosen == {plain, renderer.url}
