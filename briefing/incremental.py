@@ -34,7 +34,6 @@ import os
 import pickle
 import shutil
 import sys
-import sysconfig
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -108,13 +107,15 @@ def libraries_key() -> bytes:
 
     Cached pages hold what markdown-it-py, Jinja2 and PyYAML made of the
     content: after an upgrade they are made again. The names of the
-    *.dist-info folders carry the versions, and listing a folder is cheap
-    enough for the no-change check, unlike importing the libraries.
+    *.dist-info and *.egg-info folders on sys.path carry the versions, and
+    listing those folders is cheap enough for the no-change check, unlike
+    importing the libraries. Upgrading any distribution (pytest too) counts.
     """
     names = [sys.version]
-    for folder in sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}):
+    for folder in sys.path:
         with contextlib.suppress(OSError):
-            names += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+            names.append(folder)
+            names += sorted(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
     return "\n".join(names).encode()
 
 
@@ -510,9 +511,16 @@ class Builder:
 
         key = _folder_key(self.options.templates)
         if self._renderer is None or key != self._renderer_key:
-            compiled = self.options.cache / "templates" if self.options.cache else None
-            if compiled:
+            compiled = None
+            if self.options.cache:
+                # Compiled templates are Jinja's output: one folder per version of the code.
+                compiled = self.options.cache / "templates" / code_key().hex()[:16]
                 compiled.mkdir(parents=True, exist_ok=True)
+                for other in compiled.parent.iterdir():
+                    if other.is_dir() and other != compiled:
+                        shutil.rmtree(other, ignore_errors=True)
+                    elif not other.is_dir():
+                        other.unlink(missing_ok=True)
             self._renderer = Renderer(self.options.templates, site, bytecode_cache=compiled)
             self._renderer_key = key
         else:

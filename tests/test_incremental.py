@@ -188,14 +188,15 @@ def test_a_library_upgrade_renders_everything_again(project, monkeypatch):
 
 
 def test_libraries_key_names_each_installed_version(tmp_path, monkeypatch):
-    monkeypatch.setattr(incremental.sysconfig, "get_path", lambda name: str(tmp_path))
-    (tmp_path / "jinja2-3.1.6.dist-info").mkdir()
-    (tmp_path / "jinja2").mkdir()
+    site, user = tmp_path / "site-packages", tmp_path / "user"
+    for folder in (site / "jinja2-3.1.6.dist-info", site / "jinja2", user / "PyYAML-6.0.egg-info"):
+        folder.mkdir(parents=True)
+    monkeypatch.setattr(incremental.sys, "path", [str(site), str(user), str(tmp_path / "missing")])
     before = incremental.libraries_key()
-    (tmp_path / "jinja2-3.1.6.dist-info").rename(tmp_path / "jinja2-3.2.0.dist-info")
+    (site / "jinja2-3.1.6.dist-info").rename(site / "jinja2-3.2.0.dist-info")
     after = incremental.libraries_key()
     assert b"jinja2-3.1.6.dist-info" in before and b"jinja2-3.2.0.dist-info" in after
-    assert b"\njinja2\n" not in before + b"\n"
+    assert b"PyYAML-6.0.egg-info" in before and b"\njinja2\n" not in before + b"\n"
 
 
 def test_a_file_changed_in_output_by_hand_is_put_back(project):
@@ -233,6 +234,16 @@ def test_a_damaged_article_store_means_a_cold_build(project, tmp_path):
     retitle(project)
     (stored,) = project.cache.glob(store.PREFIX + "*" + store.SUFFIX)
     stored.write_bytes(stored.read_bytes()[:-10])
+    result, _ = build(project)
+    assert result is not None and result.rendered >= result.pages
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_deleted_article_store_means_a_cold_build(project, tmp_path):
+    build(project)
+    retitle(project)
+    (stored,) = project.cache.glob(store.PREFIX + "*" + store.SUFFIX)
+    stored.unlink()
     result, _ = build(project)
     assert result is not None and result.rendered >= result.pages
     assert tree(project.output) == cold_tree(project, tmp_path)
@@ -290,6 +301,14 @@ def test_site_settings_change_every_page_but_prepare_no_article_again(project, t
     assert result is not None and result.rendered == first.rendered
     assert "Gulf Desk" in (project.output / "index.html").read_text(encoding="utf-8")
     assert tree(project.output) == cold_tree(project, tmp_path)
+    # Broken, then fixed with fewer articles a page: an error, then every listing paged anew.
+    (project.content / "site.yaml").write_text("title: [Gulf\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(project)
+    (project.content / "site.yaml").write_text("title: Gulf Desk\nper_page: 2\n", encoding="utf-8")
+    build(project)
+    assert list(project.output.glob("*/*/page/2/index.html"))
+    assert tree(project.output) == cold_tree(project, tmp_path / "again")
     prepared.clear()
     (project.content / "topics.yaml").write_text(
         (project.content / "topics.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
