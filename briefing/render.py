@@ -81,6 +81,10 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
     memo (kept between builds by serve): Pages made before, by everything they are made
     of, so a rebuild does not make 10,000 new ones to find them equal to the old."""
     made = memo if memo is not None else {}
+    # The same articles and the very same groups page the same way: the last list will do.
+    made_of = ([e.url for e in site.entries], site.countries, site.topics, site.config.per_page)
+    if memo is not None and memo.get("made_of") == made_of:
+        return list(memo["pages"])
     fresh: dict = {}
 
     def page(url: str, template: str, kind: str, key: str = "") -> Page:
@@ -119,6 +123,7 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
     if memo is not None:
         memo.clear()
         memo.update(fresh)
+        memo.update(made_of=made_of, pages=tuple(pages))
     return pages
 
 

@@ -193,11 +193,22 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         entry_memo.clear()
         entry_memo.update(placed)
     by_slug = {entry.article.slug: entry for entry in entries}
+    # Groups hold slugs and counts: the same articles in the same order with the same
+    # classifications make the very same groups (a title or body edit changes neither).
+    # Lists compare item by item with an identity check first, so this costs little.
+    made_of = (slugs, [entry.classification for entry in entries], country, topics)
+    if group_memo is not None and group_memo.get("made_of") == made_of:
+        countries, topic_groups = group_memo["groups"]
+    else:
+        countries = group_countries(entries, country, None if group_memo is None else group_memo.setdefault("countries", {}))
+        topic_groups = group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {}))
+        if group_memo is not None:
+            group_memo.update(made_of=made_of, groups=(countries, topic_groups))
     return Site(
         config=config,
         entries=tuple(entries),
-        countries=group_countries(entries, country, None if group_memo is None else group_memo.setdefault("countries", {})),
-        topics=group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {})),
+        countries=countries,
+        topics=topic_groups,
         updated=max((e.updated for e in entries), default=FALLBACK_DATE),
         by_slug=by_slug,
     )
