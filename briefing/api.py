@@ -32,29 +32,48 @@ def _join(name: str, lines: list[str]) -> bytes:
 def articles_json(site: Site, memo: dict | None = None) -> bytes:
     """/api/articles.json: every published article, newest first.
 
-    memo (the builder keeps it, in its cache too, less its "entries"): each article's
-    line, reused while what the line shows of the article and the site settings are the same.
+    memo (the builder keeps it, in its cache too, less its "entries" and "order"): each
+    article's line, reused while what the line shows of the article and the site
+    settings are the same.
     """
     if memo is None or memo.get("config") != site.config:
         memo = {"config": site.config, "lines": {}} if memo is None else memo
+        memo.clear()
         memo.update(config=site.config, lines={})
     known: dict[str, tuple[tuple, str]] = memo["lines"]
     # The Entry each line was last checked against: the very same object shows the same.
     checked: dict[str, Entry] = memo.get("entries", {})
-    fresh, fresh_checked = {}, {}
-    lines = []
-    for entry in site.entries:
+
+    def line(entry: Entry) -> str:
         article = entry.article
         found = known.get(article.slug)
         if found is None or checked.get(article.slug) is not entry:
             shown = (article.title, article.date, entry.updated, article.sources, entry.classification,
                      entry.summary, entry.url)
             if found is None or found[0] != shown:
-                found = (shown, _line(_article(site, entry)))
-        fresh[article.slug] = found
-        fresh_checked[article.slug] = entry
-        lines.append(found[1])
-    memo.update(lines=fresh, entries=fresh_checked)
+                found = known[article.slug] = (shown, _line(_article(site, entry)))
+            checked[article.slug] = entry
+        return found[1]
+
+    entries = site.entries
+    previous, lines = memo.get("order"), memo.get("ordered")
+    if previous is not None and len(previous) == len(entries):
+        # The same articles in the same places (an edit in place): only the entries that
+        # are new objects are looked at. The identity pass is a tenth of the full one.
+        moved = [i for i, (old, new) in enumerate(zip(previous, entries)) if old is not new]
+        if all(previous[i].article.slug == entries[i].article.slug for i in moved):
+            lines = list(lines)
+            for i in moved:
+                lines[i] = line(entries[i])
+            memo.update(order=entries, ordered=lines)
+            return _join("articles", lines)
+    fresh, fresh_checked = {}, {}
+    lines = []
+    for entry in entries:
+        lines.append(line(entry))
+        slug = entry.article.slug
+        fresh[slug], fresh_checked[slug] = known[slug], entry
+    memo.update(lines=fresh, entries=fresh_checked, order=entries, ordered=lines)
     return _join("articles", lines)
 
 

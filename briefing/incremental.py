@@ -336,9 +336,9 @@ class Builder:
         before = self.state.store
         stored = store.write(cache, before, articles, unchanged)
         # related's "inputs" hold every article's classification again: in memory only.
-        # So do api's "entries", and every page's HTML with them.
+        # So do api's "entries" and "order", and every page's HTML with them.
         related = {k: v for k, v in self.state.related.items() if k != "inputs"}
-        api = {k: v for k, v in self.state.api.items() if k != "entries"}
+        api = {k: v for k, v in self.state.api.items() if k not in ("entries", "order", "ordered")}
         temporary = cache / f".{STATE_FILE}.tmp"
         with open(temporary, "wb") as file:
             pickle.dump(State(**{**self.state.__dict__, "articles": {}, "related": related, "api": api,
@@ -610,7 +610,8 @@ class Builder:
         makers = pipeline.site_documents(site, urls, self.state.api)
         # Joined strings, not tuples: these cover every article and page of the site.
         lastmod = self._sitemap_key(site, urls)
-        listings = b"".join([page_key.listing(e.article.slug) for e in site.entries])
+        by_slug = page_key.by_slug
+        listings = b"".join([by_slug[e.article.slug].listing for e in site.entries])
         inputs = {
             "sitemap.xml": (lastmod,),
             "robots.txt": (),
@@ -625,8 +626,14 @@ class Builder:
     def _sitemap_key(self, site, urls: list[str]) -> bytes:
         """What the sitemap lists, worked out again only when the pages or their dates
         changed (a set and a dict compared, instead of 6,000 lines sorted and joined)."""
-        paths, dates = frozenset(urls), feeds.page_dates(site)
         memo = self._sitemap_memo
+        # Page dates come from the articles' dates and the groups: when those and the
+        # pages are what they were (an edit of a title or a body), so is the sitemap.
+        made_of = (urls, [e.updated for e in site.entries], site.countries, site.topics)
+        if memo.get("made_of") == made_of:
+            return memo["key"]
+        paths, dates = frozenset(urls), feeds.page_dates(site)
+        memo["made_of"] = made_of
         if memo.get("paths") != paths or memo.get("dates") != dates:
             listed = feeds.sitemap_lastmod(site, urls)
             memo.update(paths=paths, dates=dates,

@@ -48,3 +48,25 @@ def test_topics_keep_taxonomy_order_including_empty_ones():
     assert [(t["slug"], t["articles"]) for t in topics] == [("conflict", 2), ("health", 1), ("sport", 0)]
     assert topics[0] == {"slug": "conflict", "name": "Conflict & war", "iptc": "medtop:16000000",
                          "url": PREFIXED + "/topics/conflict/", "articles": 2}
+
+
+def test_articles_memo_gives_what_a_fresh_build_gives_through_edits_moves_and_removals():
+    from dataclasses import replace
+
+    site = make_site()
+    memo: dict = {}
+    first, older, undated = site.entries
+    retitled = replace(older, article=replace(older.article, title="Older, retitled"))
+    steps = [
+        site.entries,
+        (first, retitled, undated),                 # an edit in place
+        (first, retitled, undated),                 # nothing changed
+        (retitled, first, undated),                 # two articles change places
+        (first, undated),                           # one removed
+        (first, undated, replace(older, article=replace(older.article, slug="new"))),  # one added
+        (first, undated, replace(older, article=replace(older.article, slug="other"))),  # one for another
+    ]
+    for entries in steps:
+        changed = replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
+        assert articles_json(changed, memo) == articles_json(changed), [e.article.slug for e in entries]
+    assert set(memo["lines"]) == {"hostile", "undated", "other"}
