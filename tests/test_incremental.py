@@ -86,6 +86,30 @@ def test_incremental_result_equals_a_cold_build(project, tmp_path):
     assert tree(project.output) == tree(cold.output)
 
 
+def test_one_builder_through_a_run_of_edits_equals_a_cold_build_after_each(project, tmp_path):
+    """serve's builder keeps memos of groups, pages, keys and API lines between builds:
+    each kind of edit must still give what a cold build gives."""
+    builder = Builder(project)
+    builder.build()
+    path = article_file(project)
+    original = path.read_text(encoding="utf-8")
+    edits = [
+        ("retitled", lambda t: re.sub(r"^title: .*$", "title: Cairo Draws Red Lines", t, count=1, flags=re.M)),
+        ("new country", lambda t: t.replace("\n---\n", "\ncountries: [Brazil]\n---\n", 1)),
+        ("new topic", lambda t: t.replace("\n---\n", "\ntopics: [sports]\n---\n", 1)),
+        ("newer date", lambda t: t.replace("\n---\n", "\ndate: 2031-01-01\n---\n", 1)),
+        ("newer still, in the same place", lambda t: t.replace("\n---\n", "\ndate: 2032-01-01\n---\n", 1)),
+        ("draft", lambda t: t.replace("\n---\n", "\ndraft: true\n---\n", 1)),
+        ("as it was", lambda t: original),
+    ]
+    for number, (name, edit) in enumerate(edits):
+        path.write_text(edit(original if name != "as it was" else ""), encoding="utf-8")
+        builder.build()
+        cold = pipeline.Options(**{**project.__dict__, "output": tmp_path / f"cold{number}", "cache": None})
+        pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+        assert tree(project.output) == tree(cold.output), name
+
+
 def test_template_change_rerenders_the_pages_using_it(project):
     builder = Builder(project)
     builder.build()
