@@ -59,11 +59,15 @@ def _element(depth: int, tag: str, text: str | None = None, **attrs: str) -> str
     return f"{pad}<{tag}{attributes} />\n"
 
 
-def _document(tag: str, attrs: dict[str, str], children: Iterable[str]) -> bytes:
+def _document(tag: str, attrs: dict[str, str], children: Iterable[str | bytes]) -> bytes:
+    """The XML declaration and one element holding the children: strings, or bytes
+    already encoded (a feed's entries are, once each, rather than at every feed)."""
     head = "".join(f' {k}="{v}"' for k, v in attrs.items())
-    body = "".join(children)
-    opened = f"<{tag}{head}>\n{body}</{tag}>" if body else f"<{tag}{head} />"
-    return ("<?xml version='1.0' encoding='utf-8'?>\n" + opened + "\n").encode("utf-8")
+    body = b"".join([c if isinstance(c, bytes) else c.encode("utf-8") for c in children])
+    if not body:
+        return f"<?xml version='1.0' encoding='utf-8'?>\n<{tag}{head} />\n".encode("utf-8")
+    return b"".join([f"<?xml version='1.0' encoding='utf-8'?>\n<{tag}{head}>\n".encode("utf-8"),
+                     body, f"</{tag}>\n".encode("utf-8")])
 
 
 def _timestamp(day: date) -> str:
@@ -141,11 +145,11 @@ def atom_feed(site: Site, entries: Sequence[Entry], *, title: str, feed_path: st
 
 
 # slug -> (the Entry, what else its <entry> depends on, the <entry>), for this process.
-_ENTRY_MEMO: dict[str, tuple[Entry, tuple, str]] = {}
+_ENTRY_MEMO: dict[str, tuple[Entry, tuple, bytes]] = {}
 
 
 def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str, str]],
-                topics: dict[str, str]) -> str:
+                topics: dict[str, str]) -> bytes:
     """One article's <entry>, the same in every feed that carries it."""
     names = (config,
              tuple(countries.get(code) for code in entry.classification.countries),
@@ -176,7 +180,7 @@ def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str
     else:
         parts.append(_element(2, "content", content, type="html"))
     parts.append("  </entry>\n")
-    made = "".join(parts)
+    made = "".join(parts).encode("utf-8")
     if len(_ENTRY_MEMO) > 50_000:   # a bound on what a long serve session keeps
         _ENTRY_MEMO.clear()
     _ENTRY_MEMO[article.slug] = (entry, names, made)
