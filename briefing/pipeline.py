@@ -277,7 +277,7 @@ FEED_LIMIT = 50
 def feed_specs(site: Site) -> list[FeedSpec]:
     """The site's Atom feeds: the whole site, then one per country and per topic."""
     specs = [FeedSpec("feed.xml", site.config.title, "/feed.xml", "/",
-                      tuple(e.article.slug for e in site.entries))]
+                      tuple([e.article.slug for e in site.entries[:FEED_LIMIT]]))]
     for group in site.countries:
         specs.append(FeedSpec(f"countries/{group.country.slug}/feed.xml",
                               f"{group.country.name} — {site.config.title}",
