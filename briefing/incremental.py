@@ -37,7 +37,7 @@ import sys
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import feeds, pipeline
 from .content import check_collection
@@ -452,6 +452,21 @@ class Builder:
             if page.template not in done:
                 done.add(page.template)
                 self._renderer.render(page)
+
+    def warm_feeds(self) -> Iterator[None]:
+        """Make every feed once and throw it away, a feed per step (serve runs the steps
+        while idle): feeds.py keeps each article's entry, so an edit then makes only its
+        own article's entry again, not the 50 of each feed it is in (a twentieth of a
+        one-article rebuild at 4,000 articles; all the feeds take about a second)."""
+        number, site, specs = 0, None, []
+        while self.site is not None:
+            if self.site is not site:   # a build came between: its feeds from here on
+                site, specs = self.site, pipeline.feed_specs(self.site)
+            if number >= len(specs):
+                return
+            pipeline.render_feed(site, specs[number])
+            number += 1
+            yield
 
     def forget_changes(self) -> None:
         """Look at every article file in the next build, not just those it is told about."""

@@ -24,7 +24,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -48,6 +48,9 @@ SAVE_IDLE_SECONDS = 30.0
 # With file-system events (watchdog) a walk of every watched file is only a safety net.
 EVENT_POLL_SECONDS = 1.0
 QUIET_SECONDS = 0.02
+# Work done while idle (making every feed once, so edits find their entries made) runs
+# in slices this long, so that a save is looked at within one slice.
+WARM_SLICE_SECONDS = 0.01
 
 BANNER_STYLE = (
     "position:sticky;top:0;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
@@ -363,6 +366,19 @@ class PreviewServer(Server):
         return handlers
 
 
+def _in_idle_slices(loop: ioloop.IOLoop, steps: Iterator[None]) -> None:
+    """Run the steps on the event loop, WARM_SLICE_SECONDS of them at a time: a save
+    that comes meanwhile waits for one slice at most."""
+    def run() -> None:
+        deadline = time.perf_counter() + WARM_SLICE_SECONDS
+        for _ in steps:
+            if time.perf_counter() >= deadline:
+                loop.add_callback(run)
+                return
+
+    loop.add_callback(run)
+
+
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     # Ctrl-C must stop the server even when it was started from a script or a background
     # job, which start with SIGINT ignored (and Python then installs no handler of its own).
@@ -403,6 +419,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = _watch(session, loop)
     interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
     ioloop.PeriodicCallback(session.poll, interval * 1000).start()
+    _in_idle_slices(loop, session.builder.warm_feeds())
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:

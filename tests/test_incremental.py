@@ -457,5 +457,13 @@ def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
     assert builder.restore() and builder.build().pages == 0     # everything was already built
     loaded = lambda: {name for (_, name) in builder._renderer.env.cache.keys()}  # noqa: E731
     assert "article.html" not in loaded()
+    from briefing import feeds
+
+    feeds._ENTRY_MEMO.clear()
     builder.warm()
     assert {"article.html", "home.html", "country.html", "topic.html", "base.html"} <= loaded()
+    steps = sum(1 for _ in builder.warm_feeds())
+    assert steps == len(pipeline.feed_specs(builder.site))
+    # Every article a feed carries has its feed entry made.
+    in_feeds = {slug for spec in pipeline.feed_specs(builder.site) for slug in spec.slugs[:50]}
+    assert in_feeds and in_feeds <= set(feeds._ENTRY_MEMO)

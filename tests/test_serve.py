@@ -418,3 +418,27 @@ def test_a_rebuild_interrupted_part_way_leaves_nothing_to_save(cached_options):
     with pytest.raises(KeyboardInterrupt):
         live.rebuild(["whatever.md"])
     assert live.unsaved_since is None   # serve's way out saves only after a good build
+
+
+def test_idle_work_runs_in_slices_that_let_a_save_in_between():
+    from tornado import ioloop
+
+    from briefing import serve
+
+    loop = ioloop.IOLoop()
+    events: list[str] = []
+
+    def steps():
+        for number in range(30):
+            time.sleep(0.002)
+            events.append(f"step {number}")
+            yield
+        events.append("done")
+        loop.stop()
+
+    loop.call_later(0.01, lambda: events.append("save looked at"))
+    serve._in_idle_slices(loop, steps())
+    loop.start()
+    loop.close()
+    assert events[-1] == "done" and len([e for e in events if e.startswith("step")]) == 30
+    assert 0 < events.index("save looked at") < events.index("step 20")
