@@ -329,6 +329,7 @@ class Renderer:
         # once per process, not once per page that shows it.
         self._urls: dict[str, str] = {}
         self._stories: dict[tuple, Markup] = {}
+        self._story_keys: dict[str, list[tuple]] = {}    # slug -> its keys in _stories
         self.site = site
         self.config = site.config
         self.entries = _entries_by_slug(site)
@@ -347,17 +348,24 @@ class Renderer:
         and the story cards of articles that show the same, as long as the settings and
         every country's and topic's name and address are the same."""
         old_entries, old_stories, old_urls, old_names = self.entries, self._stories, self._urls, self._names
+        old_keys = self._story_keys
         self._bind(site)
         self._bind_config()
         if self._names == old_names:
             self._urls = old_urls
-            same: dict[str, bool] = {}
-            for slug in {key[0] for key in old_stories}:
-                new, old = self.entries.get(slug), old_entries.get(slug)
+            # Only an article that is a new object can show something new: the others'
+            # cards stay, without a look at each of the tens of thousands kept.
+            for slug in old_keys.keys() - self.entries.keys():
+                for key in old_keys.pop(slug):
+                    old_stories.pop(key, None)
+            for slug, new in self.entries.items():
+                old = old_entries.get(slug)
                 # A card does not show an article's links, which change whenever
                 # articles change places: compare what it does show.
-                same[slug] = new is old or (new is not None and old is not None and _card(new) == _card(old))
-            self._stories = {key: card for key, card in old_stories.items() if same[key[0]]}
+                if new is not old and slug in old_keys and (old is None or _card(new) != _card(old)):
+                    for key in old_keys.pop(slug):
+                        old_stories.pop(key, None)
+            self._stories, self._story_keys = old_stories, old_keys
 
     # -- helpers registered as template globals --
 
@@ -392,6 +400,7 @@ class Renderer:
         except KeyError:
             macro = self.env.get_template("_macros.html").module.story  # type: ignore[attr-defined]
             made = self._stories[key] = Markup(macro(self.entry(slug), level, summary, skip))
+            self._story_keys.setdefault(slug, []).append(key)
             return made
 
     def absolute_url(self, path: str) -> str:
