@@ -48,8 +48,8 @@ SAVE_IDLE_SECONDS = 30.0
 # With file-system events (watchdog) a walk of every watched file is only a safety net.
 EVENT_POLL_SECONDS = 1.0
 QUIET_SECONDS = 0.02
-# Work done while idle (making every feed once, so edits find their entries made) runs
-# in slices this long, so that a save is looked at within one slice.
+# Work done while idle (making every feed and page once, so that edits find the feed
+# entries and story cards made) runs in slices this long: a save waits one at most.
 WARM_SLICE_SECONDS = 0.01
 
 BANNER_STYLE = (
@@ -419,7 +419,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = _watch(session, loop)
     interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
     ioloop.PeriodicCallback(session.poll, interval * 1000).start()
-    _in_idle_slices(loop, session.builder.warm_feeds())
+    _in_idle_slices(loop, session.builder.warm_feeds_and_pages())
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:

@@ -452,18 +452,42 @@ def test_a_failing_search_index_leaves_the_output_as_it_was(project, monkeypatch
 
 
 def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
+    from briefing import feeds, render
+
     build(project)
     builder = incremental.Builder(project)
     assert builder.restore() and builder.build().pages == 0     # everything was already built
     loaded = lambda: {name for (_, name) in builder._renderer.env.cache.keys()}  # noqa: E731
     assert "article.html" not in loaded()
-    from briefing import feeds
-
-    feeds._ENTRY_MEMO.clear()
     builder.warm()
     assert {"article.html", "home.html", "country.html", "topic.html", "base.html"} <= loaded()
-    steps = sum(1 for _ in builder.warm_feeds())
-    assert steps == len(pipeline.feed_specs(builder.site))
-    # Every article a feed carries has its feed entry made.
+    # Then, while idle, every feed and page once: each feed entry and story card is made.
+    feeds._ENTRY_MEMO.clear()
+    builder._renderer._stories.clear()
+    builder._renderer._story_keys.clear()
+    steps = sum(1 for _ in builder.warm_feeds_and_pages())
+    assert steps == len(pipeline.feed_specs(builder.site)) + len(render.plan_pages(builder.site))
     in_feeds = {slug for spec in pipeline.feed_specs(builder.site) for slug in spec.slugs[:50]}
     assert in_feeds and in_feeds <= set(feeds._ENTRY_MEMO)
+    assert {slug for slug, *_ in builder._renderer._stories} == {e.article.slug for e in builder.site.entries}
+    before = tree(project.output)
+    retitle(project)
+    edited = builder.build()
+    assert edited.pages > 0 and tree(project.output) != before
+    assert list(builder.warm_feeds_and_pages())     # the new site's, after the edit
+
+
+def test_warming_stops_while_the_renderer_holds_a_site_whose_build_failed(project):
+    builder = incremental.Builder(project)
+    builder.build()
+    retitle(project)
+    template = project.templates / "country.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{{ name }}", "{{ name.nope.nope }}", 1), encoding="utf-8")
+    with pytest.raises(BuildError):
+        builder.build()
+    assert builder._renderer.site is not builder.site
+    assert list(builder.warm_feeds_and_pages()) == []
+    template.write_text(good, encoding="utf-8")
+    builder.build()
+    assert list(builder.warm_feeds_and_pages())
