@@ -188,6 +188,7 @@ SERVE_SETTLE = 1.0
 _SERVING = re.compile(r"^Serving .* on (http://\S+)")
 _RELOAD = re.compile(r"^reload sent (\d+) ms after the save \((\d+) file\(s\) changed\)")
 _REBUILT = re.compile(r"^rebuilt \d+ page\(s\)")
+_WARM = re.compile(r"^warm: every feed and page made once, in ([\d.]+) s")
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,16 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
             if _failed(line):
                 raise server.failed("failed its start-up ingest or first build")
             if _SERVING.match(line):
+                break
+        # Edits are timed once serve has made every feed and page once while idle (as it
+        # has a few seconds after start-up for an editor): the steady state of a session.
+        while True:
+            _, line = server.next_line(deadline, f"it to make every feed and page once ({startup_timeout:.0f} s)")
+            if _failed(line):
+                raise server.failed("failed while making every feed and page once")
+            warm = _WARM.match(line)
+            if warm:
+                print(f"serve: every feed and page made once, in {warm.group(1)} s", flush=True)
                 break
         for pick in range(1, edits + 1):
             time.sleep(settle)  # let the poll loop see a quiet tree before the save

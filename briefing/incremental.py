@@ -51,6 +51,7 @@ MANIFEST_FILE = "manifest.pickle"
 CLASSIFIER_FILES = ("topics.yaml", "country-aliases.yaml")   # what classifying an article reads
 SITE_FILE = "site.yaml"     # settings every page shows, none of them an article's prepared result
 SEARCH_DIR = "pagefind"
+HELD_FILES = 1000       # a rebuild with at most this many pages and feeds to render keeps them in memory
 
 # What a page shows of an article it merely lists or links: everything but
 # the body and the article's own links, so a body edit leaves listing pages alone.
@@ -278,6 +279,7 @@ class Builder:
         self._config = None
         self._config_key: bytes | None = None
         self._renderer = None
+        self._held: dict[str, bytes] | None = None     # changed files of the build under way (see _render)
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
         self._stored: dict[str, Cached] = {}   # file name -> the Cached the cache's store holds for it
@@ -579,13 +581,17 @@ class Builder:
                 page_key = _PageKeys(site, by_slug, self._key_memo)
                 jobs, keys = self._jobs(renderer, pages, page_key)
             worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}
+            # A few changed files (an edit) are held in memory until the commit, which then
+            # writes each straight into output/: creating their folders in a staging tree
+            # first cost more than rendering them. Many go to the staging tree as they come.
+            self._held = {} if not self._fresh and len(jobs) <= HELD_FILES else None
             with self._phase("render"):
                 digests = {}
                 for path, digest, data in pipeline.parallel_results(
                         _render_job, jobs, self.options.jobs, worker,
                         progress=self.reporter.progress("render", len(jobs))):
                     if data is not None:
-                        pipeline.write_file(self._stage, path, data)
+                        self._put(path, data)
                     digests[path] = digest
             with self._phase("documents"):
                 documents = self._documents(site, pages, page_key)
@@ -596,7 +602,7 @@ class Builder:
                     data = make()
                     digest = hashlib.blake2b(data, digest_size=16).digest()
                     if state.file_keys.get(path) != digest:
-                        pipeline.write_file(self._stage, path, data)
+                        self._put(path, data)
                     digests[path] = digest
         except BaseException:
             shutil.rmtree(self._stage, ignore_errors=True)
@@ -604,6 +610,13 @@ class Builder:
         written = {path: digest for path, digest in sorted(digests.items())
                    if state.file_keys.get(path) != digest}
         return written, len(jobs), keys, documents, len(pages)
+
+    def _put(self, path: str, data: bytes) -> None:
+        """A rendered file whose bytes changed: held for the commit, or staged."""
+        if self._held is not None:
+            self._held[path] = data
+        else:
+            pipeline.write_file(self._stage, path, data)
 
     def _jobs(self, renderer, pages, page_key: "_PageKeys") -> tuple[list, dict[str, bytes]]:
         """The pages and feeds whose inputs changed, and every output's key."""
@@ -682,8 +695,11 @@ class Builder:
         # unchanged files are hard-linked beside the new ones and the tree is swapped in
         # whole, so a failing Pagefind or check leaves output/ as it was.
         staged = fresh or self.options.strict or reindex
+        held, self._held = self._held, None
         try:
             if staged:
+                for path, data in (held or {}).items():
+                    pipeline.write_file(stage, path, data)
                 if not fresh:
                     _link_tree(output, stage, skip=set(removed), skip_dirs={SEARCH_DIR} if reindex else set())
                 if reindex:
@@ -694,8 +710,14 @@ class Builder:
             else:
                 for path in written:
                     target = output / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(stage / path, target)
+                    if held is not None:    # written beside its target, then renamed over it
+                        folder, _, name = path.rpartition("/")
+                        temporary = f"{folder}/.{name}.tmp" if folder else f".{name}.tmp"
+                        pipeline.write_file(output, temporary, held[path])
+                        os.replace(output / temporary, target)
+                    else:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(stage / path, target)
                 for path in removed:
                     _remove(output, path)
         finally:

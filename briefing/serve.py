@@ -366,15 +366,20 @@ class PreviewServer(Server):
         return handlers
 
 
-def _in_idle_slices(loop: ioloop.IOLoop, steps: Iterator[None]) -> None:
+def _in_idle_slices(loop: ioloop.IOLoop, steps: Iterator[None],
+                    done: Callable[[float], None] | None = None) -> None:
     """Run the steps on the event loop, WARM_SLICE_SECONDS of them at a time: a save
-    that comes meanwhile waits for one slice at most."""
+    that comes meanwhile waits for one slice at most. done(seconds) after the last."""
+    started = time.perf_counter()
+
     def run() -> None:
         deadline = time.perf_counter() + WARM_SLICE_SECONDS
         for _ in steps:
             if time.perf_counter() >= deadline:
                 loop.add_callback(run)
                 return
+        if done is not None:
+            done(time.perf_counter() - started)
 
     loop.add_callback(run)
 
@@ -419,7 +424,9 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = _watch(session, loop)
     interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
     ioloop.PeriodicCallback(session.poll, interval * 1000).start()
-    _in_idle_slices(loop, session.builder.warm_feeds_and_pages())
+    _in_idle_slices(loop, session.builder.warm_feeds_and_pages(),
+                    None if options.quiet else lambda seconds: print(
+                        f"warm: every feed and page made once, in {seconds:.1f} s", flush=True))
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:

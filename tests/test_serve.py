@@ -91,6 +91,10 @@ def test_pages_are_served_with_the_reload_script_but_output_stays_clean(served):
     assert "livereload" not in on_disk
 
 
+def test_once_idle_it_makes_every_feed_and_page_once_and_says_so(served):
+    wait_for(lambda: "warm: every feed and page made once" in served.log.read_text(), timeout=30)
+
+
 def test_unknown_path_gets_the_404_page(served):
     status, page = fetch(served.url + "/no/such/page/")
     assert status == 404 and "<title>" in page
@@ -437,8 +441,8 @@ def test_idle_work_runs_in_slices_that_let_a_save_in_between():
         loop.stop()
 
     loop.call_later(0.01, lambda: events.append("save looked at"))
-    serve._in_idle_slices(loop, steps())
+    serve._in_idle_slices(loop, steps(), lambda seconds: events.append(f"took {seconds > 0.05}"))
     loop.start()
     loop.close()
-    assert events[-1] == "done" and len([e for e in events if e.startswith("step")]) == 30
+    assert events[-2:] == ["done", "took True"] and len([e for e in events if e.startswith("step")]) == 30
     assert 0 < events.index("save looked at") < events.index("step 20")
