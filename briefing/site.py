@@ -13,6 +13,7 @@ import zlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .markup import Rendered, reading_minutes, summarise
@@ -175,11 +176,21 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     the article and its links are unchanged, so later stages can tell an
     unchanged article by identity. group_memo (serve keeps one): see group_countries.
     """
-    pairs = sorted(((p.entry, p.terms) for p in prepared if not p.entry.article.draft),
-                   key=lambda pair: newest_first(pair[0]))
-    entries = [entry for entry, _ in pairs]
-    related = related_articles(entries, [terms for _, terms in pairs], related_memo)
-    slugs = [e.article.slug for e in entries]
+    # Sort keys are kept by serve (in group_memo) for the very Entry they were made from.
+    known_keys = group_memo.get("sort_keys", {}) if group_memo is not None else {}
+    keyed = []
+    for p in prepared:
+        entry = p.entry
+        if not entry.article.draft:
+            found = known_keys.get(entry.article.slug)
+            keyed.append((found[1] if found is not None and found[0] is entry else newest_first(entry),
+                          entry, p.terms))
+    keyed.sort(key=itemgetter(0))    # keys end with the slug: no two are equal
+    entries = [entry for _, entry, _ in keyed]
+    related = related_articles(entries, [terms for _, _, terms in keyed], related_memo)
+    slugs = [key[2] for key, _, _ in keyed]
+    if group_memo is not None:
+        group_memo["sort_keys"] = {key[2]: (entry, key) for key, entry, _ in keyed}
     known = entry_memo if entry_memo is not None else {}
     placed = {}
     for i, entry in enumerate(entries):
@@ -371,7 +382,7 @@ def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
     order_key = hashlib.blake2b("\0".join(slugs).encode(), digest_size=16).digest()
     # What the answer depends on, compared by identity first: in serve, nearly every
     # article's terms and classification are the very objects of the last build.
-    inputs = {slug: (t.digest, e.classification) for slug, e, t in zip(slugs, entries, terms)}
+    inputs = (slugs, [t.digest for t in terms], [e.classification for e in entries])
     saved = memo.get("result") if memo is not None else None
     if saved and memo.get("inputs") == inputs and saved[1] in (None, order_key):  # type: ignore[union-attr]
         return [saved[2][slug] for slug in slugs]
