@@ -6,10 +6,13 @@ leaves the rest where they are; the index (name -> offset, length) lives in
 the small state file beside it. When more than half the file is records no
 index points to, a save writes a fresh file under a new name instead.
 
-Each record is pickle((name, value)): a record read back for the wrong name
-is refused, never used. Appends hold an exclusive lock on the file and take
-their offsets from where the bytes really land, so `build` and `serve`
-saving the same cache at once each get an index of their own records.
+A fresh file is one segment, pickle(("", {name: value})): unpickling 4,000
+articles in one go takes two thirds of the time of 4,000 pickles. Appended
+records are pickle((name, value)), one each. A record read back for another
+name than the index says is refused, never used. Appends hold an exclusive
+lock on the file and take their offsets from where the bytes really land,
+so `build` and `serve` saving the same cache at once each get an index of
+their own records.
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ class Store:
 
     @property
     def live(self) -> int:
-        return sum(length for _, length in self.index.values())
+        return _live(self.index, self.index)
 
 
 def read(folder: Path, store: Store) -> dict[str, object]:
@@ -54,15 +57,24 @@ def read(folder: Path, store: Store) -> dict[str, object]:
     if len(data) < store.size:
         raise StoreError(f"{store.name} is shorter than its index")
     view = memoryview(data)
+    names_at: dict[tuple[int, int], list[str]] = {}
+    for name, place in store.index.items():
+        names_at.setdefault(place, []).append(name)
     values = {}
-    for name, (offset, length) in store.index.items():
+    for (offset, length), names in names_at.items():
         try:
             found, value = pickle.loads(view[offset:offset + length])
         except Exception as error:  # bytes that are not this record can fail in any way
-            raise StoreError(f"record {name!r} of {store.name}: {error!r}") from None
-        if found != name:
-            raise StoreError(f"{store.name} holds {found!r} where {name!r} was")
-        values[name] = value
+            raise StoreError(f"record {names[0]!r} of {store.name}: {error!r}") from None
+        if found == "" and isinstance(value, dict):    # a segment: every name must be in it
+            for name in names:
+                if name not in value:
+                    raise StoreError(f"{store.name} has no {name!r} where the index says")
+                values[name] = value[name]
+        elif names == [found]:
+            values[found] = value
+        else:
+            raise StoreError(f"{store.name} holds {found!r} where {names[0]!r} was")
     return values
 
 
@@ -75,23 +87,29 @@ def write(folder: Path, store: Store | None, values: dict[str, object],
     it, or longer) and would not then be more than half dead; otherwise writes a new
     file (the caller removes the old one with remove_others once nothing points to it)."""
     kept = sorted(name for name in values if name in unchanged and store is not None and name in store.index)
-    live = sum(store.index[name][1] for name in kept) if store is not None else 0
+    live = _live(store.index, kept) if store is not None else 0
     size = _size(folder / store.name) if store is not None and store.name else -1
     if store is not None and size >= store.size and size - live <= max(COMPACT_FLOOR, live):
         index = {name: store.index[name] for name in kept}
-        size = _append(folder / store.name, "ab", values, set(values) - set(kept), index)
+        size = _append(folder / store.name, values, set(values) - set(kept), index)
         return Store(store.name, index, size)
     name = f"{PREFIX}{secrets.token_hex(8)}{SUFFIX}"
-    index = {}
     temporary = folder / f".{name}.tmp"
-    size = _append(temporary, "wb", values, set(values), index)
+    segment = pickle.dumps(("", dict(sorted(values.items()))), protocol=5)
+    with open(temporary, "wb") as file:
+        file.write(segment)
     os.replace(temporary, folder / name)
-    return Store(name, index, size)
+    return Store(name, {record: (0, len(segment)) for record in values}, len(segment))
 
 
-def _append(path: Path, mode: str, values: dict[str, object], names: set[str],
+def _live(index: dict[str, tuple[int, int]], names) -> int:
+    """Bytes of the records `names` point to, a segment counted once."""
+    return sum(length for _, length in {index[name] for name in names})
+
+
+def _append(path: Path, values: dict[str, object], names: set[str],
             index: dict[str, tuple[int, int]]) -> int:
-    with open(path, mode) as file:
+    with open(path, "ab") as file:
         fcntl.flock(file, fcntl.LOCK_EX)    # released on close
         # Another process may have appended since this one last looked: its records
         # stay where they are, and these go after them.

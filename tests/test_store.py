@@ -74,10 +74,15 @@ def test_leftovers_of_a_save_that_died_are_removed_once_old(tmp_path):
 
 
 def test_an_index_that_does_not_match_the_file_is_refused(tmp_path):
-    saved = store.write(tmp_path, None, {"a.md": "one", "b.md": "two"}, set())
+    base = store.write(tmp_path, None, {"a.md": "one", "b.md": "two"}, set())
+    saved = store.write(tmp_path, base, {"a.md": "ONE", "b.md": "two"}, {"b.md"})
+    assert saved.index["b.md"] == base.index["b.md"] != saved.index["a.md"]
     swapped = Store(saved.name, {"a.md": saved.index["b.md"], "b.md": saved.index["a.md"]}, saved.size)
-    with pytest.raises(StoreError, match="holds 'b.md' where 'a.md' was"):
+    with pytest.raises(StoreError, match="holds 'a.md' where 'b.md' was"):
         store.read(tmp_path, swapped)
+    stranger = Store(saved.name, {**saved.index, "c.md": saved.index["b.md"]}, saved.size)
+    with pytest.raises(StoreError, match="has no 'c.md'"):
+        store.read(tmp_path, stranger)
     data = (tmp_path / saved.name).read_bytes()
     (tmp_path / saved.name).write_bytes(data[:-5])
     with pytest.raises(StoreError, match="shorter"):
@@ -85,3 +90,13 @@ def test_an_index_that_does_not_match_the_file_is_refused(tmp_path):
     (tmp_path / saved.name).unlink()
     with pytest.raises(OSError):
         store.read(tmp_path, saved)
+
+
+def test_a_fresh_store_is_one_segment_and_appended_records_follow_it(tmp_path):
+    values = {f"{n}.md": n for n in range(50)}
+    fresh = store.write(tmp_path, None, values, set())
+    assert len(set(fresh.index.values())) == 1 and fresh.live == fresh.size
+    values["7.md"] = "seven"
+    again = store.write(tmp_path, fresh, values, set(values) - {"7.md"})
+    assert len(set(again.index.values())) == 2 and again.live == again.size
+    assert store.read(tmp_path, again) == values
