@@ -111,12 +111,18 @@ def libraries_key() -> bytes:
     *.dist-info and *.egg-info folders on sys.path carry the versions, and
     listing those folders is cheap enough for the no-change check, unlike
     importing the libraries. Upgrading any distribution (pytest too) counts.
+    Only the distributions count, not the folders: how Python was started puts the
+    current or the script's folder on sys.path, and that must not make a cold build.
     """
     names = [sys.version]
+    seen: set[str] = set()
     for folder in sys.path:
+        real = os.path.realpath(folder or ".")
+        if real in seen:
+            continue
+        seen.add(real)
         with contextlib.suppress(OSError):
-            names.append(folder)
-            names += sorted(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
+            names += sorted(n for n in os.listdir(real) if n.endswith((".dist-info", ".egg-info")))
     return "\n".join(names).encode()
 
 

@@ -221,6 +221,9 @@ def test_libraries_key_names_each_installed_version(tmp_path, monkeypatch):
     after = incremental.libraries_key()
     assert b"jinja2-3.1.6.dist-info" in before and b"jinja2-3.2.0.dist-info" in after
     assert b"PyYAML-6.0.egg-info" in before and b"\njinja2\n" not in before + b"\n"
+    # Started another way (python -m, another folder), Python puts other folders first.
+    monkeypatch.setattr(incremental.sys, "path", ["", str(tmp_path), *incremental.sys.path, str(site)])
+    assert incremental.libraries_key() == after
 
 
 def test_a_file_changed_in_output_by_hand_is_put_back(project):
