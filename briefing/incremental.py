@@ -714,13 +714,23 @@ class Builder:
                     pipeline.strict_check(stage, self._config, self.options, self.reporter)
                 pipeline.swap_into_place(stage, output)
             else:
+                # Until the state is updated below, a file being replaced is one whose bytes
+                # nobody knows: should this stop part way, the next build writes it again.
+                for path in [*written, *removed]:
+                    state.file_keys.pop(path, None)
                 for path in written:
                     target = output / path
                     if held is not None:    # written beside its target, then renamed over it
                         folder, _, name = path.rpartition("/")
-                        temporary = f"{folder}/.{name}.tmp" if folder else f".{name}.tmp"
-                        pipeline.write_file(output, temporary, held[path])
-                        os.replace(output / temporary, target)
+                        hidden = f".{name}.{os.getpid()}.tmp"   # another process may write the same page
+                        temporary = f"{folder}/{hidden}" if folder else hidden
+                        try:
+                            pipeline.write_file(output, temporary, held[path])
+                            os.replace(output / temporary, target)
+                        except BaseException:
+                            with contextlib.suppress(OSError):
+                                os.unlink(output / temporary)
+                            raise
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         os.replace(stage / path, target)
