@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -103,8 +104,9 @@ def test_one_builder_through_a_run_of_edits_equals_a_cold_build_after_each(proje
         ("as it was", lambda t: original),
     ]
     for number, (name, edit) in enumerate(edits):
+        list(builder.warm_feeds_and_pages())    # as serve does while idle: every card and entry made
         path.write_text(edit(original if name != "as it was" else ""), encoding="utf-8")
-        builder.build()
+        builder.build(changed=[str(path)])      # as serve does: told which file changed
         cold = pipeline.Options(**{**project.__dict__, "output": tmp_path / f"cold{number}", "cache": None})
         pipeline.run_build(cold, pipeline.Reporter(quiet=True))
         assert tree(project.output) == tree(cold.output), name
@@ -494,3 +496,26 @@ def test_warming_stops_while_the_renderer_holds_a_site_whose_build_failed(projec
     template.write_text(good, encoding="utf-8")
     builder.build()
     assert list(builder.warm_feeds_and_pages())
+
+
+def test_a_commit_stopped_part_way_leaves_no_temporary_file_and_is_mended_next(project, tmp_path, monkeypatch):
+    builder = Builder(project)
+    builder.build()
+    original = article_file(project).read_text(encoding="utf-8")
+    retitle(project)
+    real, calls = os.replace, []
+
+    def stopped_on_the_second(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(incremental.os, "replace", stopped_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        builder.build()
+    monkeypatch.setattr(incremental.os, "replace", real)
+    assert not [p for p in project.output.rglob(".*.tmp")]
+    article_file(project).write_text(original, encoding="utf-8")    # the edit undone
+    builder.build()
+    assert tree(project.output) == cold_tree(project, tmp_path)
