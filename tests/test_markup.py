@@ -6,6 +6,9 @@ def test_raw_html_in_body_is_shown_as_text():
     assert "<script" not in rendered.html and "<img" not in rendered.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in rendered.html
+    block = render_markdown('<div onclick="x()">\n\n<!-- note -->\n\n</div>\n\ntext')
+    assert "<div" not in block.html and "<!--" not in block.html
+    assert "&lt;div onclick=&quot;x()&quot;&gt;" in block.html and "&lt;!-- note --&gt;" in block.html
 
 
 def test_javascript_and_data_links_never_become_links():
