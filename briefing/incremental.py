@@ -37,7 +37,7 @@ import sys
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Generator, Iterable, Sequence
 
 from . import feeds, pipeline
 from .content import check_collection
@@ -461,14 +461,15 @@ class Builder:
                 done.add(page.template)
                 self._renderer.render(page)
 
-    def warm_feeds_and_pages(self) -> Iterator[None]:
+    def warm_feeds_and_pages(self) -> Generator[None, None, bool]:
         """Make every feed, then render every page, once each and thrown away, a feed or a
         page per step (serve runs the steps while idle). feeds.py keeps each article's
         feed entry and the renderer each story card, so an edit then makes only its own
         article's entry and cards again, not those of every feed and listing it is in
         (at 4,000 articles these were a sixth of a one-article rebuild; the whole warm-up
-        takes a few seconds of idle time). Stops early when a build failed after binding
-        the renderer to a site that is not the last good one."""
+        takes a few seconds of idle time). Returns True when done; False when it stops
+        short because a build failed after binding the renderer to a site that is not
+        the last good one."""
         from .render import plan_pages
 
         for kind in ("feeds", "pages"):
@@ -488,6 +489,9 @@ class Builder:
                     self._renderer.render(work[number])
                 number += 1
                 yield
+            else:
+                return False    # stopped short: nothing built yet, or a failed build's site
+        return True
 
     def forget_changes(self) -> None:
         """Look at every article file in the next build, not just those it is told about."""

@@ -24,7 +24,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Generator, Iterable
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -91,6 +91,7 @@ class Session:
         # seen just before it is quiet is looked at again as soon as it is, not a tick
         # later, and a file the file system reports changed is looked at at once.
         self.look_again: Callable[[float], None] = lambda delay: None
+        self.after_good_build: Callable[[], None] = lambda: None   # serve's idle warm-up
         self.unsaved_since: float | None = None   # monotonic time of a good build not yet saved
         self.ingested_content: dict[str, tuple[int, int]] | None = None
         self.hinted: set[str] = set()       # files reported changed, not yet looked at
@@ -173,6 +174,7 @@ class Session:
         # What survives a build is mostly kept for the next one: moving it out of the
         # collector's view keeps collections (and pauses while editing) short.
         gc.freeze()
+        self.after_good_build()
         if self.error:
             print("recovered: the build is good again", flush=True)
         self.error = None
@@ -366,22 +368,50 @@ class PreviewServer(Server):
         return handlers
 
 
-def _in_idle_slices(loop: ioloop.IOLoop, steps: Iterator[None],
-                    done: Callable[[float], None] | None = None) -> None:
+def _in_idle_slices(loop: ioloop.IOLoop, steps: Generator[None, None, bool | None],
+                    done: Callable[[float, bool], None] | None = None) -> None:
     """Run the steps on the event loop, WARM_SLICE_SECONDS of them at a time: a save
-    that comes meanwhile waits for one slice at most. done(seconds) after the last."""
+    that comes meanwhile waits for one slice at most. done(seconds, finished) after the
+    last, finished False when the steps returned False (they stopped short)."""
     started = time.perf_counter()
 
     def run() -> None:
         deadline = time.perf_counter() + WARM_SLICE_SECONDS
-        for _ in steps:
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                if done is not None:
+                    done(time.perf_counter() - started, stop.value is not False)
+                return
             if time.perf_counter() >= deadline:
                 loop.add_callback(run)
                 return
-        if done is not None:
-            done(time.perf_counter() - started)
 
     loop.add_callback(run)
+
+
+class _WarmUp:
+    """Makes every feed and page once while idle (Builder.warm_feeds_and_pages): after
+    start-up, and again after a good build when the last warm-up stopped short (a failed
+    build came between) or the templates changed (a new renderer knows no story card)."""
+
+    def __init__(self, loop: ioloop.IOLoop, builder: Builder, say: Callable[[str], None] | None):
+        self.loop, self.builder, self.say = loop, builder, say
+        self.renderer: object = None
+        self.running = self.finished = False
+
+    def start(self) -> None:
+        renderer = self.builder._renderer
+        if self.running or renderer is None or (self.finished and renderer is self.renderer):
+            return
+        self.renderer, self.running, self.finished = renderer, True, False
+        _in_idle_slices(self.loop, self.builder.warm_feeds_and_pages(), self._done)
+
+    def _done(self, seconds: float, finished: bool) -> None:
+        self.running, self.finished = False, finished
+        if finished and self.say is not None:
+            self.say(f"warm: every feed and page made once, in {seconds:.1f} s")
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -424,9 +454,9 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = _watch(session, loop)
     interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
     ioloop.PeriodicCallback(session.poll, interval * 1000).start()
-    _in_idle_slices(loop, session.builder.warm_feeds_and_pages(),
-                    None if options.quiet else lambda seconds: print(
-                        f"warm: every feed and page made once, in {seconds:.1f} s", flush=True))
+    warm_up = _WarmUp(loop, session.builder, None if options.quiet else lambda line: print(line, flush=True))
+    session.after_good_build = warm_up.start
+    warm_up.start()
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:

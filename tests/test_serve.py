@@ -441,8 +441,67 @@ def test_idle_work_runs_in_slices_that_let_a_save_in_between():
         loop.stop()
 
     loop.call_later(0.01, lambda: events.append("save looked at"))
-    serve._in_idle_slices(loop, steps(), lambda seconds: events.append(f"took {seconds > 0.05}"))
+    serve._in_idle_slices(loop, steps(), lambda seconds, finished: events.append(f"took {seconds > 0.05}"))
     loop.start()
     loop.close()
     assert events[-2:] == ["done", "took True"] and len([e for e in events if e.startswith("step")]) == 30
     assert 0 < events.index("save looked at") < events.index("step 20")
+
+
+def test_the_warm_up_runs_again_after_a_template_change_or_a_failed_build(tmp_path):
+    from tornado import ioloop
+
+    from briefing import serve
+    from briefing.incremental import Builder
+    from briefing.pipeline import Options, Reporter, run_ingest
+
+    paths = make_project(tmp_path)
+    options = Options(seeds=paths["seeds"], content=paths["content"], templates=tmp_path / "templates",
+                      output=paths["output"], cache=None, quiet=True, search=False)
+    shutil.copytree(ROOT / "templates", options.templates)
+    run_ingest(options, Reporter(quiet=True))
+    builder = Builder(options)
+    builder.build()
+    loop = ioloop.IOLoop()
+    said: list[str] = []
+    warm_up = serve._WarmUp(loop, builder, said.append)
+
+    def settle() -> None:   # run the loop until the warm-up in progress is over
+        def check() -> None:
+            if not warm_up.running:
+                loop.stop()
+            else:
+                loop.call_later(0.005, check)
+        loop.add_callback(check)
+        loop.start()
+
+    warm_up.start()
+    settle()
+    assert len(said) == 1 and warm_up.finished
+    article = sorted((options.content / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New ", 1),
+                       encoding="utf-8")
+    builder.build()
+    warm_up.start()         # a content edit: the cards it changed are made as pages render
+    settle()
+    assert len(said) == 1
+    base = options.templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    builder.build()
+    warm_up.start()         # new templates, a new renderer: no card made yet
+    settle()
+    assert len(said) == 2
+    country = options.templates / "country.html"
+    good = country.read_text(encoding="utf-8")
+    country.write_text(good.replace("{{ name }}", "{{ name.nope.nope }}", 1), encoding="utf-8")
+    with pytest.raises(Exception):
+        builder.build()
+    warm_up.start()         # stops short on the failed build's site
+    settle()
+    assert len(said) == 2 and not warm_up.finished
+    country.write_text(good, encoding="utf-8")
+    builder.build()
+    warm_up.start()         # and runs again once the build is good
+    settle()
+    assert len(said) == 3 and warm_up.finished
+    loop.close()
