@@ -182,6 +182,12 @@ def stamps(folder: Path, suffix: str = "") -> dict[str, tuple[int, int]]:
     return dict(sorted(found.items()))
 
 
+def watched_name(name: str) -> bool:
+    """Whether snapshot() looks at a file or folder of this name: not at hidden ones,
+    but for ingest's manifest (a change to it is a change to the content)."""
+    return not name.startswith(".") or name == ".ingest-manifest.json"
+
+
 def snapshot(folders: Iterable[Path]) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every file below the given folders, for change detection."""
     found: dict[str, tuple[int, int]] = {}
@@ -190,11 +196,11 @@ def snapshot(folders: Iterable[Path]) -> dict[str, tuple[int, int]]:
         folder = stack.pop()
         with os.scandir(folder) as items:
             for item in items:
-                if item.name.startswith(".") and item.name != ".ingest-manifest.json":
+                if not watched_name(item.name):
                     continue
                 if item.is_dir(follow_symlinks=False):
                     stack.append(item.path)
-                elif item.is_file(follow_symlinks=False):
+                elif item.is_file():    # a file, or a link to one (stamped as the file it links to)
                     stat = item.stat()
                     found[item.path] = (stat.st_mtime_ns, stat.st_size)
     return found
@@ -206,13 +212,35 @@ def changed_paths(before: dict[str, tuple[int, int]], after: dict[str, tuple[int
 
 def _manifest(options: pipeline.Options, output: dict | None = None) -> dict:
     """Stamps of everything a build reads and writes: equal manifests, equal site."""
+    return manifest_of(options, snapshot([options.content, options.templates]), (options.base_url, options.search),
+                       snapshot([options.output]) if output is None else output)
+
+
+def manifest_of(options: pipeline.Options, files: dict[str, tuple[int, int]], settings: tuple | None,
+                output: dict | None = None) -> dict:
+    """The manifest of a snapshot() of the content and templates folders (serve keeps
+    one of what it built): the data files beside articles/, the articles, the templates."""
+    content, templates = str(options.content) + os.sep, str(options.templates) + os.sep
+    articles = content + "articles" + os.sep
+    data, found, used = {}, {}, {}
+    for path, stamp in files.items():
+        if path.startswith(articles):
+            name = path[len(articles):]
+            if name.endswith(".md") and os.sep not in name and not name.startswith("."):
+                found[name] = stamp
+        elif path.startswith(content):
+            name = path[len(content):]
+            if os.sep not in name and not name.startswith("."):
+                data[name] = stamp
+        elif path.startswith(templates):
+            used[path] = stamp
     return {
         "code": code_key(),
-        "settings": (options.base_url, options.search),
-        "data": stamps(options.content),
-        "articles": stamps(options.content / "articles", ".md"),
-        "templates": snapshot([options.templates]),
-        "output": snapshot([options.output]) if output is None else output,
+        "settings": settings,
+        "data": dict(sorted(data.items())),
+        "articles": dict(sorted(found.items())),
+        "templates": used,
+        "output": output,
     }
 
 

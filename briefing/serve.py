@@ -35,7 +35,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .config import load_config
-from .incremental import Builder, changed_paths, code_key, snapshot, up_to_date
+from .incremental import Builder, changed_paths, manifest_of, snapshot, up_to_date, watched_name
 from .model import BuildError
 from .pipeline import Options, Reporter, run_ingest
 from .urls import base_path
@@ -115,35 +115,18 @@ class Session:
 
     def _built_manifest(self) -> dict:
         """incremental.up_to_date's manifest of the inputs the last build saw, from the
-        built snapshot instead of another walk of every folder."""
-        content, templates = str(self.options.content) + os.sep, str(self.options.templates) + os.sep
-        articles = content + "articles" + os.sep
-        data, found, used = {}, {}, {}
-        for path, stamp in self.built_snapshot.items():
-            if path.startswith(articles):
-                name = path[len(articles):]
-                if name.endswith(".md") and os.sep not in name:
-                    found[name] = stamp
-            elif path.startswith(content):
-                name = path[len(content):]
-                if os.sep not in name and not name.startswith("."):
-                    data[name] = stamp
-            elif path.startswith(templates):
-                used[path] = stamp
-        # Serve indexes for search only at start-up: with search on, the next build must
-        # not take the folder as up to date (its settings differ), yet may use the cache.
-        settings = None if self.options.search else (self.options.base_url, self.options.search)
-        return {"code": code_key(), "settings": settings, "data": dict(sorted(data.items())),
-                "articles": dict(sorted(found.items())), "templates": used}
+        built snapshot instead of another walk of every folder. Serve indexes for search
+        only at start-up: with search on, the next build must not take the folder as up
+        to date (its settings differ), yet may use the cache."""
+        return manifest_of(self.options, self.built_snapshot,
+                           None if self.options.search else (self.options.base_url, False))
 
     def _visible(self, path: str) -> bool:
         """Whether snapshot() would list the file: below a watched folder, no part hidden."""
         for folder in self.watched:
             root = str(folder) + os.sep
             if path.startswith(root):
-                parts = path[len(root):].split(os.sep)
-                return not any(part.startswith(".") for part in parts[:-1]) and \
-                    (not parts[-1].startswith(".") or parts[-1] == ".ingest-manifest.json")
+                return all(watched_name(part) for part in path[len(root):].split(os.sep))
         return False
 
     def rebuild(self, changed: list[str]) -> bool:

@@ -519,3 +519,19 @@ def test_a_commit_stopped_part_way_leaves_no_temporary_file_and_is_mended_next(p
     article_file(project).write_text(original, encoding="utf-8")    # the edit undone
     builder.build()
     assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_an_article_that_is_a_link_to_a_file_elsewhere_is_watched_through_the_link(project, tmp_path):
+    path = article_file(project)
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    path.unlink()
+    path.symlink_to(elsewhere)
+    build(project)
+    assert incremental.up_to_date(project)[0]
+    elsewhere.write_text(re.sub(r"^title: .*$", "title: Linked And Retitled", elsewhere.read_text(encoding="utf-8"),
+                                count=1, flags=re.M), encoding="utf-8")
+    assert not incremental.up_to_date(project)[0]
+    result, printed = build(project)
+    assert "nothing changed" not in printed
+    assert "Linked And Retitled" in (project.output / "articles" / ARTICLE / "index.html").read_text()
