@@ -39,8 +39,8 @@ def articles_json(site: Site, memo: dict | None = None) -> bytes:
     article's line, reused while what the line shows of the article and the site
     settings are the same.
     """
-    if memo is None or memo.get("config") != site.config:
-        memo = {"config": site.config, "lines": {}} if memo is None else memo
+    memo = {} if memo is None else memo
+    if memo.get("config") != site.config:
         memo.clear()
         memo.update(config=site.config, lines={})
     known: dict[str, tuple[tuple, bytes]] = memo["lines"]

@@ -353,16 +353,13 @@ class Renderer:
         self._bind_config()
         if self._names == old_names:
             self._urls = old_urls
-            # Only an article that is a new object can show something new: the others'
-            # cards stay, without a look at each of the tens of thousands kept.
-            for slug in old_keys.keys() - self.entries.keys():
-                for key in old_keys.pop(slug):
-                    old_stories.pop(key, None)
-            for slug, new in self.entries.items():
-                old = old_entries.get(slug)
+            # Only an article that is gone or a new object can show something new: the
+            # others' cards stay, without a look at each of the tens of thousands kept.
+            for slug in list(old_keys):
+                new, old = self.entries.get(slug), old_entries.get(slug)
                 # A card does not show an article's links, which change whenever
                 # articles change places: compare what it does show.
-                if new is not old and slug in old_keys and (old is None or _card(new) != _card(old)):
+                if new is not old and (new is None or old is None or _card(new) != _card(old)):
                     for key in old_keys.pop(slug):
                         old_stories.pop(key, None)
             self._stories, self._story_keys = old_stories, old_keys
