@@ -72,10 +72,6 @@ class Prepared:
     entry: Entry
     terms: Terms = field(compare=False)
 
-    @property
-    def article(self) -> Article:
-        return self.entry.article
-
 
 def prepare_entry(article: Article, classification: Classification, rendered: Rendered) -> Prepared:
     # Warnings about the file travel beside this, in incremental.Cached.
