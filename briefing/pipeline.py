@@ -7,6 +7,7 @@ failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
+import collections
 import gc
 import multiprocessing
 import os
@@ -26,7 +27,8 @@ from .urls import base_path
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 150
-WINDOW = 1024   # most results of parallel_results in flight at once
+WINDOW = 512    # parallel_results keeps at most two windows of results in flight
+CHUNK = 16      # most items a worker takes at once
 
 
 @dataclass(frozen=True)
@@ -247,12 +249,25 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
         gc.freeze()
         frozen = True
         with context.Pool(jobs) as pool:
-            # A window at a time: the pool hands back results as fast as the workers make
-            # them, and a caller slower than that (writing thousands of files) would hold
-            # every page in memory otherwise.
-            for start in range(0, len(items), WINDOW):
-                window = items[start:start + WINDOW]
-                for result in pool.imap(function, window, chunksize=max(1, min(64, len(window) // (jobs * 8)))):
+            # A window at a time, the next one queued while this one is handed back: the
+            # pool hands back results as fast as the workers make them, and a caller slower
+            # than that (writing thousands of files) would hold every page in memory
+            # otherwise. With one window queued ahead the workers never wait for the
+            # caller to finish a window; small chunks keep the last one from leaving a
+            # worker idle while the other ends a long chunk (64 feeds took 350 ms).
+            chunksize = max(1, min(CHUNK, len(items) // (jobs * 8)))
+            windows = iter(range(0, len(items), WINDOW))
+            queued = collections.deque()
+
+            def queue_next() -> None:
+                start = next(windows, None)
+                if start is not None:
+                    queued.append(pool.imap(function, items[start:start + WINDOW], chunksize=chunksize))
+
+            queue_next()
+            while queued:
+                queue_next()
+                for result in queued.popleft():
                     yield result
                     progress.advance()
     finally:

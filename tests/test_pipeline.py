@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 
@@ -50,6 +51,34 @@ def test_parallel_map_keeps_order_and_reports_progress(monkeypatch):
 
 def _square(n: int) -> int:
     return n * n
+
+
+def _note_start(n: int) -> int:
+    with open(pipeline.WORKER["log"], "a") as log:  # type: ignore[arg-type]
+        log.write(f"{n}\n")
+    return n
+
+
+def _started(log) -> set[int]:
+    return {int(line) for line in log.read_text().split()} if log.exists() else set()
+
+
+def test_parallel_results_run_ahead_of_a_slow_caller_by_at_most_two_windows(monkeypatch, tmp_path):
+    """While the caller is busy with the first window, the workers go on with the next
+    (no pause at each window's end), but never further: results wait in memory."""
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(pipeline, "WINDOW", 20)
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    log = tmp_path / "started"
+    results = pipeline.parallel_results(_note_start, list(range(100)), 2, {"log": log})
+    assert next(results) == 0
+    deadline = time.monotonic() + 20
+    while not any(n >= 20 for n in _started(log)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert any(n >= 20 for n in _started(log)), "the second window waited for the caller"
+    time.sleep(0.3)   # time enough to start a third window, were that allowed
+    assert max(_started(log)) < 40
+    assert [0, *results] == list(range(100))
 
 
 @pytest.mark.parametrize("relative", ["../escape.html", "a/../../escape.html", "/etc/passwd", "",
