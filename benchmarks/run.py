@@ -37,6 +37,8 @@ import hugo_site  # noqa: E402
 SIZES = (1000, 4000, 10000)
 WORK = HERE / "work"
 PROFILE_LINES = 25
+REPEAT = 3          # cold builds of each size, ours and Hugo's taking turns; the table has the medians
+SETTLE_S = 61       # see settle()
 
 
 class BenchError(Exception):
@@ -78,6 +80,8 @@ class Row:
     search_rss_mb: float | None = None
     cold_timings: str | None = None
     edit_timings: str | None = None
+    cold_runs: tuple[float, ...] = ()
+    hugo_runs: tuple[float, ...] = ()
 
     @property
     def ratio(self) -> float | None:
@@ -386,27 +390,19 @@ def measure_serve_edit(folders: Folders, **options) -> float:
     return statistics.median(result.ms for result in results)
 
 
-def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep: bool,
-            search: bool = True) -> Row:
+def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool,
+            search: bool = True, repeat: int = REPEAT) -> Row:
     folders, row = prepare(n, seed, work)
     row.ingest_s, _ = cli("ingest", folders, extra=[])
     row.content_files = len(content_files(folders))
     print(f"[{n}] ingest: {row.ingest_s:.1f} s -> {row.content_files} content files", flush=True)
 
-    shutil.rmtree(folders.cache, ignore_errors=True)
-    shutil.rmtree(folders.output, ignore_errors=True)
-    printed: list[str] = []
-    row.cold_s, row.cold_rss_mb = cli("build", folders, [*extra, "--timings"], stderr_out=printed)
-    row.cold_timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
-                             if line.startswith("timings: ")), None)
-    row.pages = hugo_site.count_pages(folders.output)
-    print(f"[{n}] cold build: {row.cold_s:.1f} s, {row.pages} pages, {row.cold_rss_mb:.0f} MB peak", flush=True)
-    print(f"[{n}]   {row.cold_timings}", flush=True)
+    cold_builds(n, folders, row, extra=extra, hugo=hugo, repeat=repeat)
 
     row.rebuild_s, _ = cli("build", folders, extra)
     print(f"[{n}] rebuild, nothing changed: {row.rebuild_s:.2f} s", flush=True)
     edited = edit_one_title(folders)
-    printed = []
+    printed: list[str] = []
     row.edit_s, _ = cli("build", folders, [*extra, "--timings"], stderr_out=printed)
     row.edit_timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
                              if line.startswith("timings: ")), None)
@@ -421,19 +417,64 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool, keep
         row.search_s, row.search_rss_mb = search_index(folders)
         print(f"[{n}] search index (Pagefind) on top: {row.search_s:.1f} s, {row.search_rss_mb:.0f} MB peak",
               flush=True)
-    if hugo:
-        articles_json = folders.output / "api" / "articles.json"
-        if not articles_json.is_file():
-            raise BenchError(f"the build wrote no {articles_json}: Hugo needs its countries and topics")
-        site = folders.root / "hugo-site"
-        hugo_site.write_site(folders.content, articles_json, site)
-        run = hugo_site.build_cold(site, folders.root / "hugo-public")
-        row.hugo_s, row.hugo_pages, row.hugo_rss_mb = run.seconds, run.pages, run.max_rss_mb
-        print(f"[{n}] hugo cold build: {run.seconds:.2f} s, {run.pages} pages, {run.max_rss_mb:.0f} MB peak",
-              flush=True)
-    if not keep:
-        shutil.rmtree(folders.root, ignore_errors=True)
     return row
+
+
+def cold_builds(n: int, folders: Folders, row: Row, *, extra: list[str], hugo: bool, repeat: int) -> None:
+    """Our cold build and Hugo's, taking turns, `repeat` times each: the medians go in the row.
+
+    Taking turns puts both through the same minutes of a machine whose speed drifts. Each
+    run writes into folders of its own and nothing is deleted until the whole benchmark
+    is over: see settle()."""
+    ours: list[tuple[float, float, str | None]] = []
+    theirs: list[hugo_site.HugoRun] = []
+    for run in range(1, repeat + 1):
+        # The first run's output and cache are the ones the later steps go on with.
+        runs = folders if run == 1 else Folders(folders.root, folders.seeds, folders.content,
+                                                folders.root / f"output-{run}", folders.root / f"cache-{run}")
+        printed: list[str] = []
+        seconds, rss = cli("build", runs, [*extra, "--timings"], stderr_out=printed)
+        timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
+                        if line.startswith("timings: ")), None)
+        ours.append((seconds, rss, timings))
+        print(f"[{n}] cold build {run}/{repeat}: {seconds:.1f} s, {rss:.0f} MB peak", flush=True)
+        print(f"[{n}]   {timings}", flush=True)
+        if not hugo:
+            continue
+        site = folders.root / "hugo-site"
+        if run == 1:
+            articles_json = folders.output / "api" / "articles.json"
+            if not articles_json.is_file():
+                raise BenchError(f"the build wrote no {articles_json}: Hugo needs its countries and topics")
+            hugo_site.write_site(folders.content, articles_json, site)
+        done = hugo_site.build_cold(site, folders.root / f"hugo-public-{run}")
+        theirs.append(done)
+        print(f"[{n}] hugo cold build {run}/{repeat}: {done.seconds:.2f} s, {done.pages} pages, "
+              f"{done.max_rss_mb:.0f} MB peak", flush=True)
+    middle = sorted(ours)[(len(ours) - 1) // 2]
+    row.cold_s, row.cold_timings = statistics.median(run[0] for run in ours), middle[2]
+    row.cold_rss_mb = max(run[1] for run in ours)
+    row.cold_runs = tuple(run[0] for run in ours)
+    row.pages = hugo_site.count_pages(folders.output)
+    if theirs:
+        row.hugo_s = statistics.median(run.seconds for run in theirs)
+        row.hugo_pages = theirs[0].pages
+        row.hugo_rss_mb = max(run.max_rss_mb for run in theirs)
+        row.hugo_runs = tuple(run.seconds for run in theirs)
+
+
+def settle(seconds: float) -> None:
+    """Wait until the file system has forgotten every file deleted before now.
+
+    On ext4 without a journal (this machine's disk), creating a file skips each inode
+    freed in the last 60 s, and reads its inode table to find that out: a build that
+    starts soon after big folders were deleted can spend seconds in the kernel (a cold
+    build of 4,000 articles here rendered in 4.1-4.3 s on a settled disk, and in 5.1 to
+    9.3 s right after earlier outputs were deleted). Whichever program ran first after a
+    deletion would pay for it, so the benchmark deletes its folders only at the end, and
+    waits this long after clearing the last run's before it starts."""
+    os.sync()  # the 60 s start once the inode tables are written back, 360 s before
+    time.sleep(seconds)
 
 
 # --- the table ----------------------------------------------------------------
@@ -543,6 +584,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--no-search", action="store_true", help="do not time the Pagefind index")
     parser.add_argument("--keep", action="store_true", help="keep each size's folders (they are large)")
+    parser.add_argument("--repeat", type=int, default=REPEAT,
+                        help=f"cold builds per size, ours and Hugo's in turn (default {REPEAT})")
+    parser.add_argument("--no-settle", dest="settle", action="store_false",
+                        help=f"start at once, without waiting {SETTLE_S} s for the disk (see settle())")
     parser.add_argument("--profile", action="store_true",
                         help="instead: profile one cold build of the first size (default 1000)")
     args = parser.parse_args(argv)
@@ -561,13 +606,34 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("Build columns are without the Pagefind search index (`--no-search`), like Hugo's "
                      "build; '+ search index' is Pagefind over the same output, which `build.py build` "
                      "adds on a cold build and again whenever an article page changed.")
+        notes.append(f"Cold builds: {args.repeat} of ours and {args.repeat if hugo else 0} of Hugo's per size, "
+                     "taking turns; the table has the medians and the largest peak RSS.")
+        roots = [Folders.under(args.work / f"n{n}").root for n in args.sizes]
+        stale = [root for root in roots if root.exists()]
+        for root in stale:
+            shutil.rmtree(root)
+        if args.settle:
+            print(f"waiting {SETTLE_S} s for the file system to settle (see settle() in benchmarks/run.py)",
+                  flush=True)
+            settle(SETTLE_S)
+            notes.append(f"Before the first step the benchmark waited {SETTLE_S} s after `sync`, and it deletes "
+                         "its folders only at the end: see settle() in benchmarks/run.py.")
         rows = []
-        for n in args.sizes:
-            rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo, keep=args.keep,
-                                search=not args.no_search))
+        try:
+            for n in args.sizes:
+                rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo,
+                                    search=not args.no_search, repeat=args.repeat))
+        finally:
+            if not args.keep:
+                for root in roots:
+                    shutil.rmtree(root, ignore_errors=True)
     except BenchError as error:
         print(f"benchmark stopped: {error}", file=sys.stderr)
         return 1
+    for row in rows:
+        runs = ", ".join(f"{s:.1f}" for s in row.cold_runs)
+        hugo_runs = ", ".join(f"{s:.2f}" for s in row.hugo_runs) or "none"
+        notes.append(f"{row.articles:,} articles, cold builds in turn: ours {runs} s; Hugo {hugo_runs} s.")
     print()
     print(table(rows))
     path = write_results(rows, notes, args.work)

@@ -315,3 +315,34 @@ def test_the_results_table_is_aligned_markdown_with_the_hugo_ratio():
     assert all(line.startswith("|") for line in lines) and set(lines[1]) <= set("|-:")
     assert "20.0x" in lines[2] and "n/a" in lines[2] and lines[3].count("n/a") == len(run.COLUMNS) - 2
     assert "22.0" in lines[2] and "1,400" in lines[2]
+
+
+def test_cold_builds_take_turns_with_hugo_in_folders_of_their_own(our_site, monkeypatch):
+    """Ours, Hugo, ours, Hugo...: the medians go in the table, each run writes a folder of
+    its own and none is deleted (deleting slows the next build down on this machine's disk)."""
+    calls = []
+    ours = iter([(9.0, 200.0), (7.0, 210.0), (8.0, 190.0)])
+    hugo_times = iter([5.0, 6.0, 4.0])
+
+    def fake_cli(command, folders, extra, *, stderr_out=None, prefix=None):
+        calls.append(("ours", folders.output.name, folders.cache.name))
+        seconds, rss = next(ours)
+        stderr_out.append(f"timings: took {seconds}\n")
+        return seconds, rss
+
+    def fake_hugo(site, destination):
+        assert (site / "content/articles/iraq-negotiates.md").is_file()
+        calls.append(("hugo", destination.name))
+        return hugo_site.HugoRun(seconds=next(hugo_times), pages=12, max_rss_mb=300.0)
+
+    monkeypatch.setattr(run, "cli", fake_cli)
+    monkeypatch.setattr(run.hugo_site, "build_cold", fake_hugo)
+    monkeypatch.setattr(run.shutil, "rmtree", lambda *a, **k: pytest.fail("deleted a folder mid-run"))
+    row = run.Row(articles=3, dump_mb=0.1, generate_s=0.1)
+    run.cold_builds(3, run.Folders.under(our_site), row, extra=[], hugo=True, repeat=3)
+    assert calls == [("ours", "output", "cache"), ("hugo", "hugo-public-1"),
+                     ("ours", "output-2", "cache-2"), ("hugo", "hugo-public-2"),
+                     ("ours", "output-3", "cache-3"), ("hugo", "hugo-public-3")]
+    assert (row.cold_s, row.hugo_s, row.cold_rss_mb, row.hugo_rss_mb) == (8.0, 5.0, 210.0, 300.0)
+    assert row.cold_timings == "took 8.0" and row.ratio == 8.0 / 5.0
+    assert row.cold_runs == (9.0, 7.0, 8.0) and row.hugo_runs == (5.0, 6.0, 4.0)
