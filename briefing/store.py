@@ -52,29 +52,32 @@ def read(folder: Path, store: Store) -> dict[str, object]:
     the file is missing, shorter than the index says, or holds another record."""
     if not store.index:
         return {}
-    with open(folder / store.name, "rb") as file:
-        data = file.read()
-    if len(data) < store.size:
-        raise StoreError(f"{store.name} is shorter than its index")
-    view = memoryview(data)
     names_at: dict[tuple[int, int], list[str]] = {}
     for name, place in store.index.items():
         names_at.setdefault(place, []).append(name)
     values = {}
-    for (offset, length), names in names_at.items():
-        try:
-            found, value = pickle.loads(view[offset:offset + length])
-        except Exception as error:  # bytes that are not this record can fail in any way
-            raise StoreError(f"record {names[0]!r} of {store.name}: {error!r}") from None
-        if found == "" and isinstance(value, dict):    # a segment: every name must be in it
-            for name in names:
-                if name not in value:
-                    raise StoreError(f"{store.name} has no {name!r} where the index says")
-                values[name] = value[name]
-        elif names == [found]:
-            values[found] = value
-        else:
-            raise StoreError(f"{store.name} holds {found!r} where {names[0]!r} was")
+    # Unpickled from the file as it is read, not from a copy of the whole file in
+    # memory: at 10,000 articles that copy was 110 MB.
+    with open(folder / store.name, "rb") as file:
+        if os.fstat(file.fileno()).st_size < store.size:
+            raise StoreError(f"{store.name} is shorter than its index")
+        for (offset, length), names in sorted(names_at.items()):
+            try:
+                file.seek(offset)
+                found, value = pickle.load(file)
+            except Exception as error:  # bytes that are not this record can fail in any way
+                raise StoreError(f"record {names[0]!r} of {store.name}: {error!r}") from None
+            if file.tell() != offset + length:
+                raise StoreError(f"record {names[0]!r} of {store.name} is not {length} bytes long")
+            if found == "" and isinstance(value, dict):    # a segment: every name must be in it
+                for name in names:
+                    if name not in value:
+                        raise StoreError(f"{store.name} has no {name!r} where the index says")
+                    values[name] = value[name]
+            elif names == [found]:
+                values[found] = value
+            else:
+                raise StoreError(f"{store.name} holds {found!r} where {names[0]!r} was")
     return values
 
 
@@ -95,11 +98,13 @@ def write(folder: Path, store: Store | None, values: dict[str, object],
         return Store(store.name, index, size)
     name = f"{PREFIX}{secrets.token_hex(8)}{SUFFIX}"
     temporary = folder / f".{name}.tmp"
-    segment = pickle.dumps(("", dict(sorted(values.items()))), protocol=5)
+    # Pickled into the file frame by frame, not into one bytes object first (110 MB at
+    # 10,000 articles, on top of the build's own peak).
     with open(temporary, "wb") as file:
-        file.write(segment)
+        pickle.dump(("", dict(sorted(values.items()))), file, protocol=5)
+        length = file.tell()
     os.replace(temporary, folder / name)
-    return Store(name, {record: (0, len(segment)) for record in values}, len(segment))
+    return Store(name, {record: (0, length) for record in values}, length)
 
 
 def _live(index: dict[str, tuple[int, int]], names) -> int:

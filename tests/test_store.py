@@ -100,3 +100,37 @@ def test_a_fresh_store_is_one_segment_and_appended_records_follow_it(tmp_path):
     again = store.write(tmp_path, fresh, values, set(values) - {"7.md"})
     assert len(set(again.index.values())) == 2 and again.live == again.size
     assert store.read(tmp_path, again) == values
+
+
+def test_a_record_of_another_length_than_the_index_says_is_refused(tmp_path):
+    saved = store.write(tmp_path, None, {"a.md": "one"}, set())
+    (offset, length), = set(saved.index.values())
+    with open(tmp_path / saved.name, "ab") as file:
+        file.write(b"\0" * 4)
+    longer = Store(saved.name, {"a.md": (offset, length + 4)}, saved.size + 4)
+    with pytest.raises(StoreError, match="is not .* bytes long"):
+        store.read(tmp_path, longer)
+
+
+def test_saving_and_loading_hold_no_copy_of_the_whole_file_in_memory(tmp_path):
+    """At 10,000 articles the store is 110 MB: a save that pickled it into one bytes
+    object first, or a load that read the file into memory first, added that much to
+    the build's peak."""
+    import tracemalloc
+
+    values = {f"{n:03}.md": bytes([n]) * 100_000 for n in range(200)}     # 20 MB
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        saved = store.write(tmp_path, None, values, set())
+        _, written_peak = tracemalloc.get_traced_memory()
+        del values
+        tracemalloc.reset_peak()
+        loaded = store.read(tmp_path, saved)
+        _, read_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert saved.size > 20_000_000
+    assert written_peak < 2_000_000
+    assert read_peak < 25_000_000      # the values themselves are 20 MB
+    assert loaded == {f"{n:03}.md": bytes([n]) * 100_000 for n in range(200)}
