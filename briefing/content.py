@@ -13,6 +13,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import Any, Iterable, Sequence
 
@@ -328,6 +329,10 @@ def load_articles(content_dir: Path) -> tuple[list[Article], list[Diagnostic]]:
 
 def _clashes(articles: Sequence[Article], field: str) -> list[tuple[Article, Article]]:
     """(article, the earlier article with the same value of field), in file order."""
+    # Nearly always there is none, and counting distinct values runs in C: serve asks
+    # this of every article at every edit.
+    if len(set(map(attrgetter(field), articles))) == len(articles):
+        return []
     first: dict[str, Article] = {}
     return [(article, other) for article in articles
             if (other := first.setdefault(getattr(article, field), article)) is not article]
