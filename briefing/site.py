@@ -376,9 +376,10 @@ def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
         return [()] * n
     slugs = [e.article.slug for e in entries]
     order_key = hashlib.blake2b("\0".join(slugs).encode(), digest_size=16).digest()
-    # What the answer depends on, compared by identity first: in serve, nearly every
-    # article's terms and classification are the very objects of the last build.
-    inputs = (slugs, [t.digest for t in terms], [e.classification for e in entries])
+    # What the answer depends on, by slug, compared by identity first: in serve, nearly
+    # every article's terms and classification are the very objects of the last build.
+    # By slug, so that an edit moving one article (a new title or date) finds it too.
+    inputs = dict(zip(slugs, zip([t.digest for t in terms], [e.classification for e in entries])))
     saved = memo.get("result") if memo is not None else None
     if saved and memo.get("inputs") == inputs and saved[1] in (None, order_key):  # type: ignore[union-attr]
         return [saved[2][slug] for slug in slugs]

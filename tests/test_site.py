@@ -180,3 +180,30 @@ def test_the_related_memo_gives_what_a_fresh_computation_gives(monkeypatch):
     reclassified = items[:7] + [prepared("story-07", body(7), ["SY", "US"], [],
                                          ["armed-conflict"], dt.date(2025, 1, 8))] + items[8:]
     assert related_of(reclassified, memo) == related_of(reclassified)
+
+
+def test_an_article_moved_in_the_order_reuses_the_related_memo_whole(monkeypatch):
+    """A new title or date moves an article among the others without changing what is
+    related to what (unless an article had to be topped up, which depends on the order)."""
+    import briefing.related as related_module
+
+    items = corpus()
+    memo: dict = {}
+    related_of(items, memo)
+    calls = []
+    real = related_module.rescore
+    monkeypatch.setattr(related_module, "rescore", lambda *a: calls.append(1) or real(*a))
+    moved = items[:5] + [prepared("story-05", body(5), [CODES[1]], [CODES[2]], [TOPICS[2].slug],
+                                  dt.date(2024, 6, 1), title="Moved to the end")] + items[6:]
+    assert memo["result"][1] is None      # nothing was topped up in this corpus
+    import briefing.site as site_module
+
+    digests = []
+    real_digest = site_module.hashlib.blake2b
+    monkeypatch.setattr(site_module.hashlib, "blake2b", lambda *a, **k: digests.append(1) or real_digest(*a, **k))
+    reused = related_of(moved, memo)
+    # Only the order's own digest: no re-sorting and digesting every article's terms
+    # and classification to find out that they are all the same.
+    assert len(digests) == 1
+    assert reused == related_of(moved)
+    assert len(calls) == 1                # the fresh computation only
