@@ -8,6 +8,7 @@ failed build leaves the previous site untouched.
 from __future__ import annotations
 
 import collections
+import functools
 import gc
 import multiprocessing
 import os
@@ -28,7 +29,7 @@ from .urls import base_path
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 150
 WINDOW = 512    # parallel_results keeps at most two windows of results in flight
-CHUNK = 16      # most items a worker takes at once
+CHUNK = 16      # most items a worker takes at once, unless parallel_results is told a batch size
 
 
 @dataclass(frozen=True)
@@ -223,25 +224,36 @@ WORKER: dict[str, object] = {}
 
 
 def parallel_map(function: Callable, items: Sequence, jobs: int, state: dict, *,
-                 progress: "Progress | None" = None) -> list:
+                 progress: "Progress | None" = None, batch: int = 0) -> list:
     """[function(item) for item in items], on `jobs` forked processes when there are enough
-    items; `function` finds `state` in WORKER."""
-    return list(parallel_results(function, items, jobs, state, progress=progress))
+    items; `function` finds `state` in WORKER. batch: see parallel_results."""
+    return list(parallel_results(function, items, jobs, state, progress=progress, batch=batch))
 
 
 def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict, *,
-                     progress: "Progress | None" = None) -> Iterator:
+                     progress: "Progress | None" = None, batch: int = 0) -> Iterator:
     """parallel_map's results one by one, in order, as they come: the caller can use
-    each (write it out) while the workers go on with the next."""
+    each (write it out) while the workers go on with the next.
+
+    batch: when given, `function` takes a list of up to `batch` items and returns
+    their results in order, so that it can do one stage at a time over them."""
     progress = progress or Progress.none()
     WORKER.update(state)
     frozen = False
     try:
         jobs = _jobs(jobs)
-        if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-            for item in items:
-                yield function(item)
-                progress.advance()
+        parallel = jobs > 1 and len(items) >= PARALLEL_THRESHOLD
+        if not batch:
+            # Items go to a worker a few at a time all the same: one message per item
+            # costs more than many of the items do. Few enough that the last few do
+            # not leave a worker idle long while the other ends them (64 feeds: 350 ms).
+            function = functools.partial(_one_by_one, function)
+            batch = max(1, min(CHUNK, len(items) // (jobs * 8))) if parallel else 1
+        groups = [items[start:start + batch] for start in range(0, len(items), batch)]
+        if not parallel:
+            for group in groups:
+                yield from function(group)
+                progress.advance(len(group))
             return
         context = multiprocessing.get_context("fork")
         # Frozen objects are skipped by the collector, so the children do not walk (and
@@ -253,28 +265,31 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
             # pool hands back results as fast as the workers make them, and a caller slower
             # than that (writing thousands of files) would hold every page in memory
             # otherwise. With one window queued ahead the workers never wait for the
-            # caller to finish a window; small chunks keep the last one from leaving a
-            # worker idle while the other ends a long chunk (64 feeds took 350 ms).
-            chunksize = max(1, min(CHUNK, len(items) // (jobs * 8)))
-            windows = iter(range(0, len(items), WINDOW))
+            # caller to finish a window.
+            window = max(1, WINDOW // batch)
+            windows = iter(range(0, len(groups), window))
             queued = collections.deque()
 
             def queue_next() -> None:
                 start = next(windows, None)
                 if start is not None:
-                    queued.append(pool.imap(function, items[start:start + WINDOW], chunksize=chunksize))
+                    queued.append(pool.imap(function, groups[start:start + window]))
 
             queue_next()
             while queued:
                 queue_next()
-                for result in queued.popleft():
-                    yield result
-                    progress.advance()
+                for results in queued.popleft():
+                    yield from results
+                    progress.advance(len(results))
     finally:
         if frozen:  # only what this call froze: the caller may have frozen objects of its own
             gc.unfreeze()
         progress.close()
         WORKER.clear()
+
+
+def _one_by_one(function: Callable, items: Sequence) -> list:
+    return [function(item) for item in items]
 
 
 @dataclass(frozen=True)

@@ -322,8 +322,8 @@ def test_taxonomy_change_reclassifies_through_the_cache(project):
 def test_site_settings_change_every_page_but_prepare_no_article_again(project, tmp_path, monkeypatch):
     first, _ = build(project)
     prepared = []
-    real = incremental._prepare_file
-    monkeypatch.setattr(incremental, "_prepare_file", lambda name: prepared.append(name) or real(name))
+    real = incremental._prepare_files
+    monkeypatch.setattr(incremental, "_prepare_files", lambda names: prepared.extend(names) or real(names))
     (project.content / "site.yaml").write_text("title: Gulf Desk\n", encoding="utf-8")
     result, _ = build(project)
     assert prepared == []
@@ -535,3 +535,24 @@ def test_an_article_that_is_a_link_to_a_file_elsewhere_is_watched_through_the_li
     result, printed = build(project)
     assert "nothing changed" not in printed
     assert "Linked And Retitled" in (project.output / "articles" / ARTICLE / "index.html").read_text()
+
+
+def test_a_batch_of_files_is_prepared_as_one_at_a_time_would_and_a_bad_one_fails_alone(project):
+    from briefing.classify import load_classifier
+
+    folder = project.content / "articles"
+    names = sorted(p.name for p in folder.glob("*.md"))[:3]
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n", encoding="utf-8")
+    batch = [names[0], "broken.md", *names[1:]]
+    pipeline.WORKER.update(articles=folder, classifier=load_classifier(project.content))
+    try:
+        together = incremental._prepare_files(batch)
+        alone = [incremental._prepare_files([name])[0] for name in batch]
+    finally:
+        pipeline.WORKER.clear()
+    assert [name for name, _, _ in together] == batch
+    assert isinstance(together[1][1], BuildError) and "broken.md" in str(together[1][1].path)
+    for (name, made, warnings), (_, once, once_warnings) in zip(together, alone):
+        if name != "broken.md":
+            assert made == once and warnings == once_warnings
+            assert made.prepared.entry.article.path.endswith(name)

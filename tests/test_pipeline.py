@@ -94,3 +94,16 @@ def test_write_file_refuses_paths_outside_the_output(tmp_path, relative):
 def test_write_file_makes_folders(tmp_path):
     pipeline.write_file(tmp_path, "articles/a-b/index.html", b"<p>x</p>")
     assert (tmp_path / "articles" / "a-b" / "index.html").read_bytes() == b"<p>x</p>"
+
+
+def _squares(numbers: list[int]) -> list[tuple[int, int]]:
+    return [(n * n, len(numbers)) for n in numbers]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batched_function_gets_lists_and_its_results_come_back_in_order(monkeypatch, jobs):
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(pipeline, "WINDOW", 40)
+    results = pipeline.parallel_map(_squares, list(range(300)), jobs, {}, batch=16)
+    assert [square for square, _ in results] == [n * n for n in range(300)]
+    assert {size for _, size in results} == {16, 300 % 16}
