@@ -575,6 +575,12 @@ def sizes(text: str) -> list[int]:
     return values
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a count of at least 1, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark build.py against Hugo on synthetic articles.")
     parser.add_argument("--sizes", type=sizes, default=list(SIZES),
@@ -584,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--no-search", action="store_true", help="do not time the Pagefind index")
     parser.add_argument("--keep", action="store_true", help="keep each size's folders (they are large)")
-    parser.add_argument("--repeat", type=int, default=REPEAT,
+    parser.add_argument("--repeat", type=positive, default=REPEAT,
                         help=f"cold builds per size, ours and Hugo's in turn (default {REPEAT})")
     parser.add_argument("--no-settle", dest="settle", action="store_false",
                         help=f"start at once, without waiting {SETTLE_S} s for the disk (see settle())")
