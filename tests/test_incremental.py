@@ -556,3 +556,21 @@ def test_a_batch_of_files_is_prepared_as_one_at_a_time_would_and_a_bad_one_fails
         if name != "broken.md":
             assert made == once and warnings == once_warnings
             assert made.prepared.entry.article.path.endswith(name)
+
+
+def test_a_file_saved_again_with_the_same_bytes_is_not_prepared_again(project, monkeypatch):
+    """Its stamp changed, so its bytes are read and their digest compared with the one
+    taken when it was prepared: both must be made the same way."""
+    builder = Builder(project)
+    builder.build()
+    path = article_file(project)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    prepared = []
+    real = incremental._prepare_files
+    monkeypatch.setattr(incremental, "_prepare_files", lambda names: prepared.extend(names) or real(names))
+    result = builder.build()
+    assert prepared == [] and result.written == 0
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    builder.build()
+    assert prepared == [path.name]
