@@ -104,6 +104,10 @@ def _squares(numbers: list[int]) -> list[tuple[int, int]]:
 def test_a_batched_function_gets_lists_and_its_results_come_back_in_order(monkeypatch, jobs):
     monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(pipeline, "WINDOW", 40)
-    results = pipeline.parallel_map(_squares, list(range(300)), jobs, {}, batch=16)
+    monkeypatch.setattr(pipeline, "PROGRESS_MIN", 1)
+    stream = Terminal()
+    progress = pipeline.Reporter(stream=stream).progress("square", 300)
+    results = pipeline.parallel_map(_squares, list(range(300)), jobs, {}, batch=16, progress=progress)
     assert [square for square, _ in results] == [n * n for n in range(300)]
     assert {size for _, size in results} == {16, 300 % 16}
+    assert stream.getvalue().endswith("300/300\n")
