@@ -281,17 +281,15 @@ def _prepare_files(names: list[str]) -> list[tuple[str, object, tuple[Diagnostic
     from .site import prepare_entry
 
     folder, classifier = pipeline.WORKER["articles"], pipeline.WORKER["classifier"]
-    failed: dict[str, BuildError] = {}
+    done: dict[str, tuple[str, object, tuple[Diagnostic, ...]]] = {}
     read = []
     for name in names:
         try:
             read.append((name, *read_article(folder / name)))  # type: ignore[operator]
         except BuildError as error:
-            failed[name] = error
+            done[name] = (name, error, ())
     classified = [classify(article, classifier) for _, article, _, _ in read]  # type: ignore[arg-type]
     rendered = [render_markdown(article.body) for _, article, _, _ in read]
-    done: dict[str, tuple[str, object, tuple[Diagnostic, ...]]] = {
-        name: (name, error, ()) for name, error in failed.items()}
     for (name, article, found, data), (classification, diagnostics), markup in zip(read, classified, rendered):
         prepared = prepare_entry(article, classification, markup)
         entry = prepared.entry
@@ -501,6 +499,11 @@ class Builder:
             # every file next time.
             self.forget_changes()
             raise
+
+    @property
+    def renderer(self):
+        """The renderer of the last build that got as far as rendering (None before)."""
+        return self._renderer
 
     def warm(self) -> None:
         """Render one page of each template and throw it away, so that serve's first edit

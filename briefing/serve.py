@@ -385,7 +385,7 @@ class _WarmUp:
         self.running = self.finished = False
 
     def start(self) -> None:
-        renderer = self.builder._renderer
+        renderer = self.builder.renderer
         if self.running or renderer is None or (self.finished and renderer is self.renderer):
             return
         self.renderer, self.running, self.finished = renderer, True, False
