@@ -7,10 +7,8 @@ failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
-import collections
 import functools
 import gc
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -25,6 +23,7 @@ from .check import check_site, format_report
 from .config import load_config
 from .model import BuildError, Diagnostic, Site, SiteConfig
 from .urls import base_path
+from .workers import ordered_map
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 150
@@ -255,32 +254,16 @@ def parallel_results(function: Callable, items: Sequence, jobs: int, state: dict
                 yield from function(group)
                 progress.advance(len(group))
             return
-        context = multiprocessing.get_context("fork")
         # Frozen objects are skipped by the collector, so the children do not walk (and
         # thereby copy) the whole inherited heap the first time they collect.
         gc.freeze()
         frozen = True
-        with context.Pool(jobs) as pool:
-            # A window at a time, the next one queued while this one is handed back: the
-            # pool hands back results as fast as the workers make them, and a caller slower
-            # than that (writing thousands of files) would hold every page in memory
-            # otherwise. With one window queued ahead the workers never wait for the
-            # caller to finish a window.
-            window = max(1, WINDOW // batch)
-            windows = iter(range(0, len(groups), window))
-            queued = collections.deque()
-
-            def queue_next() -> None:
-                start = next(windows, None)
-                if start is not None:
-                    queued.append(pool.imap(function, groups[start:start + window]))
-
-            queue_next()
-            while queued:
-                queue_next()
-                for results in queued.popleft():
-                    yield from results
-                    progress.advance(len(results))
+        # Two windows of results at most wait in memory: a caller slower than the workers
+        # (writing thousands of files) would otherwise hold every page.
+        ahead = max(1, 2 * WINDOW // batch)
+        for results in ordered_map(function, groups, jobs, ahead):
+            yield from results
+            progress.advance(len(results))
     finally:
         if frozen:  # only what this call froze: the caller may have frozen objects of its own
             gc.unfreeze()
