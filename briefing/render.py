@@ -289,6 +289,7 @@ class Renderer:
         self.templates_dir = Path(templates_dir)
         self._bind(site)
         self.static = {name: hashed for name, (hashed, _) in _static_index(self.templates_dir).items()}
+        self._referenced: dict[str, list[str]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.templates_dir)),
             autoescape=True,
@@ -464,19 +465,28 @@ class Renderer:
         pending = [template]
         while pending:
             name = pending.pop(0)
-            if name in seen:
-                continue
-            seen.append(name)
-            try:
-                source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-                parsed = self.env.parse(source, name, filename)
-            except jinja2.TemplateSyntaxError as error:
-                raise BuildError(f"template error: {error.message}",
-                                 self._template_path(error.filename, name), error.lineno) from None
-            except jinja2.TemplateNotFound:
-                raise BuildError(f"template {name!r} not found in {self.templates_dir}") from None
-            pending += sorted(n for n in meta.find_referenced_templates(parsed) if n is not None)
+            if name not in seen:
+                seen.append(name)
+                pending += self._references(name)
         return tuple(seen)
+
+    def _references(self, name: str) -> list[str]:
+        """The templates this one names, parsed once per Renderer: every page template
+        names base.html and _macros.html, and parsing is most of the cost."""
+        try:
+            return self._referenced[name]
+        except KeyError:
+            pass
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            parsed = self.env.parse(source, name, filename)
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildError(f"template error: {error.message}",
+                             self._template_path(error.filename, name), error.lineno) from None
+        except jinja2.TemplateNotFound:
+            raise BuildError(f"template {name!r} not found in {self.templates_dir}") from None
+        found = self._referenced[name] = sorted(n for n in meta.find_referenced_templates(parsed) if n is not None)
+        return found
 
     # -- one context per page type --
 
