@@ -13,6 +13,7 @@ message naming the file (and line) and exit status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -69,4 +70,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is written and closed by now. A build leaves a few hundred MB of objects
+    # behind, and freeing them one by one on the way out took 0.17 s at 4,000 articles:
+    # leave without that (the streams are flushed first, as a normal exit would).
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status or 0)
