@@ -133,6 +133,9 @@ def _work(function: Callable, groups: Sequence, tickets, taken, results: Connect
                 raise
             except BaseException as error:
                 value = _Failure(error)
-            results.send((index, value))
+            try:
+                results.send((index, value))
+            except (pickle.PicklingError, TypeError, AttributeError) as error:   # nothing sent yet
+                results.send((index, _Failure(error)))
     except (BrokenPipeError, KeyboardInterrupt):
         return

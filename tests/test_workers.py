@@ -78,6 +78,16 @@ def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent():
     assert multiprocessing.active_children() == []
 
 
+def _unpicklable_result(group: list[int]):
+    return lambda: group
+
+
+def test_a_result_that_cannot_be_pickled_is_reported_at_its_turn():
+    with pytest.raises(AttributeError, match="pickle"):
+        list(ordered_map(_unpicklable_result, _groups(10), 2, 4))
+    assert multiprocessing.active_children() == []
+
+
 def test_a_worker_that_dies_is_reported_not_waited_for_forever():
     started = time.monotonic()
     with pytest.raises(WorkerError, match="exit code 3"):
