@@ -340,6 +340,7 @@ class Builder:
         self._renderer_key: bytes | None = None
         self._output_stamps: dict[str, tuple[int, int]] | None = None
         self._stored: dict[str, Cached] = {}   # file name -> the Cached the cache's store holds for it
+        self._fresh_store: store.FreshWrite | None = None   # a cold build's store, being written
         self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
@@ -393,7 +394,10 @@ class Builder:
         articles = self.state.articles
         unchanged = {name for name, cached in articles.items() if self._stored.get(name) is cached}
         before = self.state.store
-        stored = store.write(cache, before, articles, unchanged)
+        pending, self._fresh_store = self._fresh_store, None
+        stored = pending.result(articles) if pending is not None and not before.name else None
+        if stored is None:
+            stored = store.write(cache, before, articles, unchanged)
         # related's "inputs" hold every article's classification again: in memory only.
         # So do api's "entries" and "order", and every page's HTML with them.
         related = {k: v for k, v in self.state.related.items() if k != "inputs"}
@@ -589,6 +593,12 @@ class Builder:
             stale = self._scan(changed)
         with self._phase("prepare"):
             self._prepare(stale)
+        if self.options.cache and not state.store.name and self._fresh_store is None \
+                and len(state.articles) >= pipeline.PARALLEL_THRESHOLD:
+            # With no store yet, save() writes every article to a fresh file: a forked
+            # process does that now, on the core that assembling the site leaves idle.
+            self.options.cache.mkdir(parents=True, exist_ok=True)
+            self._fresh_store = store.write_in_background(self.options.cache, state.articles)
         with self._phase("assemble"), _collector_paused():
             site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,

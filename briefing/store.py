@@ -17,6 +17,8 @@ their own records.
 from __future__ import annotations
 
 import fcntl
+import gc
+import multiprocessing
 import os
 import pickle
 import secrets
@@ -105,6 +107,54 @@ def write(folder: Path, store: Store | None, values: dict[str, object],
         length = file.tell()
     os.replace(temporary, folder / name)
     return Store(name, {record: (0, length) for record in values}, length)
+
+
+class FreshWrite:
+    """A fresh store file being written by a forked process: see write_in_background."""
+
+    def __init__(self, folder: Path, values: dict[str, object], process, reader):
+        self.folder, self.values = folder, values
+        self._process, self._reader = process, reader
+
+    def result(self, values: dict[str, object]) -> Store | None:
+        """The store written, when `values` are still the very records it was started
+        with; else None, and its file is removed (so it is, when the process failed)."""
+        try:
+            written: Store | None = self._reader.recv()
+        except (EOFError, OSError):
+            written = None
+        self._reader.close()
+        self._process.join()
+        same = values.keys() == self.values.keys() and all(values[name] is value
+                                                           for name, value in self.values.items())
+        if written is not None and not same:
+            _unlink(self.folder / written.name)
+            written = None
+        return written
+
+
+def write_in_background(folder: Path, values: dict[str, object]) -> FreshWrite:
+    """write(folder, None, values, set()) in a forked process, while this one goes on.
+
+    A cold build writes every article to a fresh file (0.18 s at 4,000 articles), and
+    can have that done while it assembles the site with one core idle."""
+    values = dict(values)
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=_write_and_report, args=(folder, values, writer), daemon=True)
+    process.start()
+    writer.close()
+    return FreshWrite(folder, values, process, reader)
+
+
+def _write_and_report(folder: Path, values: dict[str, object], writer) -> None:
+    # A collection here would walk, and so copy, the whole heap this process shares.
+    gc.disable()
+    try:
+        written = write(folder, None, values, set())
+    except Exception:
+        return  # the parent gets no answer and writes the store itself
+    writer.send(written)
 
 
 def _live(index: dict[str, tuple[int, int]], names) -> int:

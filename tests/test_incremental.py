@@ -200,6 +200,28 @@ def test_title_edit_through_the_cache_renders_little_and_equals_a_cold_build(pro
     assert tree(project.output) == cold_tree(project, tmp_path)
 
 
+def test_a_cold_build_has_its_store_written_by_another_process_and_edits_go_on_from_it(
+        project, tmp_path, monkeypatch):
+    """With no store yet, a forked process writes every article while the build goes on."""
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    writers = tmp_path / "writers"
+    real_write = store.write
+
+    def noted_write(*args):
+        with open(writers, "a") as note:
+            note.write(f"{os.getpid()}\n")
+        return real_write(*args)
+
+    monkeypatch.setattr(store, "write", noted_write)
+    first, _ = build(project)
+    assert [int(pid) for pid in writers.read_text().split()] != [os.getpid()]
+    assert len(list(project.cache.glob("articles-*.store"))) == 1
+    retitle(project)
+    edited, _ = build(project)
+    assert edited is not None and 0 < edited.rendered < first.rendered / 3
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
 def test_a_library_upgrade_renders_everything_again(project, monkeypatch):
     first, _ = build(project)
     upgraded = incremental.libraries_key() + b"\nmarkdown_it_py-99.0.0.dist-info"

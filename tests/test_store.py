@@ -1,3 +1,4 @@
+import os
 import pickle
 
 import pytest
@@ -134,3 +135,41 @@ def test_saving_and_loading_hold_no_copy_of_the_whole_file_in_memory(tmp_path):
     assert written_peak < 2_000_000
     assert read_peak < 25_000_000      # the values themselves are 20 MB
     assert loaded == {f"{n:03}.md": bytes([n]) * 100_000 for n in range(200)}
+
+
+def test_a_store_written_in_the_background_is_written_by_another_process(tmp_path, monkeypatch):
+    writers = tmp_path / "writers"
+    real_write = store.write
+
+    def noted_write(*args):
+        writers.write_text(str(os.getpid()))
+        return real_write(*args)
+
+    monkeypatch.setattr(store, "write", noted_write)
+    values = {f"{n}.md": ("text", n) for n in range(50)}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    pending = store.write_in_background(cache, values)
+    saved = pending.result(values)
+    assert saved is not None and store.read(cache, saved) == values
+    assert int(writers.read_text()) != os.getpid()
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove"])
+def test_a_background_store_of_records_since_changed_is_not_used_and_its_file_goes(tmp_path, change):
+    values = {f"{n}.md": ("text", n) for n in range(50)}
+    pending = store.write_in_background(tmp_path, values)
+    if change == "edit":
+        values["3.md"] = ("text", 3)      # equal, but another object: prepared again
+    elif change == "add":
+        values["new.md"] = ("text", -1)
+    else:
+        del values["7.md"]
+    assert pending.result(values) is None
+    assert files(tmp_path) == []
+
+
+def test_a_background_store_that_fails_leaves_the_writing_to_the_caller(tmp_path):
+    values = {"a.md": ("text", 1)}
+    pending = store.write_in_background(tmp_path / "no such folder", values)
+    assert pending.result(values) is None
