@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from . import api, feeds
-from .check import check_site, format_report
 from .config import load_config
 from .model import BuildError, Diagnostic, Site, SiteConfig
 from .urls import base_path
@@ -371,6 +370,10 @@ def swap_into_place(staging: Path, output: Path) -> None:
 
 
 def _check(root: Path, config: SiteConfig) -> list:
+    # Imported here: only --strict and `check` crawl the site, and the crawler's imports
+    # (a process pool among them) were 40 ms of every build's start.
+    from .check import check_site
+
     return check_site(root, base_path(config), base_url=config.base_url)
 
 
@@ -383,5 +386,7 @@ def run_check(options: Options, reporter: Reporter) -> None:
     config = load_config(options.content, options.base_url)
     broken = _check(options.output, config)
     if broken:
+        from .check import format_report
+
         raise BuildError(f"{len(broken)} broken link(s) in {options.output}:\n{format_report(broken)}")
     reporter.info(f"check: no broken links in {options.output}")
