@@ -47,7 +47,10 @@ POLL_SECONDS = 0.05
 SAVE_IDLE_SECONDS = 30.0
 # With file-system events (watchdog) a walk of every watched file is only a safety net.
 EVENT_POLL_SECONDS = 1.0
-QUIET_SECONDS = 0.02
+# A changed file younger than this may still be being written, and is looked at again
+# once it is not. An editor's save is one write that takes well under a millisecond;
+# this wait is on the path from every save to its reload.
+QUIET_SECONDS = 0.01
 # Work done while idle (making every feed and page once, so that edits find the feed
 # entries and story cards made) runs in slices this long: a save waits one at most.
 WARM_SLICE_SECONDS = 0.01

@@ -197,9 +197,12 @@ def test_several_files_saved_at_once_give_one_rebuild(session):
     assert session.rebuilds == [sorted(p.name for p in articles)]
 
 
-def test_a_fresh_save_is_looked_at_again_as_soon_as_it_is_quiet(session):
+def test_a_fresh_save_is_looked_at_again_as_soon_as_it_is_quiet(session, monkeypatch):
     from briefing import serve
 
+    # Longer than the write and first look below take even on a busy machine, and shorter
+    # than a tick of the poll (POLL_SECONDS), so that the look again is asked for.
+    monkeypatch.setattr(serve, "QUIET_SECONDS", 0.04)
     asked: list[float] = []
     session.look_again = asked.append
     path = sorted((session.options.content / "articles").glob("*.md"))[0]
