@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -121,12 +121,22 @@ def _same_story(a: np.ndarray, b: np.ndarray) -> bool:
     return shared / union >= SAME_STORY_JACCARD or shared / min(len(a), len(b)) >= SAME_STORY_CONTAINMENT
 
 
+# mapper(function, items, stage) -> [function(item) for item in items]: ingest hands
+# dedupe one that runs on every core, as the content keys, shingles and MinHash values
+# of the articles (most of the work) are each a function of one article alone.
+Mapper = Callable[[Callable, Sequence, str], Iterable]
+
+
+def _in_turn(function: Callable, items: Sequence, stage: str) -> list:
+    return [function(item) for item in items]
+
+
 def dedupe(articles: Sequence[RawArticle],
-           progress: Callable[[int, int], None] | None = None) -> Deduped:
+           progress: Callable[[int, int], None] | None = None, mapper: Mapper = _in_turn) -> Deduped:
     """Group articles into stories. Input order is the tie-break (dumps by name, then line).
-    progress(done, total) follows the distinct texts through the LSH index."""
+    progress(done, total) follows the distinct texts through the LSH index; mapper: see Mapper."""
     ordered = sorted(articles, key=lambda article: (article.source, article.line))
-    keys = [content_key(article) for article in ordered]
+    keys = list(mapper(content_key, ordered, "keys"))
     first_with_key: dict[str, int] = {}
     parent = list(range(len(ordered)))
     for index, key in enumerate(keys):
@@ -136,6 +146,15 @@ def dedupe(articles: Sequence[RawArticle],
     shingler = _Shingler()
     lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
     permutations = MinHash(num_perm=NUM_PERM).permutations
+
+    def signature(article: RawArticle) -> tuple[np.ndarray, np.ndarray]:
+        found = shingler(article)
+        minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=permutations,
+                          scheme="affine32")
+        minhash.update_batch(found.tolist())
+        return found, minhash.hashvalues
+
+    signed = mapper(signature, [ordered[index] for index in representatives], "shingle")
     shingles: dict[int, np.ndarray] = {}
     near_parent = {index: index for index in representatives}
 
@@ -145,13 +164,12 @@ def dedupe(articles: Sequence[RawArticle],
             index = near_parent[index]
         return index
 
-    for done, index in enumerate(representatives, start=1):
+    for done, (index, (mine, values)) in enumerate(zip(representatives, signed), start=1):
         if progress:
             progress(done, len(representatives))
-        mine = shingles[index] = shingler(ordered[index])
-        minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=permutations,
-                          scheme="affine32")
-        minhash.update_batch(mine.tolist())
+        shingles[index] = mine
+        minhash = MinHash(hashvalues=values, permutations=permutations, scheme="affine32",
+                          hashfunc=_identity)
         for other in lsh.query(minhash):
             a, b = root(other), root(index)
             if a != b and _same_story(mine, shingles[other]):

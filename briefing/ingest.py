@@ -24,7 +24,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from slugify import slugify
 
@@ -83,9 +83,11 @@ class _Plan:
 
 
 def ingest(seeds_dir: Path, content_dir: Path,
-           progress: Callable[[str, int, int], None] | None = None) -> IngestResult:
+           progress: Callable[[str, int, int], None] | None = None, jobs: int = 1) -> IngestResult:
     """seeds/*.txt -> content/articles/*.md. progress(stage, done, total) is called as each
-    dump is read (stage "read") and each distinct text is compared (stage "dedupe")."""
+    dump is read (stage "read"), as the articles' content keys and shingles are made
+    ("keys", "shingle": on `jobs` processes, 0 = one per core) and as each distinct text
+    is compared ("dedupe")."""
     dumps = sorted(path for path in seeds_dir.glob("*.txt")
                    if path.is_file() and not path.name.startswith("."))
     articles: list[RawArticle] = []
@@ -104,7 +106,7 @@ def ingest(seeds_dir: Path, content_dir: Path,
             progress("read", number, len(dumps))
 
     deduped = dedupe(articles, progress=(lambda done, total: progress("dedupe", done, total))
-                     if progress else None)
+                     if progress else None, mapper=_Mapper(jobs, progress))
     folder = content_dir / "articles"
     plan = _plan(deduped.stories, _ContentState(folder, content_dir / MANIFEST))
     folder.mkdir(parents=True, exist_ok=True)
@@ -123,6 +125,33 @@ def ingest(seeds_dir: Path, content_dir: Path,
         created=counts.created, updated=counts.updated, unchanged=counts.unchanged,
         kept_edited=counts.kept_edited, kept_deleted=counts.kept_deleted)
     return _with_summary(result)
+
+
+class _Mapper:
+    """dedupe's Mapper: pipeline.parallel_map, its progress reported as ingest's."""
+
+    def __init__(self, jobs: int, progress: Callable[[str, int, int], None] | None):
+        self.jobs, self.progress = jobs, progress
+
+    def __call__(self, function: Callable, items: Sequence, stage: str) -> list:
+        from .pipeline import parallel_map
+
+        return parallel_map(function, items, self.jobs, {}, progress=_StageProgress(self.progress, stage, len(items)))
+
+
+class _StageProgress:
+    """A pipeline.Progress that passes what it is told on as progress(stage, done, total)."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, stage: str, total: int):
+        self.progress, self.stage, self.total, self.done = progress, stage, total, 0
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        if self.progress:
+            self.progress(self.stage, self.done, self.total)
+
+    def close(self) -> None:
+        pass
 
 
 def _with_summary(result: IngestResult) -> IngestResult:

@@ -141,7 +141,7 @@ def run_ingest(options: Options, reporter: Reporter) -> None:
         bars[stage].advance(done - bars[stage].done)
 
     try:
-        result = ingest(options.seeds, options.content, progress=progress)
+        result = ingest(options.seeds, options.content, progress=progress, jobs=options.jobs)
     finally:
         for bar in bars.values():
             bar.close()

@@ -1,9 +1,10 @@
 import functools
+import os
 import random
 from dataclasses import replace
 from pathlib import Path
 
-from briefing import dedupe as dedupe_module
+from briefing import dedupe as dedupe_module, pipeline
 from briefing.dedupe import content_id, dedupe
 from briefing.dumps import parse_dump
 from briefing.model import Block, RawArticle
@@ -117,3 +118,29 @@ def test_unrelated_articles_are_never_compared_pair_by_pair(monkeypatch):
     result = dedupe(articles + [near])
     assert len(result.stories) == 400 and result.near == 1
     assert len(checks) < 40         # all pairs would be 80,200
+
+
+def test_keys_and_shingles_made_on_other_processes_give_the_same_stories():
+    """ingest hands dedupe a mapper that runs on every core: what comes back must line up
+    with the articles it was made for, whichever process made it."""
+    rng = random.Random(11)
+    words = [f"w{n}" for n in range(3000)]
+    articles = [with_paragraphs(story(f"{n:04}.txt"), [" ".join(rng.choices(words, k=120)) + "."])
+                for n in range(300)]
+    near = [with_added_paragraph(replace(articles[n], source=f"9{n:03}.txt"), "Added words here.")
+            for n in (5, 150, 290)]
+    exact = [replace(articles[n], source=f"8{n:03}.txt") for n in (7, 200)]
+    pids = set()
+
+    def forked(function, items, stage):
+        def noted(item):
+            return os.getpid(), function(item)
+
+        found = pipeline.parallel_map(noted, items, 2, {})
+        pids.update(pid for pid, _ in found)
+        return [value for _, value in found]
+
+    everything = articles + near + exact
+    assert dedupe(everything, mapper=forked) == dedupe(everything)
+    assert dedupe(everything).near == 3 and dedupe(everything).exact == 2
+    assert pids and os.getpid() not in pids

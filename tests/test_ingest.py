@@ -111,7 +111,10 @@ def test_summary_is_one_line_with_the_counts(content):
 def test_progress_is_reported_after_each_dump_and_each_distinct_text(content):
     calls = []
     ingest(SEEDS, content, progress=lambda stage, done, total: calls.append((stage, done, total)))
-    assert calls == [("read", 1, 2), ("read", 2, 2)] + [("dedupe", n, 5) for n in range(1, 6)]
+    # 8 articles in 2 dumps; their content keys, then the 5 distinct texts' shingles, then
+    # those 5 through the index.
+    assert calls == ([("read", 1, 2), ("read", 2, 2)] + [("keys", n, 8) for n in range(1, 9)]
+                     + [("shingle", n, 5) for n in range(1, 6)] + [("dedupe", n, 5) for n in range(1, 6)])
 
 
 # --- editors win ------------------------------------------------------------------
