@@ -36,7 +36,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="build cache folder: later builds redo only what changed (default .cache/)")
     parser.add_argument("--no-cache", action="store_true", help="build everything, and keep no cache")
     parser.add_argument("--jobs", type=int, default=0,
-                        help="worker processes for large builds (default: one per CPU core)")
+                        help="worker processes for large ingests and builds (default: one per CPU core)")
     parser.add_argument("--base-url", default=None,
                         help="absolute site URL, may include a path prefix (e.g. https://example.org/briefing)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
