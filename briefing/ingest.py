@@ -93,20 +93,16 @@ def ingest(seeds_dir: Path, content_dir: Path,
     articles: list[RawArticle] = []
     diagnostics: list[Diagnostic] = []
     skipped = 0
-    for number, path in enumerate(dumps, start=1):
-        text, found = read_dump(path)
+    mapper = _Mapper(jobs, progress)
+    for parsed, found in mapper(_read_and_parse, dumps, "read"):
         diagnostics.extend(found)
-        if text is None:
+        if parsed is None:
             skipped += 1
         else:
-            parsed, found = parse_dump(text, path.name)
             articles.extend(parsed)
-            diagnostics.extend(found)
-        if progress:
-            progress("read", number, len(dumps))
 
     deduped = dedupe(articles, progress=(lambda done, total: progress("dedupe", done, total))
-                     if progress else None, mapper=_Mapper(jobs, progress))
+                     if progress else None, mapper=mapper)
     folder = content_dir / "articles"
     plan = _plan(deduped.stories, _ContentState(folder, content_dir / MANIFEST))
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,6 +121,15 @@ def ingest(seeds_dir: Path, content_dir: Path,
         created=counts.created, updated=counts.updated, unchanged=counts.unchanged,
         kept_edited=counts.kept_edited, kept_deleted=counts.kept_deleted)
     return _with_summary(result)
+
+
+def _read_and_parse(path: Path) -> tuple[list[RawArticle] | None, list[Diagnostic]]:
+    """The articles of one dump (None when it cannot be read) and what was wrong with it."""
+    text, found = read_dump(path)
+    if text is None:
+        return None, list(found)
+    parsed, problems = parse_dump(text, path.name)
+    return list(parsed), [*found, *problems]
 
 
 class _Mapper:
