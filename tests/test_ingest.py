@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing import ingest as ingest_module
+from test_build import tree
+
+from briefing import ingest as ingest_module, pipeline
 from briefing.content import load_articles, parse_article
 from briefing.ingest import MANIFEST, ingest
 from briefing.markup import render_markdown
@@ -61,6 +63,20 @@ def test_seed_dumps_become_five_articles_and_the_shared_ones_list_both_dumps(con
     both = [slug for slug, article in articles.items() if article.sources == tuple(SEED_NAMES)]
     assert len(both) == 3
     assert all(len(article.sources) in (1, 2) for article in articles.values())
+
+
+def test_ingest_on_two_processes_writes_what_one_process_writes(seeds, tmp_path, monkeypatch):
+    """Dumps are read, and articles keyed and shingled, on every core when there are many:
+    the content folder must not depend on it. A broken dump's warning comes through too."""
+    (seeds / "zz-broken.txt").write_bytes(b"\xff\xfe not text")
+    one, two = tmp_path / "one", tmp_path / "two"
+    alone = ingest(seeds, one, jobs=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    together = ingest(seeds, two, jobs=2)
+    assert tree(one) == tree(two)
+    assert together.diagnostics == alone.diagnostics
+    assert any(d.path and d.path.endswith("zz-broken.txt") for d in together.diagnostics)
+    assert together.summary == alone.summary
 
 
 def test_no_body_holds_tt_or_the_repeated_title_or_caption(content):
