@@ -395,7 +395,7 @@ class Builder:
         unchanged = {name for name, cached in articles.items() if self._stored.get(name) is cached}
         before = self.state.store
         pending, self._fresh_store = self._fresh_store, None
-        stored = pending.result(articles) if pending is not None and not before.name else None
+        stored = pending.result(articles) if pending is not None else None
         if stored is None:
             stored = store.write(cache, before, articles, unchanged)
         # related's "inputs" hold every article's classification again: in memory only.

@@ -118,7 +118,8 @@ class FreshWrite:
 
     def result(self, values: dict[str, object]) -> Store | None:
         """The store written, when `values` are still the very records it was started
-        with; else None, and its file is removed (so it is, when the process failed)."""
+        with. Otherwise None, and the file it wrote is removed; None too when the process
+        failed (a temporary file it left goes with the next fresh store's clean-up)."""
         try:
             written: Store | None = self._reader.recv()
         except (EOFError, OSError):
