@@ -141,7 +141,8 @@ class _Mapper:
     def __call__(self, function: Callable, items: Sequence, stage: str) -> list:
         from .pipeline import parallel_map
 
-        return parallel_map(function, items, self.jobs, {}, progress=_StageProgress(self.progress, stage, len(items)))
+        return parallel_map(function, items, self.jobs, {},
+                            progress=_StageProgress(self.progress, stage, len(items)))
 
 
 class _StageProgress:
