@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from briefing import related
 from briefing.related import CANDIDATES, _arrays, text_candidates
 from briefing.site import Candidates, term_vector
 
@@ -35,3 +36,14 @@ def test_building_a_site_does_not_import_numpy_until_related_articles_are_scored
             "print('numpy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_text_candidates_on_threads_are_those_of_one_thread(monkeypatch):
+    # Blocks of 3 rows: the 24 articles make 8 blocks, shared by the threads.
+    monkeypatch.setattr(related, "CHUNK", 3)
+    texts = [f"{TEXTS[i % len(TEXTS)]} Report {word} number {i % 7}."
+             for i, word in enumerate(("alpha bravo charlie delta echo foxtrot golf hotel " * 3).split())]
+    terms = [term_vector(text) for text in texts]
+    one = text_candidates(terms, threads=1)
+    assert len(related._blocks(related._term_index(terms), len(terms))) > 4
+    assert text_candidates(terms, threads=4) == one
