@@ -129,6 +129,20 @@ def test_hostile_text_stays_text():
     assert newest.findtext(A + "content").startswith('<h2 id="h">Head</h2>')
 
 
+@pytest.mark.parametrize("bad", ["\x00", "\x08", "\x1f", "\ufffe", "\uffff", "\ud800"])
+def test_characters_xml_cannot_carry_are_dropped_wherever_they_are(bad):
+    site = make_site()
+    entry = dataclasses.replace(
+        site.entries[1], article=dataclasses.replace(site.entries[1].article, title=f"T{bad}itle"),
+        html=f"<p>Bo{bad}dy \u00e9\t</p>\n", summary=f"Sum{bad}mary")
+    data = atom_feed(site, [entry], title=f"Fe{bad}ed", feed_path="/feed.xml", page_path="/")
+    root = ET.fromstring(data)          # would raise on any of them
+    assert root.findtext(A + "title") == "Feed"
+    found = root.find(A + "entry")
+    assert (found.findtext(A + "title"), found.findtext(A + "summary"), found.findtext(A + "content")) == (
+        "Title", "Summary", "<p>Body \u00e9\t</p>\n")
+
+
 @pytest.mark.parametrize("base_url, page", [("", "/articles/hostile/"),
                                             (PREFIXED, PREFIXED + "/articles/hostile/")])
 def test_links_in_content_point_at_the_site_not_the_feed(base_url, page):
