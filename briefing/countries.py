@@ -104,6 +104,8 @@ def occurrences(tokens: Sequence[str], wanted: frozenset[str] | set[str]) -> lis
 
 def fold(text: str) -> str:
     """The name without diacritics ("Türkiye" -> "Turkiye")."""
+    if text.isascii():      # most names: nothing to take off, and no walk over each letter
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
