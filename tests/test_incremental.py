@@ -415,13 +415,43 @@ def test_a_change_named_to_a_failed_build_is_still_built_after_the_fix(project):
     assert "Seen After The Fix" in (project.output / "articles" / ARTICLE / "index.html").read_text()
 
 
+class _LookedUp(dict):
+    """A dict that remembers which keys were looked up with get()."""
+
+    looked: set
+
+    def get(self, key, default=None):
+        self.looked.add(key)
+        return super().get(key, default)
+
+
 def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(project, tmp_path):
     builder = Builder(project)
     builder.build()
     retitle(project, "Only This Changed")
+    builder.state.stamps = _LookedUp(builder.state.stamps)
+    builder.state.stamps.looked = set()
     result = builder.build(changed=[str(article_file(project))])
+    assert builder.state.stamps.looked == {article_file(project).name}   # no other article's stamp
     assert 0 < result.pages < 40
     assert tree(project.output) == cold_tree(project, tmp_path)
+
+
+def test_a_file_that_failed_to_prepare_is_looked_at_again_whatever_the_build_is_told(project):
+    builder = Builder(project)
+    builder.build()
+    broken = article_file(project)
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text("---\ntitle: [oops\n---\nBody.\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        builder.build(changed=[str(broken)])
+    other = sorted(p for p in broken.parent.glob("*.md") if p != broken)[0]
+    other.write_text(other.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=broken.name):
+        builder.build(changed=[str(other)])         # still broken, though not named
+    broken.write_text(good, encoding="utf-8")
+    builder.build(changed=[str(broken)])
+    assert (project.output / "articles" / ARTICLE / "index.html").is_file()
 
 
 def test_a_taxonomy_change_then_an_edit_still_equals_a_cold_build(project, tmp_path):
