@@ -27,8 +27,9 @@ SHARED_TOPIC = 0.25     # a topic
 SHARED_NAMED = 0.05     # a country both name at all
 CHUNK = 256             # most rows scored at once, bounding memory
 CHUNK_PAIRS = 1 << 21   # most (article, article, term) meetings handled at once
-# Threads scoring blocks at once: one per core, but few, as each holds a block of
-# CHUNK rows x every article in memory (20 MB at 10,000 articles).
+# Threads scoring blocks at once: one per core, but few. They share one block's bounds
+# of memory (CHUNK rows x every article: 20 MB at 10,000 articles, with temporaries
+# several times that), each taking blocks of CHUNK / THREADS rows.
 THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -82,14 +83,17 @@ def _term_index(terms: Sequence[Terms]) -> _TermIndex:
         post_start=np.searchsorted(column[by_term], np.arange(len(vocabulary) + 1)))
 
 
-def _blocks(index: _TermIndex, n: int) -> list[tuple[int, int]]:
-    """Row ranges of at most CHUNK rows and (unless one row alone has more) CHUNK_PAIRS meetings."""
+def _blocks(index: _TermIndex, n: int, share: int = 1) -> list[tuple[int, int]]:
+    """Row ranges of at most CHUNK rows and (unless one row alone has more) CHUNK_PAIRS
+    meetings, each divided by `share`: the blocks scored at once stay within one block's
+    bounds of memory together."""
+    rows_most, pairs_most = max(1, CHUNK // share), max(1, CHUNK_PAIRS // share)
     meetings = index.post_start[index.cols + 1] - index.post_start[index.cols]
     rows = np.repeat(np.arange(n), np.diff(index.row_start))
     per_row = np.bincount(rows, weights=meetings, minlength=n)
     blocks, start, load = [], 0, 0
     for row, pairs in enumerate(per_row.tolist()):
-        if row > start and (row - start >= CHUNK or load + pairs > CHUNK_PAIRS):
+        if row > start and (row - start >= rows_most or load + pairs > pairs_most):
             blocks.append((start, row))
             start, load = row, 0
         load += pairs
@@ -209,8 +213,9 @@ def text_candidates(terms: Sequence[Terms], threads: int = THREADS) -> Candidate
         best[start:stop] = chosen
         values[start:stop] = np.take_along_axis(block, chosen, axis=1)
 
-    blocks = _blocks(index, n)
-    threads = max(1, min(threads, len(blocks)))
+    threads = max(1, threads)
+    blocks = _blocks(index, n, share=threads)
+    threads = min(threads, len(blocks))
     if threads == 1:
         for rows in blocks:
             score(rows)

@@ -47,3 +47,14 @@ def test_text_candidates_on_threads_are_those_of_one_thread(monkeypatch):
     one = text_candidates(terms, threads=1)
     assert len(related._blocks(related._term_index(terms), len(terms))) > 4
     assert text_candidates(terms, threads=4) == one
+
+
+def test_blocks_scored_at_once_share_one_blocks_bounds(monkeypatch):
+    monkeypatch.setattr(related, "CHUNK", 8)
+    terms = [term_vector(f"{TEXTS[i % len(TEXTS)]} Item {i}.") for i in range(40)]
+    index = related._term_index(terms)
+    for share in (1, 2, 4):
+        blocks = related._blocks(index, len(terms), share=share)
+        assert [start for start, _ in blocks] == [0] + [stop for _, stop in blocks[:-1]]   # every row, once
+        assert blocks[-1][1] == len(terms)
+        assert max(stop - start for start, stop in blocks) == 8 // share
