@@ -30,6 +30,8 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
+import operator
 import os
 import pickle
 import shutil
@@ -264,6 +266,56 @@ def up_to_date(options: pipeline.Options) -> tuple[bool, dict]:
     return saved == current, current
 
 
+# --- views of the prepared articles -------------------------------------------
+
+class ArticleViews:
+    """The prepared articles in the orders every build goes through them: by file name
+    (their records, articles and prepared entries) and by slug.
+
+    Kept between builds (serve) and brought up to date from the records that changed,
+    found by identity in one pass in C: making these lists again from every record
+    was 9 ms of each one-article rebuild at 4,000 articles."""
+
+    def __init__(self) -> None:
+        self._order: list[str] = []         # the records' names in the dict's own order
+        self._records: list[Cached] = []    # and the records, in that order
+        self.names: list[str] = []          # sorted
+        self.records: list[Cached] = []     # by sorted name, and so on
+        self.articles: list = []
+        self.prepared: list = []
+        self.by_slug: dict[str, Cached] = {}
+        self._position: dict[str, int] = {}
+
+    def refresh(self, articles: dict[str, Cached]) -> None:
+        order, records = list(articles), list(articles.values())
+        if order != self._order:    # an article added or removed: make them all again
+            self.names = sorted(order)
+            self._position = {name: i for i, name in enumerate(self.names)}
+            self.records = [articles[name] for name in self.names]
+            self.articles = [cached.prepared.entry.article for cached in self.records]
+            self.prepared = [cached.prepared for cached in self.records]
+            self.by_slug = {cached.prepared.entry.article.slug: cached for cached in records}
+        else:
+            changed = list(itertools.compress(order, map(operator.is_not, records, self._records)))
+            if changed:
+                # New lists and dict, changed from copies (in C): the last build's keys and
+                # memos may hold the old ones.
+                self.records, self.prepared, self.articles = list(self.records), list(self.prepared), list(self.articles)
+                by_slug = dict(self.by_slug)
+                for name in changed:
+                    i, cached = self._position[name], articles[name]
+                    old = self.records[i].prepared.entry.article.slug
+                    if by_slug.get(old) is self.records[i]:
+                        del by_slug[old]
+                    self.records[i], self.prepared[i] = cached, cached.prepared
+                    self.articles[i] = cached.prepared.entry.article
+                    by_slug[self.articles[i].slug] = cached
+                if len(by_slug) != len(records):    # two articles shared a slug meanwhile
+                    by_slug = {cached.prepared.entry.article.slug: cached for cached in records}
+                self.by_slug = by_slug
+        self._order, self._records = order, records
+
+
 # --- the work done in worker processes (their inputs: pipeline.WORKER) ---------
 
 
@@ -342,6 +394,7 @@ class Builder:
         self._stored: dict[str, Cached] = {}   # file name -> the Cached the cache's store holds for it
         self._fresh_store: store.FreshWrite | None = None   # a cold build's store, being written
         self._current: dict[str, tuple[int, int]] | None = None   # article files seen by the last scan
+        self._views = ArticleViews()            # of state.articles, refreshed when prepared
         # Memos kept in memory between builds (serve), never saved: they hold whole pages' data.
         self._entry_memo: dict = {}
         self._group_memo: dict = {}
@@ -504,8 +557,8 @@ class Builder:
             for name in sorted(state.articles):
                 for diagnostic in state.articles[name].diagnostics:
                     self.reporter.warn(diagnostic)
-        articles = [state.articles[name].prepared.entry.article for name in sorted(state.articles)]
-        for diagnostic in check_collection(articles, errors, self.options.content):
+        self._views.refresh(state.articles)     # the articles as this build has them, from here on
+        for diagnostic in check_collection(self._views.articles, errors, self.options.content):
             self.reporter.warn(diagnostic)
 
     # -- the build --
@@ -617,7 +670,7 @@ class Builder:
             self.options.cache.mkdir(parents=True, exist_ok=True)
             self._fresh_store = store.write_in_background(self.options.cache, state.articles)
         with self._phase("assemble"), _collector_paused():
-            site = assemble_site(self._config, [state.articles[n].prepared for n in sorted(state.articles)],
+            site = assemble_site(self._config, self._views.prepared,
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
                                  related_memo=state.related, entry_memo=self._entry_memo,
                                  group_memo=self._group_memo)
@@ -671,8 +724,7 @@ class Builder:
             with self._phase("plan"):
                 renderer = self._renderer_for(site)
                 pages = plan_pages(site, self._plan_memo)
-                by_slug = {c.prepared.entry.article.slug: c for c in state.articles.values()}
-                page_key = _PageKeys(site, by_slug, self._key_memo)
+                page_key = _PageKeys(site, self._views.by_slug, self._key_memo)
                 jobs, keys = self._jobs(renderer, pages, page_key)
             worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}
             # A few changed files (an edit) are held in memory until the commit, which then

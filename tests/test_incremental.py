@@ -626,3 +626,39 @@ def test_a_file_saved_again_with_the_same_bytes_is_not_prepared_again(project, m
     path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
     builder.build()
     assert prepared == [path.name]
+
+
+def test_article_views_kept_up_to_date_equal_views_made_afresh():
+    from types import SimpleNamespace
+
+    from briefing.incremental import ArticleViews
+
+    def record(slug):
+        article = SimpleNamespace(slug=slug)
+        return SimpleNamespace(prepared=SimpleNamespace(entry=SimpleNamespace(article=article)))
+
+    def afresh(articles):
+        names = sorted(articles)
+        return (names, [articles[n] for n in names], [articles[n].prepared.entry.article for n in names],
+                [articles[n].prepared for n in names],
+                {c.prepared.entry.article.slug: c for c in articles.values()})
+
+    articles = {f"{name}.md": record(name) for name in ("c", "a", "e", "b", "d")}
+    views = ArticleViews()
+    steps = [
+        lambda: None,                                           # nothing changed
+        lambda: articles.__setitem__("a.md", record("a")),      # an edit
+        lambda: articles.__setitem__("b.md", record("b-new")),  # a new slug
+        lambda: articles.__setitem__("f.md", record("f")),      # an addition
+        lambda: articles.pop("c.md"),                           # a removal
+        lambda: articles.__setitem__("e.md", record("d")),      # two articles share a slug
+        lambda: articles.__setitem__("d.md", record("d2")),     # and no longer do
+        lambda: articles.__setitem__("e.md", record("e")),
+    ]
+    for step in steps:
+        step()
+        held = views.by_slug
+        before = dict(held)
+        views.refresh(articles)
+        assert (views.names, views.records, views.articles, views.prepared, views.by_slug) == afresh(articles)
+        assert held == before       # the last build's dict is left as it was
