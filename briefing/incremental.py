@@ -451,9 +451,9 @@ class Builder:
         stored = pending.result(articles) if pending is not None else None
         if stored is None:
             stored = store.write(cache, before, articles, unchanged)
-        # related's "inputs" hold every article's classification again: in memory only.
+        # related's "inputs" and "last" hold every article's classification again: in memory only.
         # So do api's "entries" and "order", and every page's HTML with them.
-        related = {k: v for k, v in self.state.related.items() if k != "inputs"}
+        related = {k: v for k, v in self.state.related.items() if k not in ("inputs", "last")}
         api = {k: v for k, v in self.state.api.items() if k not in ("entries", "order", "ordered")}
         temporary = cache / f".{STATE_FILE}.tmp"
         with open(temporary, "wb") as file:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 import hashlib
+import itertools
+import operator
 import zlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .markup import Rendered, reading_minutes, summarise
@@ -181,7 +182,7 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
             found = known_keys.get(entry.article.slug)
             keyed.append((found[1] if found is not None and found[0] is entry else newest_first(entry),
                           entry, p.terms))
-    keyed.sort(key=itemgetter(0))    # keys end with the slug: no two are equal
+    keyed.sort(key=operator.itemgetter(0))    # keys end with the slug: no two are equal
     entries = [entry for _, entry, _ in keyed]
     related = related_articles(entries, [terms for _, _, terms in keyed], related_memo)
     slugs = [key[2] for key, _, _ in keyed]
@@ -374,6 +375,34 @@ def related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
     n = len(entries)
     if n < 2:
         return [()] * n
+    # The last call's entries and terms, position by position: when every one that is not
+    # the very same object has the same slug, classification and terms (a title edit), the
+    # answer is the last one. Found in C, where the checks below go over every article
+    # (5 ms of each one-article rebuild at 4,000 articles).
+    last = memo.get("last") if memo is not None else None
+    if last is not None and _same_inputs(last[0], last[1], entries, terms):
+        return list(last[2])
+    result = _related_articles(entries, terms, memo)
+    if memo is not None:
+        memo["last"] = (list(entries), list(terms), result)
+    return list(result)
+
+
+def _same_inputs(old_entries: Sequence[Entry], old_terms: Sequence[Terms],
+                 entries: Sequence[Entry], terms: Sequence[Terms]) -> bool:
+    if len(old_entries) != len(entries) or len(old_terms) != len(terms):
+        return False
+    for i in itertools.compress(itertools.count(), map(operator.is_not, entries, old_entries)):
+        if entries[i].article.slug != old_entries[i].article.slug \
+                or entries[i].classification != old_entries[i].classification:
+            return False
+    return all(terms[i].digest == old_terms[i].digest
+               for i in itertools.compress(itertools.count(), map(operator.is_not, terms, old_terms)))
+
+
+def _related_articles(entries: Sequence[Entry], terms: Sequence[Terms],
+                      memo: dict | None) -> list[tuple[str, ...]]:
+    n = len(entries)
     slugs = [e.article.slug for e in entries]
     order_key = hashlib.blake2b("\0".join(slugs).encode(), digest_size=16).digest()
     # What the answer depends on, by slug, compared by identity first: in serve, nearly

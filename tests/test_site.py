@@ -207,3 +207,23 @@ def test_an_article_moved_in_the_order_reuses_the_related_memo_whole(monkeypatch
     assert len(digests) == 1
     assert reused == related_of(moved)
     assert len(calls) == 1                # the fresh computation only
+
+
+def test_a_title_edit_in_place_reuses_the_last_answer_without_going_over_every_article(monkeypatch):
+    import briefing.site as site_module
+
+    items = corpus()
+    memo: dict = {}
+    related_of(items, memo)
+    calls = []
+    real = site_module._related_articles
+    monkeypatch.setattr(site_module, "_related_articles", lambda *a: calls.append(1) or real(*a))
+    # story-05 keeps its place: same date, and its new title sorts as its old one did.
+    retitled = items[:5] + [prepared("story-05", body(5), [CODES[1]], [CODES[2]], [TOPICS[2].slug],
+                                     dt.date(2025, 1, 6), title="Story 05 with more words")] + items[6:]
+    assert related_of(retitled, memo) == related_of(retitled)
+    assert len(calls) == 1      # only the fresh computation
+    reclassified = items[:5] + [prepared("story-05", body(5), ["SY", "US"], [], ["armed-conflict"],
+                                         dt.date(2025, 1, 6))] + items[6:]
+    assert related_of(reclassified, memo) == related_of(reclassified)
+    assert len(calls) == 3      # a new classification is worked out again, with and without the memo
