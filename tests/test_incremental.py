@@ -662,3 +662,58 @@ def test_article_views_kept_up_to_date_equal_views_made_afresh():
         views.refresh(articles)
         assert (views.names, views.records, views.articles, views.prepared, views.by_slug) == afresh(articles)
         assert held == before       # the last build's dict is left as it was
+
+
+def test_a_build_keys_only_the_pages_an_edit_can_touch_and_their_keys_are_those_of_keying_every_page(
+        project, monkeypatch):
+    """_PageKeys.affected() picks the pages whose keys may change, and a feed none of whose
+    entries changed keeps its key; every other page keeps its last key. Through a run of
+    edits those keys must be what keying every page and feed afresh gives, and most edits
+    must take that way."""
+    from briefing.render import plan_pages
+
+    builder = Builder(project)
+    builder.build()
+    taken, keyed = [], []
+    real_affected, real_jobs = incremental._PageKeys.affected, Builder._jobs
+
+    def affected(self, pages, templates):
+        found = real_affected(self, pages, templates)
+        taken.append(found is not None)
+        keyed.append(len(found) if found is not None else len(pages))
+        return found
+
+    def jobs(self, renderer, pages, page_key):
+        made, keys = real_jobs(self, renderer, pages, page_key)
+        afresh = incremental._PageKeys(page_key.site, page_key.by_slug, {})
+        for page in pages:
+            assert keys[page.path] == afresh(page, self._template_key(renderer, page.template)), page.path
+        for spec in pipeline.feed_specs(page_key.site):
+            assert keys[spec.path] == afresh.feed(spec), spec.path
+        return made, keys
+
+    monkeypatch.setattr(incremental._PageKeys, "affected", affected)
+    monkeypatch.setattr(Builder, "_jobs", jobs)
+    files = sorted((project.content / "articles").glob("*.md"))
+    linked = builder.site.by_slug[builder.site.entries[0].related[0]]   # shown on another's page
+    edits = [
+        (article_file(project), lambda t: re.sub(r"^title: (.*)$", r"title: \1 Again", t, count=1, flags=re.M)),
+        (article_file(project), lambda t: t + "\nA closing line about Egypt and Sudan.\n"),
+        (article_file(project, linked.article.slug), lambda t: re.sub(r"^title: (.*)$", r"title: \1 too", t,
+                                                                      count=1, flags=re.M)),
+        (files[3 % len(files)], lambda t: t.replace("\n---\n", "\ncountries: [Brazil]\n---\n", 1)),
+        (files[1 % len(files)], lambda t: t + "\nFloods and displacement and aid agencies in the delta.\n"),
+        # Countries and topics set by hand, then a new body: what is related to it changes.
+        (article_file(project), lambda t: t.replace("\n---\n", "\ncountries: [Egypt, Sudan]\n"
+                                                    "topics: [armed-conflict]\n---\n", 1)),
+        (article_file(project), lambda t: t.split("\n---\n", 1)[0] + "\n---\n\nThe football league's "
+                                          "new stadium opened with a vaccine clinic for fans.\n"),
+        (files[-1], lambda t: t.replace("\n---\n", "\ndate: 2031-01-01\n---\n", 1)),     # moves it
+        (files[-1], lambda t: t.replace("\n---\n", "\ndraft: true\n---\n", 1)),
+        (files[2 % len(files)], lambda t: re.sub(r"^title: (.*)$", r"title: \1 (updated)", t, count=1, flags=re.M)),
+    ]
+    for path, edit in edits:
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        builder.build(changed=[str(path)])
+    assert sum(taken) >= 4, taken                       # most edits keyed only what they touched
+    assert min(k for k, t in zip(keyed, taken) if t) < len(plan_pages(builder.site)) // 2
