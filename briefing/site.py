@@ -173,6 +173,11 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     the article and its links are unchanged, so later stages can tell an
     unchanged article by identity. group_memo (serve keeps one): see group_countries.
     """
+    prepared = list(prepared)
+    if group_memo is not None:
+        site = _reassemble(config, prepared, country, topics, related_memo, entry_memo, group_memo)
+        if site is not None:
+            return site
     # Sort keys are kept by serve (in group_memo) for the very Entry they were made from.
     known_keys = group_memo.get("sort_keys", {}) if group_memo is not None else {}
     keyed = []
@@ -212,7 +217,7 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         topic_groups = group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {}))
         if group_memo is not None:
             group_memo.update(made_of=made_of, groups=(countries, topic_groups))
-    return Site(
+    site = Site(
         config=config,
         entries=tuple(entries),
         countries=countries,
@@ -220,6 +225,73 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         updated=max((e.updated for e in entries), default=FALLBACK_DATE),
         by_slug=by_slug,
     )
+    if group_memo is not None:
+        group_memo["last"] = {
+            "inputs": (config, country, topics), "prepared": prepared, "site": site, "slugs": slugs,
+            "keys": [key for key, _, _ in keyed], "unplaced": [entry for _, entry, _ in keyed],
+            "terms": [terms for _, _, terms in keyed], "related": related,
+            "where": {slug: i for i, slug in enumerate(slugs)}}
+    return site
+
+
+def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[[str], Country],
+                topics: Sequence[Topic], related_memo: dict | None, entry_memo: dict | None,
+                group_memo: dict) -> Site | None:
+    """assemble_site's answer made from the last one (kept in group_memo) when the only
+    articles that changed kept their slugs, their places in the order and their being
+    published: a title or body edit in serve. None when that is not so.
+
+    Only the changed articles and those whose related articles changed are placed
+    again, and the groups are the last ones while no classification changed: going over
+    every article for each was 15 ms of each one-article edit at 4,000 articles."""
+    last = group_memo.get("last")
+    if last is None or last["inputs"] != (config, country, topics) or len(last["prepared"]) != len(prepared):
+        return None
+    old_prepared, where, keys = last["prepared"], last["where"], last["keys"]
+    changed = list(itertools.compress(range(len(prepared)), map(operator.is_not, prepared, old_prepared)))
+    moved = []      # (position in the order, new prepared, old prepared)
+    for j in changed:
+        new, old = prepared[j].entry, old_prepared[j].entry
+        if new.article.slug != old.article.slug or new.article.draft or old.article.draft:
+            return None
+        i, key = where[new.article.slug], newest_first(new)
+        if (i > 0 and not keys[i - 1] < key) or (i + 1 < len(keys) and not key < keys[i + 1]):
+            return None     # it moves among the others: every neighbour and list changes
+        moved.append((i, key, prepared[j], old_prepared[j]))
+    keys, unplaced, terms = list(keys), list(last["unplaced"]), list(last["terms"])
+    for i, key, new, _ in moved:
+        keys[i], unplaced[i], terms[i] = key, new.entry, new.terms
+    related = related_articles(unplaced, terms, related_memo)
+    slugs, old_related, site = last["slugs"], last["related"], last["site"]
+    again = {i for i, _, _, _ in moved}
+    again.update(itertools.compress(range(len(related)), map(operator.ne, related, old_related)))
+    entries, by_slug = list(site.entries), dict(site.by_slug)
+    known = entry_memo if entry_memo is not None else {}
+    sort_keys = group_memo.setdefault("sort_keys", {})
+    for i in sorted(again):
+        entry, slug = unplaced[i], slugs[i]
+        links = (related[i], slugs[i + 1] if i + 1 < len(slugs) else None, slugs[i - 1] if i > 0 else None)
+        found = known.get(slug)
+        if found is None or found[0] is not entry or found[1] != links:
+            found = (entry, links, replace(entry, related=links[0], previous=links[1], next=links[2]))
+        known[slug] = found
+        entries[i] = by_slug[slug] = found[2]
+        sort_keys[slug] = (entry, keys[i])
+    if all(new.entry.classification == old.entry.classification for _, _, new, old in moved):
+        countries, topic_groups = site.countries, site.topics
+    else:
+        made_of = (slugs, [entry.classification for entry in entries], country, topics)
+        countries = group_countries(entries, country, group_memo.setdefault("countries", {}))
+        topic_groups = group_topics(entries, topics, group_memo.setdefault("topics", {}))
+        group_memo.update(made_of=made_of, groups=(countries, topic_groups))
+    if all(new.entry.updated == old.entry.updated for _, _, new, old in moved):
+        updated = site.updated
+    else:
+        updated = max((e.updated for e in entries), default=FALLBACK_DATE)
+    site = Site(config=config, entries=tuple(entries), countries=countries, topics=topic_groups,
+                updated=updated, by_slug=by_slug)
+    last.update(prepared=prepared, site=site, keys=keys, unplaced=unplaced, terms=terms, related=related)
+    return site
 
 
 def _ranked(counter: Counter) -> tuple[Count, ...]:

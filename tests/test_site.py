@@ -227,3 +227,61 @@ def test_a_title_edit_in_place_reuses_the_last_answer_without_going_over_every_a
                                          dt.date(2025, 1, 6))] + items[6:]
     assert related_of(reclassified, memo) == related_of(reclassified)
     assert len(calls) == 3      # a new classification is worked out again, with and without the memo
+
+
+def test_a_site_made_from_the_last_one_equals_one_made_afresh_through_a_run_of_edits(monkeypatch):
+    """serve's memos let assemble_site place again only what an edit touched; after every
+    kind of edit the site must be the one a fresh assembly makes, and in-place edits
+    (titles, bodies, classifications) must take that way."""
+    import random
+
+    import briefing.site as site_module
+
+    taken = []
+    real = site_module._reassemble
+    monkeypatch.setattr(site_module, "_reassemble", lambda *a: taken.append(real(*a)) or taken[-1])
+    items = corpus(60)
+    memos = ({}, {}, {})
+    choose = random.Random(7)
+
+    def edit(i, **change):
+        old = items[i].entry
+        spec = dict(slug=old.article.slug, body=body(i), countries=old.classification.countries,
+                    mentioned=old.classification.countries_mentioned, topics=old.classification.topics,
+                    date=old.article.date, title=old.article.title)
+        spec.update(change)
+        items[i] = prepared(spec.pop("slug"), spec.pop("body"), **spec)
+
+    for step in range(40):
+        i = choose.randrange(len(items))
+        kind = step % 8
+        if kind in (0, 1):      # a title edit that keeps its place: only its ending changes
+            edit(i, title=items[i].entry.article.title + " again")
+        elif kind == 2:         # a new body: other articles' related lists change
+            edit(i, body=body(choose.randrange(1000)) + " Football stadium vaccine clinic.")
+        elif kind == 3:         # a new classification
+            edit(i, countries=[choose.choice(CODES)], topics=[TOPICS[choose.randrange(3)].slug])
+        elif kind == 4:         # a new date: it moves
+            edit(i, date=dt.date(2025, 2, 1 + choose.randrange(27)))
+        elif kind == 5:         # a draft, or published again
+            old = items[i].entry.article
+            items[i] = prepared(old.slug, body(i), old_codes(items[i]), (), items[i].entry.classification.topics,
+                                old.date, draft=not old.draft, title=old.title)
+        elif kind == 6:         # a title that moves it to the end of its day
+            edit(i, title="Zz " + items[i].entry.article.title)
+        elif step % 16 == 7:    # the newest article, a day newer: it stays first, the site's date moves
+            newest = max(range(len(items)), key=lambda k: (items[k].entry.updated, not items[k].entry.article.draft))
+            edit(newest, date=items[newest].entry.updated + dt.timedelta(days=1))
+        else:                   # another article: one added
+            items.append(prepared(f"added-{step}", body(step + 100), [choose.choice(CODES)], [],
+                                  [TOPICS[step % 3].slug], dt.date(2025, 1, 1 + step % 28)))
+        remembered = assemble_site(SiteConfig(), items, country, TOPICS, related_memo=memos[0],
+                                   entry_memo=memos[1], group_memo=memos[2])
+        afresh = assemble_site(SiteConfig(), items, country, TOPICS)
+        assert remembered == afresh, (step, kind)
+        assert remembered.by_slug == afresh.by_slug, (step, kind)
+    assert sum(site is not None for site in taken) >= 10     # the in-place edits took the short way
+
+
+def old_codes(item):
+    return item.entry.classification.countries
