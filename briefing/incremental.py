@@ -401,6 +401,7 @@ class Builder:
         self._plan_memo: dict = {}
         self._key_memo: dict = {}
         self._sitemap_memo: dict = {}
+        self._plan_memo_lists: dict = {}
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
     @contextlib.contextmanager
@@ -810,12 +811,12 @@ class Builder:
         static = static_files(self.options.templates)
         for path, data in static.items():
             documents[path] = (fingerprint("static", data), lambda data=data: data)
-        urls = [page.url for page in pages]
+        plan = self._plan_lists(site, pages, page_key)
+        urls = plan["urls"]
         makers = pipeline.site_documents(site, urls, self.state.api)
         # Joined strings, not tuples: these cover every article and page of the site.
         lastmod = self._sitemap_key(site, urls)
-        by_slug = page_key.by_slug
-        listings = b"".join([by_slug[e.article.slug].listing for e in site.entries])
+        listings = b"".join(plan["listings"])
         inputs = {
             "sitemap.xml": (lastmod,),
             "robots.txt": (),
@@ -826,6 +827,29 @@ class Builder:
         for path, parts in inputs.items():
             documents[path] = (fingerprint(path, page_key.names, *parts), makers[path])
         return documents
+
+    def _plan_lists(self, site, pages, page_key: "_PageKeys") -> dict:
+        """Every page's URL and every article's listing fingerprint (in the site's order)
+        for this plan: kept while the plan is the last one, which an edit in place leaves
+        (then the articles are in the same order), with the changed articles' listings
+        put in. Going over every page and article for them was 4 ms of each edit."""
+        memo, by_slug = self._plan_memo_lists, page_key.by_slug
+        last = memo.get("pages")
+        if last is not None and len(last) == len(pages) and all(map(operator.is_, pages, last)):
+            listings, where = memo["listings"], memo["where"]
+            for slug in page_key.changed:
+                i = where.get(slug)
+                if i is not None and listings[i] != by_slug[slug].listing:
+                    if listings is memo["listings"]:
+                        listings = list(listings)   # the last build's list stays as it was
+                    listings[i] = by_slug[slug].listing
+            memo["listings"] = listings
+        else:
+            slugs = [entry.article.slug for entry in site.entries]
+            memo.update(pages=list(pages), urls=[page.url for page in pages],
+                        where={slug: i for i, slug in enumerate(slugs)},
+                        listings=[by_slug[slug].listing for slug in slugs])
+        return memo
 
     def _sitemap_key(self, site, urls: list[str]) -> bytes:
         """What the sitemap lists, worked out again only when the pages or their dates
