@@ -225,7 +225,22 @@ def text_candidates(terms: Sequence[Terms], threads: int = THREADS) -> Candidate
         with ThreadPoolExecutor(threads) as pool:
             for _ in pool.map(score, blocks):   # re-raises a block's error here
                 pass
+        _give_back_freed_memory()
     return Candidates(n, keep, best.tobytes(), values.tobytes())
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the memory the threads' blocks were freed from back to the system.
+
+    Each thread allocates from a malloc arena of its own, which keeps what was freed in
+    it: with two threads the cold build's peak at 10,000 articles was 464 MB against
+    407 MB with one, the difference held by arenas nobody used again."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):     # not glibc: nothing to do
+        pass
 
 
 @dataclass(frozen=True)

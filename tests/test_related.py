@@ -46,7 +46,10 @@ def test_text_candidates_on_threads_are_those_of_one_thread(monkeypatch):
     terms = [term_vector(text) for text in texts]
     one = text_candidates(terms, threads=1)
     assert len(related._blocks(related._term_index(terms), len(terms))) > 4
+    trimmed = []
+    monkeypatch.setattr(related, "_give_back_freed_memory", lambda: trimmed.append(1))
     assert text_candidates(terms, threads=4) == one
+    assert trimmed == [1]       # the threads' arenas are handed back once they are done
 
 
 def test_blocks_scored_at_once_share_one_blocks_bounds(monkeypatch):
