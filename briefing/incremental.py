@@ -776,7 +776,7 @@ class Builder:
             affected = page_key.affected(pages, templates)
         if affected is not None:
             keys = dict(last["keys"])   # the same pages as last time: their keys, but for those affected
-            index = last["index"]
+            index = last["index"]       # (affected() puts the pages' new places in it)
             missing = index["paths"] - file_keys.keys()
             if missing:
                 affected = sorted({*affected, *(page for page in pages if page.path in missing)},
@@ -1001,31 +1001,30 @@ class _PageKeys:
 
     def affected(self, pages: list, templates: dict[str, bytes]) -> list | None:
         """The pages whose key may differ from the one the last build gave them, in
-        their order; None when the last build planned other pages, with other templates,
-        or none at all. The others' keys are the last build's.
+        their order; None when the last build planned other pages (in any order, the
+        same ones will do), with other templates, or none at all, or had other
+        articles. The others' keys are the last build's.
 
         What __call__ finds by looking at every page, found from what changed: the
-        articles changed, those placed again (new links), the articles linking to a
-        changed one (a reverse index of links kept up to date), the groups made again
-        or listing a changed article, and the few pages about the whole site. Keying
-        every page was 12 ms of each one-article edit at 4,000 articles."""
-        entries, last = self.site.entries, self.last_plan()
+        articles changed, those placed again (new links: an article moved, its old and
+        new neighbours), the articles linking to a changed one (a reverse index of
+        links kept up to date), the groups made again or listing a changed article, and
+        the few pages about the whole site. Keying every page was 12 ms of each
+        one-article edit at 4,000 articles."""
+        last = self.last_plan()
         if last is None or last["templates"] != templates or len(last["pages"]) != len(pages) \
-                or not all(map(operator.is_, pages, last["pages"])) or len(last["entries"]) != len(entries):
+                or last["by_slug"].keys() != self.site.by_slug.keys():
             return None
-        index, links_to, old = last["index"], last["links_to"], last["entries"]
-        placed = list(itertools.compress(range(len(entries)), map(operator.is_not, entries, old)))
+        same_order = all(map(operator.is_, pages, last["pages"]))
+        if not same_order and frozenset(map(id, pages)) != last["ids"]:
+            return None
+        index = last["index"]
+        if not same_order:      # the same pages, in another order: only their places changed
+            index = last["index"] = {**index, "position": {page.path: i for i, page in enumerate(pages)}}
         slugs = set(self.changed)
-        for i in placed:
-            if old[i].article.slug != entries[i].article.slug:
-                return None     # an article moved: its pages are elsewhere in the plan
-            for target in _links(old[i]):
-                links_to.get(target, set()).discard(old[i].article.slug)
-            for target in _links(entries[i]):
-                links_to.setdefault(target, set()).add(entries[i].article.slug)
-            slugs.add(entries[i].article.slug)
+        slugs.update(_update_links(last["links_to"], last["by_slug"], self.site.by_slug))
         for slug in self.changed:
-            slugs.update(links_to.get(slug, ()))
+            slugs.update(last["links_to"].get(slug, ()))
         chosen = [index["article"][slug] for slug in slugs if slug in index["article"]]
         # A group made again is keyed whole; one that is the same object, listing a changed
         # article, only on the pages whose slice of its list shows one.
@@ -1060,9 +1059,11 @@ class _PageKeys:
     def remember_plan(self, pages: list, templates: dict[str, bytes], keys: dict[str, bytes],
                       index: dict | None = None) -> None:
         """Keep what affected() needs for the next build: this build's plan, templates,
-        page keys, entries and the reverse index of links (made again unless index is given)."""
+        page keys, placed articles and the reverse index of links. index: the plan's
+        index when affected() found the pages the last build's; else it is made again."""
         last = self._memo.get("planned")
-        if index is None or last is None:
+        by_slug = self.site.by_slug
+        if index is None:
             index = {"position": {page.path: i for i, page in enumerate(pages)}, "article": {}, "group": {},
                      "paged": {}, "whole": [], "paths": frozenset(page.path for page in pages)}
             for page in pages:
@@ -1074,14 +1075,18 @@ class _PageKeys:
                     index["paged"][page.kind, page.key, page.number] = page
                 else:
                     index["whole"].append(page)
-            links_to: dict[str, set[str]] = {}
-            for entry in self.site.entries:
-                for target in _links(entry):
-                    links_to.setdefault(target, set()).add(entry.article.slug)
+            if last is not None and last["by_slug"].keys() == by_slug.keys():
+                links_to = last["links_to"]     # the same articles: only those placed again
+                _update_links(links_to, last["by_slug"], by_slug)
+            else:
+                links_to = {}
+                for entry in by_slug.values():
+                    for target in _links(entry):
+                        links_to.setdefault(target, set()).add(entry.article.slug)
         else:
             links_to = last["links_to"]     # brought up to date by affected()
-        self._memo["planned"] = {"pages": list(pages), "templates": dict(templates), "keys": dict(keys),
-                                 "entries": self.site.entries, "index": index, "links_to": links_to}
+        self._memo["planned"] = {"pages": list(pages), "ids": frozenset(map(id, pages)), "templates": dict(templates),
+                                 "keys": dict(keys), "by_slug": by_slug, "index": index, "links_to": links_to}
 
     def remember_feeds(self, feeds: dict[str, tuple]) -> None:
         """Keep each feed's spec and key, and the site's date, for the next build."""
@@ -1143,6 +1148,20 @@ class _PageKeys:
         return _digest(b"feed", self.names,
                        f"{spec.path}\0{spec.title}\0{spec.feed_path}\0{spec.page_path}\0{self.site.updated}".encode(),
                        b"".join([by_slug[s].full for s in pipeline.feed_entries(self.site, spec)]))
+
+
+def _update_links(links_to: dict[str, set[str]], old: dict, new: dict) -> list[str]:
+    """Bring the reverse index of links from the placed articles `old` to `new` (the same
+    slugs); the slugs of the articles placed again (found by identity, in C)."""
+    slugs = list(new)
+    placed = list(itertools.compress(slugs, map(operator.is_not, map(new.__getitem__, slugs),
+                                                 map(old.__getitem__, slugs))))
+    for slug in placed:
+        for target in _links(old[slug]):
+            links_to.get(target, set()).discard(slug)
+        for target in _links(new[slug]):
+            links_to.setdefault(target, set()).add(slug)
+    return placed
 
 
 def _links(entry) -> tuple[str, ...]:
