@@ -202,6 +202,7 @@ class ServeEdit:
     path: Path
     server_ms: float   # printed by serve: from the file's mtime to the reload being sent
     wall_ms: float     # ours: from just before our write to reading that line from its stdout
+    timings: str = ""  # serve's --timings line for the rebuild: where its time went
 
     @property
     def ms(self) -> float:
@@ -318,7 +319,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
     argv = [python(), "-u", str(ROOT / "build.py"), "serve",
             "--seeds", str(folders.seeds), "--content", str(folders.content),
             "--output", str(folders.output), "--cache", str(folders.cache),
-            "--host", "127.0.0.1", "--port", str(free_port()), "--no-search"]
+            "--host", "127.0.0.1", "--port", str(free_port()), "--no-search", "--timings"]
     server = _ServeProcess(argv)
     results: list[ServeEdit] = []
     try:
@@ -349,7 +350,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
             saved = time.time()
             path.write_text(edited, encoding="utf-8")
             deadline = time.monotonic() + edit_timeout
-            rebuilt = False
+            rebuilt, timings = False, ""
             while True:
                 seen, line = server.next_line(deadline, f"the reload after editing {path.name} "
                                                         f"({edit_timeout:.0f} s)")
@@ -357,6 +358,8 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
                     raise server.failed(f"failed to rebuild after editing {path.name}")
                 if _REBUILT.match(line):
                     rebuilt = True
+                if line.startswith("timings: "):
+                    timings = line.removeprefix("timings: ").strip()
                 reload = _RELOAD.match(line)
                 if reload:
                     break
@@ -364,7 +367,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
                 raise server.error(f"sent a reload after editing {path.name} without a good rebuild")
             if reload.group(2) != "1":
                 raise server.error(f"saw {reload.group(2)} changed files for the one edit of {path.name}")
-            results.append(ServeEdit(path, float(reload.group(1)), (seen - saved) * 1000))
+            results.append(ServeEdit(path, float(reload.group(1)), (seen - saved) * 1000, timings))
         status = server.stop()
     finally:
         if server.process.poll() is None:  # on the way out with an error: stop it all the same
@@ -387,6 +390,8 @@ def measure_serve_edit(folders: Folders, **options) -> float:
     for result in results:
         print(f"serve: reload {result.ms:.0f} ms after editing the title of {result.path.name} "
               f"(serve says {result.server_ms:.0f} ms, wall clock {result.wall_ms:.0f} ms)", flush=True)
+        if result.timings:
+            print(f"serve:   {result.timings}", flush=True)
     return statistics.median(result.ms for result in results)
 
 

@@ -281,8 +281,11 @@ def test_serve_is_timed_from_each_save_to_its_reload_through_the_command_line(se
     ms = run.measure_serve_edit(seed_site)
     assert 0 < ms < 15_000
 
-    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("serve: reload")]
+    out = capsys.readouterr().out.splitlines()
+    printed = [line for line in out if line.startswith("serve: reload")]
     assert len(printed) == run.SERVE_EDITS
+    phases = [line for line in out if line.startswith("serve:   ")]     # where each rebuild's time went
+    assert len(phases) == run.SERVE_EDITS and all("render" in line and " ms" in line for line in phases)
     edited = {path.name: path.read_text(encoding="utf-8") for path in run.content_files(seed_site)
               if path.read_text(encoding="utf-8") != before[path.name]}
     assert len(edited) == run.SERVE_EDITS  # a different article each time
