@@ -172,7 +172,9 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     see related_articles (the incremental builder keeps one between builds).
     entry_memo (serve keeps one): the placed Entry of each article, reused while
     the article and its links are unchanged, so later stages can tell an
-    unchanged article by identity. group_memo (serve keeps one): see group_countries.
+    unchanged article by identity. group_memo (serve keeps one): see group_countries;
+    it also keeps this call's lists, from which the next call makes its site when an
+    edit allows (_reassemble).
     """
     prepared = list(prepared)
     if group_memo is not None:
