@@ -401,7 +401,7 @@ class Builder:
         self._plan_memo: dict = {}
         self._key_memo: dict = {}
         self._sitemap_memo: dict = {}
-        self._plan_memo_lists: dict = {}
+        self._plan_lists_memo: dict = {}
         self.timings: dict[str, float] = {}   # seconds per phase of the last build
 
     @contextlib.contextmanager
@@ -798,7 +798,7 @@ class Builder:
             if found is None or found[0] != spec or not page_key.changed.isdisjoint(pipeline.feed_entries(page_key.site, spec)):
                 found = (spec, page_key.feed(spec))
             feeds[spec.path], keys[spec.path] = found, found[1]
-            if state.output_keys.get(spec.path) != found[1] or spec.path not in state.file_keys:
+            if output_keys.get(spec.path) != found[1] or spec.path not in file_keys:
                 jobs.append(("feed", spec.path, spec))
         page_key.remember_feeds(feeds)
         return jobs, keys
@@ -833,17 +833,13 @@ class Builder:
         for this plan: kept while the plan is the last one, which an edit in place leaves
         (then the articles are in the same order), with the changed articles' listings
         put in. Going over every page and article for them was 4 ms of each edit."""
-        memo, by_slug = self._plan_memo_lists, page_key.by_slug
+        memo, by_slug = self._plan_lists_memo, page_key.by_slug
         last = memo.get("pages")
         if last is not None and len(last) == len(pages) and all(map(operator.is_, pages, last)):
             listings, where = memo["listings"], memo["where"]
             for slug in page_key.changed:
-                i = where.get(slug)
-                if i is not None and listings[i] != by_slug[slug].listing:
-                    if listings is memo["listings"]:
-                        listings = list(listings)   # the last build's list stays as it was
-                    listings[i] = by_slug[slug].listing
-            memo["listings"] = listings
+                if slug in where:
+                    listings[where[slug]] = by_slug[slug].listing
         else:
             slugs = [entry.article.slug for entry in site.entries]
             memo.update(pages=list(pages), urls=[page.url for page in pages],

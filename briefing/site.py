@@ -209,17 +209,7 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         entry_memo.clear()
         entry_memo.update(placed)
     by_slug = {entry.article.slug: entry for entry in entries}
-    # Groups hold slugs and counts: the same articles in the same order with the same
-    # classifications make the very same groups (a title or body edit changes neither).
-    # Lists compare item by item with an identity check first, so this costs little.
-    made_of = (slugs, [entry.classification for entry in entries], country, topics)
-    if group_memo is not None and group_memo.get("made_of") == made_of:
-        countries, topic_groups = group_memo["groups"]
-    else:
-        countries = group_countries(entries, country, None if group_memo is None else group_memo.setdefault("countries", {}))
-        topic_groups = group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {}))
-        if group_memo is not None:
-            group_memo.update(made_of=made_of, groups=(countries, topic_groups))
+    countries, topic_groups = _grouped(entries, slugs, country, topics, group_memo)
     site = Site(
         config=config,
         entries=tuple(entries),
@@ -298,12 +288,9 @@ def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[
         entries[i] = by_slug[slug] = found[2]
         sort_keys[slug] = (entry, keys[i])
     if any(new.entry.classification != old.entry.classification for _, _, new, old in in_place):
-        made_of = (slugs, [entry.classification for entry in entries], country, topics)
-        countries = group_countries(entries, country, group_memo.setdefault("countries", {}))
-        topic_groups = group_topics(entries, topics, group_memo.setdefault("topics", {}))
-        group_memo.update(made_of=made_of, groups=(countries, topic_groups))
+        countries, topic_groups = _grouped(entries, slugs, country, topics, group_memo)
     elif movers:
-        countries, topic_groups = _regroup(site, movers[0][2].entry, where, group_memo)
+        countries, topic_groups = _regroup(site, movers[0][2].entry, where)
     else:
         countries, topic_groups = site.countries, site.topics
     if all(new.entry.updated == old.entry.updated for _, _, new, old in in_place + movers):
@@ -317,10 +304,31 @@ def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[
     return site
 
 
-def _regroup(site: Site, moved: Entry, where: dict[str, int],
-             group_memo: dict) -> tuple[tuple[CountryGroup, ...], tuple[TopicGroup, ...]]:
+def _grouped(entries: Sequence[Entry], slugs: list[str], country: Callable[[str], Country],
+             topics: Sequence[Topic], group_memo: dict | None
+             ) -> tuple[tuple[CountryGroup, ...], tuple[TopicGroup, ...]]:
+    """The country and topic groups of the placed entries (whose slugs are given).
+
+    Groups hold slugs and counts: the same articles in the same order with the same
+    classifications make the very same groups (a title or body edit changes neither).
+    Lists compare item by item with an identity check first, so this costs little."""
+    made_of = (slugs, [entry.classification for entry in entries], country, topics)
+    if group_memo is not None and group_memo.get("made_of") == made_of:
+        return group_memo["groups"]
+    countries = group_countries(entries, country, None if group_memo is None else group_memo.setdefault("countries", {}))
+    topic_groups = group_topics(entries, topics, None if group_memo is None else group_memo.setdefault("topics", {}))
+    if group_memo is not None:
+        group_memo.update(made_of=made_of, groups=(countries, topic_groups))
+    return countries, topic_groups
+
+
+def _regroup(site: Site, moved: Entry, where: dict[str, int]
+             ) -> tuple[tuple[CountryGroup, ...], tuple[TopicGroup, ...]]:
     """The site's groups with an article that moved in the order (and kept its
-    classification) put in its new place in the lists of the groups it is in."""
+    classification) put in its new place in the lists of the groups it is in.
+
+    group_countries' and group_topics' memos need nothing: they are keyed on each
+    group's list in order, so the next full assembly finds these groups changed."""
     slug, c = moved.article.slug, moved.classification
 
     def reordered(listed: tuple[str, ...]) -> tuple[str, ...]:
@@ -335,13 +343,6 @@ def _regroup(site: Site, moved: Entry, where: dict[str, int],
                       if g.country.code in codes else g for g in site.countries)
     topic_groups = tuple(replace(g, articles=reordered(g.articles)) if g.topic.slug in c.topics else g
                          for g in site.topics)
-    # The memos of group_countries and group_topics are keyed on the lists in the old
-    # order: those groups are made again by the next full assembly.
-    for code in codes:
-        group_memo.get("countries", {}).pop(code, None)
-    for topic in c.topics:
-        group_memo.get("topics", {}).pop(topic, None)
-    group_memo.pop("made_of", None)
     return countries, topic_groups
 
 
