@@ -88,6 +88,8 @@ def _article(site: Site, entry: Entry) -> dict[str, Any]:
         "url": absolute_url(site.config, entry.url),
         "date": article.date.isoformat() if article.date else None,
         "updated": entry.updated.isoformat(),
+        "author": article.author,
+        "place": article.place,
         "sources": list(article.sources),
         "countries": list(classification.countries),
         "countries_mentioned": list(classification.countries_mentioned),

@@ -21,10 +21,13 @@ import yaml
 
 from .model import Article, Block, BuildError, Diagnostic, RawArticle
 
-# The keys a content file may carry. `byline` and `truncated` are written by
-# ingest for the editor's information; the build does not use them.
-FIELDS = ("title", "slug", "id", "sources", "caption", "date", "summary", "countries", "topics",
-          "exclude_countries", "exclude_topics", "draft", "byline", "truncated")
+# The keys a content file may carry. `byline` (a byline ingest could not read as an
+# author and a place), `truncated` and `merged` (the near-copies ingest merged into
+# this article) are written for the editor's information; the build does not use
+# them. `not_duplicate_of` is the editor's answer to a wrong merge (see ingest.py).
+FIELDS = ("title", "slug", "id", "sources", "caption", "date", "author", "place", "summary",
+          "countries", "topics", "exclude_countries", "exclude_topics", "draft", "byline", "truncated",
+          "merged", "not_duplicate_of")
 SLUG = re.compile(r"[a-z0-9-]+")
 
 
@@ -50,6 +53,10 @@ def escape_markdown(text: str) -> str:
     return text
 
 
+def _inline(text: str) -> str:
+    return _INLINE.sub(lambda match: "\\" + match.group(0), text)
+
+
 def escape_heading(text: str) -> str:
     """Heading text -> markdown for after `## `: trailing #s would be read as a closing sequence."""
     text = _INLINE.sub(lambda match: "\\" + match.group(0), text)
@@ -60,6 +67,8 @@ def escape_heading(text: str) -> str:
 def render_block(block: Block) -> str:
     if block.kind == "heading":
         return "## " + escape_heading(block.text)
+    if block.kind == "question":        # an interview's question, in bold as the site prints it
+        return f"**{_inline(block.text)}**"
     if block.kind == "list":
         return "\n".join(_list_item(item) for item in block.items)
     return escape_markdown(block.text)
@@ -81,18 +90,28 @@ def render_body(blocks: Sequence[Block]) -> str:
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def render_article(article: RawArticle, *, id: str, slug: str, sources: Iterable[str]) -> str:
-    """The content file ingest writes for an article: front matter, a blank line, the body."""
+def render_article(article: RawArticle, *, id: str, slug: str, sources: Iterable[str],
+                   merged: Sequence[dict[str, Any]] = ()) -> str:
+    """The content file ingest writes for an article: front matter, a blank line, the body.
+    merged: what ingest merged into it as near-copies (dedupe.Merge.record())."""
     data: dict[str, Any] = {"title": article.title, "slug": slug, "id": id,
                             "sources": sorted(set(sources))}
     if article.caption:
         data["caption"] = article.caption
     if article.date:
         data["date"] = article.date
-    if article.byline:
+    if article.author:
+        data["author"] = article.author
+    if article.place:
+        data["place"] = article.place
+    if article.standfirst:
+        data["summary"] = article.standfirst
+    if article.byline and not (article.author or article.place):
         data["byline"] = article.byline
     if article.truncated:
         data["truncated"] = True
+    if merged:
+        data["merged"] = [dict(record) for record in merged]
     front = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                       default_flow_style=False, width=1_000_000_000)
     return f"---\n{front}---\n\n{render_body(article.blocks)}"
@@ -188,10 +207,13 @@ def parse_article_checked(text: str, path: str) -> tuple[Article, list[Diagnosti
                          path, fields.line("slug"))
     fields.text("byline")
     fields.flag("truncated")
+    fields.names("not_duplicate_of")
+    fields.records("merged")
     article = Article(
         slug=slug, title=title, id=fields.text("id") or slug, sources=fields.names("sources") or (),
         body=front.body, path=path, caption=fields.text("caption"), date=fields.date("date"),
         summary=fields.text("summary"), draft=fields.flag("draft"),
+        author=fields.text("author"), place=fields.text("place"),
         countries=fields.names("countries"), topics=fields.names("topics"),
         exclude_countries=fields.names("exclude_countries") or (),
         exclude_topics=fields.names("exclude_topics") or ())
@@ -238,6 +260,15 @@ class _Fields:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self._wrong(key, "a list of text items", value)
         return tuple(value)
+
+    def records(self, key: str) -> list[dict[str, Any]]:
+        """A list of mappings (or nothing)."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self._wrong(key, "a list of entries with keys", value)
+        return value
 
     def date(self, key: str) -> dt.date | None:
         value = self.data.get(key)

@@ -6,6 +6,13 @@ paragraph added or a typo fixed) are found with MinHash LSH over word
 shingles: each article is looked up in the index before it is added, so the
 work grows with the number of articles, not with the number of pairs, and
 every candidate the index returns is confirmed on the exact shingle sets.
+
+A merge must also be safe: two texts merge only when their titles or their
+openings agree as well, so an article that holds another one's text (two
+stories glued together by a damaged dump) never swallows it. A pair that shares
+its text but neither title nor opening is kept apart and reported (`Apart`).
+Editors undo a merge with `not_duplicate_of` (ingest passes it in as `apart`).
+Every near-copy merged is recorded (`Merge`), for ingest to print and write.
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -32,6 +39,13 @@ LSH_BANDS = (32, 4)
 # much (Jaccard), or when nearly all of the shorter one is inside the longer.
 SAME_STORY_JACCARD = 0.6
 SAME_STORY_CONTAINMENT = 0.85
+# Titles agree when this much of their words are shared (Jaccard); openings when this
+# much of the word trigrams of their first OPENING_WORDS words are.
+TITLE_AGREEMENT = 0.5
+OPENING_AGREEMENT = 0.5
+OPENING_WORDS = 40
+# Among versions at least this close to the longest, the one with the most metadata wins.
+FULL_LENGTH = 0.9
 
 _WORD = re.compile(r"\w+")
 _MASK = np.uint64(0xFFFFFFFF)
@@ -39,13 +53,40 @@ _MIX = np.uint64(0x100000001B3)
 
 
 @dataclass(frozen=True)
+class Merge:
+    """A near-copy merged into a story's kept version."""
+
+    id: str                         # the content id of the version dropped
+    title: str
+    source: str                     # the dump, and the line of its title there
+    line: int
+    similarity: float               # Jaccard of the two texts' shingles, to 2 places
+
+    def record(self) -> dict:
+        """As the kept article's front matter lists it."""
+        return {"title": self.title, "source": self.source, "line": self.line,
+                "similarity": self.similarity, "id": self.id}
+
+
+@dataclass(frozen=True)
 class Story:
     """One story and every version of it that the dumps hold."""
 
-    article: RawArticle             # the most complete version
+    article: RawArticle             # the kept version: the most complete, then the richest
     sources: tuple[str, ...]        # every dump holding a version, sorted
     ids: tuple[str, ...]            # content ids of its versions, earliest first
     versions: int                   # how many articles were merged into it
+    merges: tuple[Merge, ...] = ()  # the near-copies among them
+
+
+@dataclass(frozen=True)
+class Apart:
+    """Two articles that share most of their text but neither title nor opening: kept
+    apart, and reported so that an editor can look."""
+
+    first: RawArticle
+    second: RawArticle
+    similarity: float
 
 
 @dataclass(frozen=True)
@@ -53,6 +94,7 @@ class Deduped:
     stories: tuple[Story, ...]      # in order of first appearance
     exact: int                      # articles dropped as exact copies
     near: int                       # articles dropped as near-duplicates
+    apart: tuple[Apart, ...] = ()   # near-copies by text alone, kept apart
 
 
 def body_text(article: RawArticle) -> str:
@@ -121,6 +163,47 @@ def _same_story(a: np.ndarray, b: np.ndarray) -> bool:
     return shared / union >= SAME_STORY_JACCARD or shared / min(len(a), len(b)) >= SAME_STORY_CONTAINMENT
 
 
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared / (len(a) + len(b) - shared)
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold())
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _opening(article: RawArticle) -> set[tuple[str, ...]]:
+    """The word trigrams of the first paragraph's first OPENING_WORDS words: a story glued
+    under another one starts a later paragraph, never the host's first."""
+    first = next((block.text for block in article.blocks if block.kind == "paragraph"), "")
+    words = _words(first)[:OPENING_WORDS]
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))} if words else set()
+
+
+def agree(a: RawArticle, b: RawArticle) -> bool:
+    """Two texts that share most of their words are one story only if their titles or
+    their openings agree too: a text that holds another one glued to its end is not it."""
+    if _overlap(set(_words(a.title)), set(_words(b.title))) >= TITLE_AGREEMENT:
+        return True
+    return _overlap(_opening(a), _opening(b)) >= OPENING_AGREEMENT
+
+
+def title_slug(title: str) -> str:
+    """The slug ingest would give a title (before -2, -3, ... for clashes)."""
+    from slugify import slugify
+
+    return slugify(title, max_length=80, word_boundary=True, replacements=[["'", ""], ["’", ""]]) or "article"
+
+
 # mapper(function, items, stage) -> [function(item) for item in items]: ingest hands
 # dedupe one that runs on every core, as the content keys, shingles and MinHash values
 # of the articles (most of the work) are each a function of one article alone.
@@ -132,9 +215,12 @@ def _in_turn(function: Callable, items: Sequence, stage: str) -> list:
 
 
 def dedupe(articles: Sequence[RawArticle],
-           progress: Callable[[int, int], None] | None = None, mapper: Mapper = _in_turn) -> Deduped:
+           progress: Callable[[int, int], None] | None = None, mapper: Mapper = _in_turn,
+           apart: Mapping[str, Iterable[str]] | None = None) -> Deduped:
     """Group articles into stories. Input order is the tie-break (dumps by name, then line).
-    progress(done, total) follows the distinct texts through the LSH index; mapper: see Mapper."""
+    progress(done, total) follows the distinct texts through the LSH index; mapper: see Mapper.
+    apart: id -> the ids or title slugs of versions an editor said are not copies of the
+    story with that id (`not_duplicate_of`); such versions never join its story."""
     ordered = sorted(articles, key=lambda article: (article.source, article.line))
     keys = list(mapper(content_key, ordered, "keys"))
     first_with_key: dict[str, int] = {}
@@ -157,6 +243,8 @@ def dedupe(articles: Sequence[RawArticle],
     signed = mapper(signature, [ordered[index] for index in representatives], "shingle")
     shingles: dict[int, np.ndarray] = {}
     near_parent = {index: index for index in representatives}
+    keeper = _Separations(apart, ordered, keys, representatives) if apart else None
+    kept_apart: list[Apart] = []
 
     def root(index: int) -> int:
         while near_parent[index] != index:
@@ -170,29 +258,79 @@ def dedupe(articles: Sequence[RawArticle],
         shingles[index] = mine
         minhash = MinHash(hashvalues=values, permutations=permutations, scheme="affine32",
                           hashfunc=_identity)
-        for other in lsh.query(minhash):
+        for other in sorted(lsh.query(minhash)):
             a, b = root(other), root(index)
-            if a != b and _same_story(mine, shingles[other]):
+            if a == b or not _same_story(mine, shingles[other]):
+                continue
+            if not agree(ordered[index], ordered[other]):
+                kept_apart.append(Apart(ordered[other], ordered[index],
+                                        round(_jaccard(mine, shingles[other]), 2)))
+            elif keeper is None or keeper.may_join(a, b):
                 near_parent[max(a, b)] = min(a, b)
+                if keeper is not None:
+                    keeper.joined(min(a, b), max(a, b))
         lsh.insert(index, minhash)
 
     groups: dict[int, list[int]] = {}
     for index in range(len(ordered)):
         groups.setdefault(root(parent[index]), []).append(index)
-    stories = tuple(_story([ordered[i] for i in members], [keys[i] for i in members])
+    stories = tuple(_story(members, ordered, keys, shingles, parent)
                     for _, members in sorted(groups.items()))
+    # A pair kept apart whose two articles were joined all the same (through a third
+    # version that agrees with both) is one story after all: not reported.
+    story_of = {id(ordered[i]): root(parent[i]) for i in range(len(ordered))}
+    reported = tuple(pair for pair in kept_apart
+                     if story_of[id(pair.first)] != story_of[id(pair.second)])
     return Deduped(stories=stories, exact=len(ordered) - len(representatives),
-                   near=len(representatives) - len(stories))
+                   near=len(representatives) - len(stories), apart=reported)
 
 
-def _story(versions: list[RawArticle], keys: list[str]) -> Story:
-    """The most complete version (most text; ties: the earliest), gaps filled from the others."""
-    best = max(range(len(versions)), key=lambda i: (len(body_text(versions[i])), -i))
+class _Separations:
+    """Which groups may not join: an editor said a version is not a copy of a story."""
+
+    def __init__(self, apart: Mapping[str, Iterable[str]], ordered: Sequence[RawArticle],
+                 keys: Sequence[str], representatives: Sequence[int]):
+        rules = {story_id: frozenset(tokens) for story_id, tokens in apart.items()}
+        # Per group (by its root): the names its versions answer to, and the names
+        # of versions it must not take in.
+        self.names: dict[int, set[str]] = {}
+        self.refused: dict[int, set[str]] = {}
+        for index in representatives:
+            own = {keys[index][:ID_CHARS], title_slug(ordered[index].title)}
+            self.names[index] = own
+            self.refused[index] = set().union(*(rules.get(name, frozenset()) for name in own))
+
+    def may_join(self, a: int, b: int) -> bool:
+        return not (self.refused[a] & self.names[b] or self.refused[b] & self.names[a])
+
+    def joined(self, kept: int, gone: int) -> None:
+        self.names[kept] |= self.names.pop(gone)
+        self.refused[kept] |= self.refused.pop(gone)
+
+
+def _richness(article: RawArticle, longest: int) -> tuple:
+    length = len(body_text(article))
+    return (not article.truncated, length >= FULL_LENGTH * longest, article.date is not None,
+            bool(article.author or article.place or article.byline), length)
+
+
+def _story(members: list[int], ordered: Sequence[RawArticle], keys: Sequence[str],
+           shingles: Mapping[int, np.ndarray], parent: Sequence[int]) -> Story:
+    """The kept version (complete, nearly the longest, then dated and bylined, then the
+    longest; ties: the earliest), gaps filled from the others, and the merges recorded."""
+    versions = [ordered[i] for i in members]
+    longest = max(len(body_text(v)) for v in versions)
+    best = max(range(len(versions)), key=lambda i: (_richness(versions[i], longest), -i))
     article = versions[best]
-    for field in ("caption", "date", "byline"):
+    for field in ("caption", "date", "byline", "author", "place", "standfirst"):
         if getattr(article, field) is None:
             found = next((getattr(v, field) for v in versions if getattr(v, field) is not None), None)
             article = replace(article, **{field: found})
-    ids = tuple(dict.fromkeys(key[:ID_CHARS] for key in keys))
+    kept = parent[members[best]]
+    merges = tuple(
+        Merge(id=keys[i][:ID_CHARS], title=ordered[i].title, source=ordered[i].source,
+              line=ordered[i].line, similarity=round(_jaccard(shingles[i], shingles[kept]), 2))
+        for i in members if parent[i] == i and i != kept)
+    ids = tuple(dict.fromkeys(keys[i][:ID_CHARS] for i in members))
     return Story(article=article, sources=tuple(sorted({v.source for v in versions})),
-                 ids=ids, versions=len(versions))
+                 ids=ids, versions=len(versions), merges=merges)

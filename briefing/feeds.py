@@ -180,6 +180,8 @@ def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str
              _element(2, "id", entry_id(config, entry)),
              _element(2, "title", article.title),
              _element(2, "updated", _timestamp(entry.updated))]
+    if article.author:
+        parts.extend(("    <author>\n", _element(3, "name", article.author), "    </author>\n"))
     if article.date:
         parts.append(_element(2, "published", _timestamp(article.date)))
     parts.append(_element(2, "link", rel="alternate", type="text/html", href=url))

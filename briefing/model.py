@@ -53,7 +53,7 @@ def format_location(path: str | None, line: int | None, message: str) -> str:
 
 # --- ingest -----------------------------------------------------------------
 
-BlockKind = Literal["paragraph", "heading", "list"]
+BlockKind = Literal["paragraph", "heading", "list", "question"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Block:
     """One piece of an article body, as the dump gave it (text is verbatim)."""
 
     kind: BlockKind
-    text: str = ""                  # paragraph and heading
+    text: str = ""                  # paragraph, heading, and an interview's question
     items: tuple[str, ...] = ()     # list: one string per `+ ` item
 
 
@@ -75,8 +75,12 @@ class RawArticle:
     source: str                     # dump file name, e.g. "000_7752e62acdcbb6a0.txt"
     line: int                       # 1-based line of the title in that dump
     date: dt.date | None = None     # only when the text states the article's own date
-    byline: str | None = None
+    byline: str | None = None       # as the dump wrote it
     truncated: bool = False         # last paragraph cut off mid-sentence
+    layout: str = "seeds"           # the page layout it was found in (layouts.LAYOUTS)
+    author: str | None = None       # a person named by the byline, never the paper or a wire
+    place: str | None = None        # where the byline says it was filed from
+    standfirst: str | None = None   # the one-sentence summary under the title
 
 
 # --- content ----------------------------------------------------------------
@@ -95,6 +99,8 @@ class Article:
     date: dt.date | None = None
     summary: str | None = None
     draft: bool = False
+    author: str | None = None       # a person; None for the paper's own or wire reports
+    place: str | None = None        # where it was filed from, as the byline says
     # Editor overrides. None means "not set": the computed value stands.
     countries: tuple[str, ...] | None = None
     topics: tuple[str, ...] | None = None

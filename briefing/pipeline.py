@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from . import api, feeds
 from .config import load_config
@@ -147,8 +147,23 @@ def run_ingest(options: Options, reporter: Reporter) -> None:
             bar.close()
     for diagnostic in result.diagnostics:
         reporter.warn(diagnostic)
+    for line in result.merges:
+        reporter.info(line)
     reporter.info(result.summary)
     reporter.check_strict(options.strict)
+
+
+def stale_content(options: Options) -> Diagnostic | None:
+    """A warning when seeds/ holds dumps that content/ was not ingested from as they are."""
+    from .ingest import stale_dumps
+
+    stale = stale_dumps(options.seeds, options.content)
+    if not stale:
+        return None
+    shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+    return Diagnostic(f"content/ is out of date with seeds/: {len(stale)} dump(s) new or changed since "
+                      f"the last ingest ({shown}); run `make ingest` and commit content/",
+                      str(options.content))
 
 
 # --- build ------------------------------------------------------------------
@@ -208,6 +223,9 @@ def strict_check(root: Path, config: SiteConfig, options: Options, reporter: Rep
     for link in broken:
         reporter.warn(Diagnostic(f"broken link to {link.target} ({link.reason})",
                                  f"{options.output.name}/{link.page}", link.line))
+    stale = stale_content(options)
+    if stale:
+        reporter.warn(stale)
     reporter.check_strict(options.strict)
 
 
@@ -385,8 +403,12 @@ def run_check(options: Options, reporter: Reporter) -> None:
                          str(options.output))
     config = load_config(options.content, options.base_url)
     broken = _check(options.output, config)
+    stale = stale_content(options)
     if broken:
         from .check import format_report
 
-        raise BuildError(f"{len(broken)} broken link(s) in {options.output}:\n{format_report(broken)}")
-    reporter.info(f"check: no broken links in {options.output}")
+        also = f"\nand {stale}" if stale else ""
+        raise BuildError(f"{len(broken)} broken link(s) in {options.output}:\n{format_report(broken)}{also}")
+    if stale:
+        raise BuildError(str(stale))
+    reporter.info(f"check: no broken links in {options.output}, and content/ is up to date with seeds/")

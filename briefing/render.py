@@ -567,6 +567,10 @@ class Renderer:
         }
         if article.date:
             data["datePublished"] = article.date.isoformat()
+        if article.author:
+            data["author"] = {"@type": "Person", "name": article.author}
+        if article.place:
+            data["contentLocation"] = {"@type": "Place", "name": article.place}
         if about:
             data["about"] = [{"@type": "Country", "name": g.country.name} for g in about]
         if topics:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .dates import dates_in
 from .markup import Rendered, reading_minutes, summarise
 from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
 from .model import (Article, Classification, Count, Country, CountryGroup,
@@ -81,51 +82,6 @@ def prepare_entry(article: Article, classification: Classification, rendered: Re
 
 
 # --- dates ------------------------------------------------------------------
-
-_MONTHS = {name: number for number, names in enumerate([
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-    ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
-], start=1) for name in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATE_PATTERNS = (
-    re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-)
-
-
-# No \b in front: the regex engine cannot skip ahead to a pattern that starts with
-# one, and tried every position of every text (200 us an article, against 70).
-_YEAR = re.compile(r"(?:19|20)\d\d\b")
-_DIGIT = re.compile(r"\d")
-# Patterns for a date ending at a year: searched only in the few characters before each
-# year a text contains, instead of across the whole text (years are rare, words are not).
-_DATE_ENDINGS = tuple(re.compile(pattern.pattern + "$", re.I) for pattern in _DATE_PATTERNS)
-_WINDOW = 40    # longer than any date these patterns match, plus one character
-
-
-def dates_in(text: str) -> list[dt.date]:
-    found = []
-    for year in _YEAR.finditer(text):
-        begin = year.start()
-        if begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
-            continue    # inside a word or number: what \b in front would have refused
-        start = max(0, begin - _WINDOW)
-        window = text[start:year.end()]
-        if not _DIGIT.search(window, 0, begin - start):
-            continue    # every pattern has a day before the year; most years stand alone
-        for pattern in _DATE_ENDINGS:
-            match = pattern.search(window)
-            # A match at the window's first character may be the tail of a longer word.
-            if match is None or (match.start() == 0 and start > 0):
-                continue
-            try:
-                found.append(dt.date(int(match["year"]), _MONTHS[match["month"].lower()],
-                                     int(match["day"])))
-            except ValueError:
-                continue
-    return found
-
 
 def infer_updated(article: Article, text: str) -> dt.date:
     """The article's own date, else the latest full date its caption or text names.

@@ -29,8 +29,8 @@ def test_articles_have_every_field_newest_first():
     assert [a["slug"] for a in articles] == ["hostile", "older", "undated"]
     assert articles[0] == {
         "slug": "hostile", "title": HOSTILE, "url": PREFIXED + "/articles/hostile/",
-        "date": "2024-03-03", "updated": "2024-03-03", "sources": ["hostile.txt"],
-        "countries": ["IQ", "SY"], "countries_mentioned": [], "topics": ["conflict", "health"],
+        "date": "2024-03-03", "updated": "2024-03-03", "author": None, "place": None,
+        "sources": ["hostile.txt"], "countries": ["IQ", "SY"], "countries_mentioned": [], "topics": ["conflict", "health"],
         "summary": "Summary of hostile & more.",
     }
     assert (articles[1]["date"], articles[1]["countries_mentioned"]) == (None, ["SY"])

@@ -238,3 +238,55 @@ def test_every_page_is_valid_html5(built):
     done = subprocess.run([validator, "--root", str(built["output"]), "--ignore-re", "pagefind/",
                            "--log", "INFO"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_content_out_of_date_with_seeds_fails_check_and_a_strict_build(tmp_path):
+    paths = make_project(tmp_path)
+    assert run_cli(*dirs(paths)).returncode == 0
+    assert run_cli("check", *dirs(paths)).returncode == 0
+    shutil.copy(ROOT / "tests" / "fixtures" / "dumps" / "layouts" / "site-page.txt", paths["seeds"] / "010_new.txt")
+    for done in (run_cli("check", *dirs(paths)), run_cli("build", *dirs(paths), "--no-search", "--strict")):
+        assert done.returncode == 1
+        assert "content/ is out of date with seeds/: 1 dump(s) new or changed since the last ingest " \
+               "(010_new.txt); run `make ingest` and commit content/" in done.stderr
+    assert run_cli("build", *dirs(paths), "--no-search").returncode == 0    # a preview still builds
+    assert run_cli(*dirs(paths)).returncode == 0       # ingest, then build
+    assert run_cli("check", *dirs(paths)).returncode == 0
+
+
+def test_a_site_page_article_shows_its_date_author_and_place(tmp_path):
+    paths = make_project(tmp_path)
+    shutil.copy(ROOT / "tests" / "fixtures" / "dumps" / "layouts" / "site-page.txt", paths["seeds"] / "010_page.txt")
+    done = run_cli(*dirs(paths), "--no-search", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "(8 in the seeds' layout, 2 in the site page)" in done.stdout
+    article = (paths["output"] / "articles" / "port-workers-extend-strike-into-third-week" / "index.html").read_text()
+    assert '<time datetime="2019-06-04"' in article
+    assert '<span class="author">By Leila Example</span>, <span class="place">Tangier</span>' in article
+    assert '"author":{"@type":"Person","name":"Leila Example"}' in article
+    home = (paths["output"] / "index.html").read_text()
+    assert '<time datetime="2019-06-04">' in home and '<time datetime="2019-06-05">' in home
+    feed = ET.parse(paths["output"] / "feed.xml").getroot()
+    entry = next(e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title").startswith("Port Workers"))
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Leila Example"
+    assert entry.findtext(f"{ATOM}published").startswith("2019-06-04")
+    [record] = [a for a in json.loads((paths["output"] / "api" / "articles.json").read_text())["articles"]
+                if a["slug"] == "port-workers-extend-strike-into-third-week"]
+    assert (record["date"], record["author"], record["place"]) == ("2019-06-04", "Leila Example", "Tangier")
+
+
+def test_netlifys_command_publishes_a_dump_committed_without_its_content(tmp_path):
+    """An editor commits a dump from a browser and nothing else: the deploy ingests it."""
+    import tomllib
+
+    command = tomllib.loads((ROOT / "netlify.toml").read_text())["build"]["command"]
+    for name in ("build.py", "briefing", "templates", "content", "seeds"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    shutil.copy(ROOT / "tests" / "fixtures" / "dumps" / "layouts" / "site-page.txt", tmp_path / "seeds" / "010_new.txt")
+    done = subprocess.run(command.replace("python ", f"{sys.executable} "), shell=True, cwd=tmp_path,
+                          env={"URL": "https://briefing.example.org", "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    page = tmp_path / "output" / "articles" / "port-workers-extend-strike-into-third-week" / "index.html"
+    assert "https://briefing.example.org/articles/port-workers-extend-strike-into-third-week/" in page.read_text()

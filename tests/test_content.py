@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from briefing.content import (escape_markdown, load_articles, parse_article, parse_article_checked,
                               render_article, render_block)
 from briefing.dumps import parse_dump
+from briefing.markup import render_markdown
 from briefing.model import Block, BuildError, RawArticle
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -42,7 +43,7 @@ AWKWARD = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["paragraph", "heading", "list"])
+@pytest.mark.parametrize("kind", ["paragraph", "heading", "list", "question"])
 def test_awkward_text_renders_back_to_exactly_itself(kind):
     for text in AWKWARD:
         block = Block("list", items=(text, text)) if kind == "list" else Block(kind, text=text)
@@ -55,7 +56,7 @@ def test_random_markdown_like_text_renders_back_to_exactly_itself():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))).strip()
         for block in (Block("paragraph", text=text), Block("heading", text=text),
-                      Block("list", items=(text, "x" + text))):
+                      Block("list", items=(text, "x" + text)), Block("question", text=text)):
             if text:
                 assert read_back(render_block(block)) == block_texts(block), repr(text)
 
@@ -65,6 +66,12 @@ def test_every_seed_block_renders_back_to_exactly_its_text(path):
     for article in parse_dump(path.read_text("utf-8"), path.name)[0]:
         for block in article.blocks:
             assert read_back(render_block(block)) == block_texts(block)
+
+
+def test_an_interviews_question_is_written_in_bold():
+    assert render_block(Block("question", text="Will *they* sign?")) == "**Will \\*they\\* sign?**"
+    html = render_markdown(render_block(Block("question", text="1. Why now?"))).html
+    assert html.strip() == "<p><strong>1. Why now?</strong></p>"
 
 
 def test_only_what_markdown_would_misread_is_escaped():

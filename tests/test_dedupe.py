@@ -1,3 +1,4 @@
+import datetime as dt
 import functools
 import os
 import random
@@ -5,9 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefing import dedupe as dedupe_module, pipeline
-from briefing.dedupe import content_id, dedupe
+from briefing.dedupe import agree, content_id, dedupe
 from briefing.dumps import parse_dump
-from briefing.model import Block, RawArticle
+from briefing.model import Block
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -144,3 +145,71 @@ def test_keys_and_shingles_made_on_other_processes_give_the_same_stories():
     assert dedupe(everything, mapper=forked) == dedupe(everything)
     assert dedupe(everything).near == 3 and dedupe(everything).exact == 2
     assert pids and os.getpid() not in pids
+
+
+# --- merges are safe and visible ---------------------------------------------------
+
+def test_an_article_holding_another_glued_to_its_end_never_swallows_it():
+    """The failure real dumps showed: a story glued under an unrelated short one made the
+    host look like a near-copy of the story's other copy, and the story vanished."""
+    interview = story("b.txt")
+    host = replace(story("a.txt"), title="Clinics in the North Run Short of Insulin",
+                   blocks=(Block("paragraph", text="Clinics have run short of insulin, doctors said."),)
+                   + interview.blocks)
+    result = dedupe([host, interview])
+    assert len(result.stories) == 2 and result.near == 0
+    [pair] = result.apart
+    assert {pair.first.title, pair.second.title} == {host.title, interview.title}
+    assert pair.similarity > 0.6
+
+
+def test_a_retitled_copy_with_the_same_opening_is_still_merged():
+    retitled = with_added_paragraph(replace(story("b.txt"), title="A Different Headline Altogether"), "More.")
+    result = dedupe([story("a.txt"), retitled])
+    assert len(result.stories) == 1 and result.near == 1 and result.apart == ()
+
+
+def test_titles_agree_whatever_their_quotes_and_case():
+    a = story(title="Qatar’s Emir Says “No Deal”")
+    b = replace(with_paragraphs(story(), ["Entirely other words here."]), title="QATAR'S EMIR SAYS \"NO DEAL\"")
+    assert agree(a, b)
+    assert not agree(a, replace(b, title="Oman Signs a Gas Deal"))
+
+
+def test_the_same_story_in_two_layouts_keeps_the_dated_bylined_copy_and_both_sources():
+    plain = with_added_paragraph(story("a.txt"), "One more line only this copy has.")
+    page = replace(story("b.txt", line=40), layout="site-page", date=dt.date(2025, 12, 14),
+                   author="Leila Example", place="Baghdad", byline="Baghdad – Leila Example")
+    [merged] = dedupe([plain, page]).stories
+    assert (merged.article.source, merged.article.date, merged.article.author) == (
+        "b.txt", dt.date(2025, 12, 14), "Leila Example")
+    assert merged.sources == ("a.txt", "b.txt")
+    [merge] = merged.merges
+    assert (merge.source, merge.line, merge.title) == ("a.txt", 1, plain.title)
+    assert 0.6 <= merge.similarity < 1 and merge.id == content_id(plain)
+
+
+def test_a_much_shorter_dated_copy_does_not_replace_the_full_text():
+    full = story("a.txt")
+    cut = replace(with_paragraphs(story("b.txt"), paragraphs(full)[:len(paragraphs(full)) * 2 // 3]),
+                  date=dt.date(2025, 1, 2))
+    [merged] = dedupe([full, cut]).stories
+    assert merged.article.source == "a.txt" and merged.article.date == dt.date(2025, 1, 2)
+
+
+def test_an_editor_can_keep_two_versions_apart_by_id_or_title_slug():
+    shorter = story("a.txt")
+    longer = replace(with_added_paragraph(story("b.txt"), "A late paragraph."), title="Iraq Talks: A Second Look")
+    [merged] = dedupe([shorter, longer]).stories
+    assert len(dedupe([shorter, longer], apart={merged.ids[0]: [content_id(longer)]}).stories) == 2
+    assert len(dedupe([shorter, longer], apart={merged.ids[0]: ["iraq-talks-a-second-look"]}).stories) == 2
+    assert len(dedupe([shorter, longer], apart={"someone-else": [content_id(longer)]}).stories) == 1
+
+
+def test_a_separation_holds_through_a_third_version_agreeing_with_both():
+    one = story("a.txt")
+    two = with_added_paragraph(story("b.txt"), "Second version adds this.")
+    three = with_added_paragraph(story("c.txt"), "Third version adds that.")
+    stories = dedupe([one, two, three], apart={content_id(one): [content_id(three)]}).stories
+    assert sorted(len(s.ids) for s in stories) == [1, 2]
+    assert not any({content_id(one), content_id(three)} <= set(s.ids) for s in stories)

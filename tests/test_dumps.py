@@ -1,18 +1,24 @@
 import codecs
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
 
+from dump_writer import TAGLINE, concatenated, invented
 from briefing.dumps import TT, parse_dump, read_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 VARIANTS = Path(__file__).parent / "fixtures" / "dumps" / "variants.txt"
+LAYOUTS = Path(__file__).parent / "fixtures" / "dumps" / "layouts"
+EXPECTED = yaml.safe_load((LAYOUTS / "expected.yaml").read_text("utf-8"))
 
 
-def parse(text, source="dump.txt"):
-    return parse_dump(text, source)
+def parse(text, source="dump.txt", titles=frozenset()):
+    return parse_dump(text, source, titles)
 
 
 def texts(article):
@@ -104,7 +110,7 @@ def test_stray_line_after_tt_is_dropped():
 
 def test_byline_under_the_title_is_kept_apart_from_the_body():
     first = parse(VARIANTS.read_text("utf-8"))[0][0]
-    assert first.byline == "Layla Hassan"
+    assert (first.byline, first.author, first.place) == ("By Layla Hassan", "Layla Hassan", None)
     assert not any("Layla" in line for line in texts(first))
 
 
@@ -248,3 +254,181 @@ def test_utf16_dump_with_byte_order_mark_is_read(tmp_path):
     data = VARIANTS.read_text("utf-8").encode("utf-16")
     text, diagnostics = read_dump(write(tmp_path, data))
     assert diagnostics == [] and text == VARIANTS.read_text("utf-8")
+
+
+# --- every layout the newspaper's dumps use (fixtures/dumps/layouts) --------------
+
+def as_expected(article) -> dict:
+    """An article in the terms of layouts/expected.yaml."""
+    body = []
+    for block in article.blocks:
+        if block.kind == "list":
+            body.extend(block.items)
+        else:
+            body.append(("Q: " if block.kind == "question" else "") + block.text)
+    found = {"title": article.title, "layout": article.layout, "caption": article.caption,
+             "date": article.date, "author": article.author, "place": article.place,
+             "summary": article.standfirst, "truncated": article.truncated, "body": body}
+    return {key: value for key, value in found.items() if value not in (None, False)}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=str)
+def test_each_layout_and_variant_parses_into_its_articles(name):
+    articles, diagnostics = parse((LAYOUTS / name).read_text("utf-8"), name)
+    assert [as_expected(article) for article in articles] == EXPECTED[name]
+    assert [d.message for d in diagnostics if "cut off" not in d.message] == []
+    assert len(diagnostics) == sum(article.truncated for article in articles)
+
+
+def test_every_layout_in_any_order_in_one_dump_gives_every_article_whole():
+    texts = {name: (LAYOUTS / name).read_text("utf-8") for name in sorted(EXPECTED)}
+    rng = random.Random(15)
+    for _ in range(20):
+        names = rng.sample(sorted(texts), len(texts))
+        glue = [rng.choice(["", "\n", "\n\n"]) for _ in names]
+        # Only a site page's tagline can sit right under the line before it.
+        text = "".join((g if texts[n].startswith(TAGLINE) else g or "\n") + texts[n]
+                       for n, g in zip(names, glue))
+        articles, _ = parse(text, "all.txt")
+        assert [as_expected(a) for a in articles] == [e for n in names for e in EXPECTED[n]]
+
+
+@settings(max_examples=250, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(invented(), min_size=1, max_size=6, unique_by=lambda story: story.title),
+       st.lists(st.sampled_from(["", "\n", "\n\n"]), min_size=6, max_size=6))
+def test_invented_articles_in_any_layouts_and_order_parse_back_exactly(stories, separators):
+    text = concatenated(stories, separators)
+    articles, diagnostics = parse(text, "mixed.txt")
+    assert [a.title for a in articles] == [s.shown_title for s in stories]
+    for article, story in zip(articles, stories):
+        assert [(b.kind, b.text) for b in article.blocks] == story.blocks()
+        assert (article.layout, article.caption, article.date, article.author, article.place,
+                article.standfirst, article.truncated) == (
+            story.layout, story.caption, story.shown_date, story.author, story.shown_place,
+            story.summary, story.cut)
+    assert len(diagnostics) == sum(story.cut for story in stories)
+
+
+# --- boundaries never glue ---------------------------------------------------------
+
+SITE_PAGE = LAYOUTS / "site-page.txt"
+
+
+def test_a_tagline_right_under_a_body_line_starts_a_new_article(dump_article):
+    host = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."]).rstrip("\n")
+    articles, diagnostics = parse(host + "\n" + SITE_PAGE.read_text("utf-8"))
+    assert [a.title for a in articles] == ["Clinics Run Short of Insulin",
+                                           "Port Workers Extend Strike into Third Week",
+                                           "Fishermen Count Losses After Storm"]
+    assert texts(articles[0]) == ["Doctors said the shelves were empty."] and diagnostics == []
+
+
+def test_a_site_page_without_its_tagline_is_still_an_article_of_its_own(dump_article):
+    page = SITE_PAGE.read_text("utf-8").replace(TAGLINE + "\n\n", "\n")
+    host = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."])
+    articles, _ = parse(host + page)
+    assert [(a.title, a.date) for a in articles][1:] == [
+        ("Port Workers Extend Strike into Third Week", dt.date(2019, 6, 4)),
+        ("Fishermen Count Losses After Storm", dt.date(2019, 6, 5))]
+    assert texts(articles[0]) == ["Doctors said the shelves were empty."]
+
+
+def test_a_title_over_its_date_line_opens_an_article_inside_a_body(dump_article):
+    host = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."])
+    glued = "Port Workers Extend Strike into Third Week\nTuesday, 4 June, 2019 - 09:30\n\nDock workers struck.\n"
+    articles, _ = parse(host + glued)
+    assert [(a.title, a.date, texts(a)) for a in articles][1:] == [
+        ("Port Workers Extend Strike into Third Week", dt.date(2019, 6, 4), ["Dock workers struck."])]
+
+
+def test_another_articles_title_with_its_captions_under_it_splits_the_body(dump_article):
+    first = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."])
+    second = dump_article("Port Workers Extend Strike into Third Week", ["Dock workers struck."])
+    # The second copy of the port story lost its TT and repeated title, and sits glued
+    # under a body line: only the title, known from the first copy, and its captions.
+    glued = first.rstrip("\n") + "\nPort Workers Extend Strike into Third Week\n\nCaption here. (AP)\n" \
+        "Caption here. (AP)\n\nDock workers struck again.\n\n"
+    articles, diagnostics = parse(second + glued)
+    assert [(a.title, texts(a)) for a in articles] == [
+        ("Port Workers Extend Strike into Third Week", ["Dock workers struck."]),
+        ("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."]),
+        ("Port Workers Extend Strike into Third Week", ["Dock workers struck again."])]
+    assert diagnostics == []
+
+
+def test_a_body_line_equal_to_another_title_with_no_header_under_it_is_reported(dump_article):
+    text = (dump_article("Port Workers Extend Strike into Third Week", ["Dock workers struck."])
+            + dump_article("Clinics Run Short of Insulin",
+                           ["Doctors said the shelves were empty.", "Port Workers Extend Strike into Third Week",
+                            "Nobody knows what this line is doing here."]))
+    articles, diagnostics = parse(text, "d.txt")
+    assert len(articles) == 2 and "Port Workers Extend Strike into Third Week" in texts(articles[1])
+    [warning] = diagnostics
+    line = text.split("\n").index("Port Workers Extend Strike into Third Week", 10) + 1
+    assert (warning.path, warning.line) == ("d.txt", line) and "title of another article" in warning.message
+
+
+def test_titles_of_other_dumps_split_a_body_the_same_way(dump_article):
+    glued = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."]).rstrip("\n") \
+        + "\nPort Workers Extend Strike into Third Week\n\nCaption here. (AP)\nCaption here. (AP)\n\nDock workers struck.\n"
+    alone, _ = parse(glued)
+    assert len(alone) == 1          # nothing in this dump says the line is a title
+    known, _ = parse(glued, titles=frozenset({"Port Workers Extend Strike into Third Week"}))
+    assert [a.title for a in known] == ["Clinics Run Short of Insulin", "Port Workers Extend Strike into Third Week"]
+
+
+def test_a_bare_date_line_in_a_body_is_kept_and_reported(dump_article):
+    text = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty.",
+                                                         "Wednesday, 5 June, 2019 - 11:15", "More text."])
+    [article], [warning] = parse(text, "d.txt")
+    assert "Wednesday, 5 June, 2019 - 11:15" in texts(article)
+    assert "bare date line" in warning.message and warning.line == text.split("\n").index(
+        "Wednesday, 5 June, 2019 - 11:15") + 1
+
+
+# --- interviews ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, questions", [
+    ("Intro.\n\n* Why now?\n\nBecause.\n", ["Why now?"]),
+    ("Intro.\n\nWhy now?\nBecause it was time.\n\nAnd then?\nWe waited.\n", ["Why now?", "And then?"]),
+    ("Intro.\n\n1. Why now?\n\nBecause.\n\n2- And then?\n\nWe waited.\n", ["1. Why now?", "2- And then?"]),
+], ids=["starred", "answer right under", "numbered"])
+def test_interview_questions_are_blocks_of_their_own(body, questions):
+    [article], _ = parse(f"An Interview on Water\n\nCap. (AP)\nCap. (AP)\nTT\n\nAn Interview on Water\n\n"
+                         f"Cap. (AP)\nCap. (AP)\n\n{body}")
+    assert [b.text for b in article.blocks if b.kind == "question"] == questions
+
+
+def test_a_question_in_a_paragraph_of_its_own_without_a_mark_is_an_ordinary_paragraph(dump_article):
+    [article], _ = parse(dump_article("Who Pays", ["Who will pay for it?", "Nobody knows yet."]))
+    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph"]
+
+
+# --- bylines ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, author, place", [
+    ("Tangier – Leila Example", "Leila Example", "Tangier"),
+    ("Beirut - Hanan Example", "Hanan Example", "Beirut"),
+    ("Cairo - Asharq Al-Awsat", None, "Cairo"),
+    ("Damascus - London - Asharq Al-Awsat", None, "Damascus, London"),
+    ("Baghdad – Asharq Al-Awsat and Agencies", None, "Baghdad"),
+    ("Huda al-Example (London)", "Huda al-Example", "London"),
+    ("By Layla Hassan", "Layla Hassan", None),
+    ("Riyadh - Abdul Rahman bin Example", "Abdul Rahman bin Example", "Riyadh"),
+])
+def test_bylines_give_the_author_and_the_place(line, author, place):
+    from briefing.furniture import byline
+    found = byline(line)
+    assert (found.author, found.place) == (author, place)
+
+
+@pytest.mark.parametrize("line", [
+    "Dock workers gather outside the port authority. (Reuters)",
+    "The talks - which began in May - stalled again on Monday.",
+    "Samir Example",        # a bare name is a byline only where the layout puts one
+    "Prices rose – and rose again",
+])
+def test_lines_that_are_no_byline(line):
+    from briefing.furniture import byline
+    assert byline(line) is None

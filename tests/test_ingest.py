@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import os
 import shutil
@@ -5,6 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from dump_writer import SEEDS_VARIANTS, SITE_VARIANTS, concatenated, distinct, in_other_layout, invented
 
 from test_build import tree
 
@@ -17,6 +21,9 @@ from briefing.model import BuildError
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 VARIANTS = Path(__file__).parent / "fixtures" / "dumps" / "variants.txt"
+MIXED = Path(__file__).parent / "fixtures" / "dumps" / "mixed"
+LAYOUTS = Path(__file__).parent / "fixtures" / "dumps" / "layouts"
+INTERVIEW = "sudanese-envoy-to-asharq-al-awsat-the-army-will-not-negotiate-under-fire"
 
 
 def snapshot(content: Path) -> dict[str, tuple[bytes, int]]:
@@ -296,3 +303,137 @@ def test_mixed_layout_fixture_is_ingested_whole(tmp_path):
     assert str(interview.date) == "2025-12-15"
     assert front_matter(tmp_path / "content" / "articles" / "drought-empties-reservoirs-across-morocco.md")[
         "truncated"] is True
+
+
+# --- real dumps in every layout ---------------------------------------------------
+
+def copy_dumps(source: Path, tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(source, seeds)
+    return seeds
+
+
+def test_an_interview_glued_under_a_health_story_comes_out_as_one_story_of_its_own(tmp_path):
+    """The issue's failure: an interview in the site-page layout right under an unrelated
+    story's last line, and the same interview in the seeds' layout in another dump."""
+    content = tmp_path / "content"
+    result = ingest(copy_dumps(MIXED, tmp_path), content)
+    articles = articles_in(content)
+    assert sorted(articles) == ["clinics-in-northern-syria-run-short-of-insulin",
+                                "gaza-fishermen-return-to-sea-after-two-months", INTERVIEW]
+    health = articles["clinics-in-northern-syria-run-short-of-insulin"].body
+    assert "Sudan" not in health and "Asharq" not in health and health.rstrip().endswith("another route.")
+    interview = articles[INTERVIEW]
+    assert interview.sources == ("001_health.txt", "002_interview.txt")
+    # The richer copy is kept: the site page's, with its date and byline.
+    assert (interview.date, interview.author, interview.place) == (dt.date(2024, 1, 17), "Mona Example", "Cairo")
+    assert "**Is there any chance of a ceasefire before Ramadan?**" in interview.body
+    [merged] = front_matter(content / "articles" / f"{INTERVIEW}.md")["merged"]
+    assert (merged["source"], merged["line"]) == ("002_interview.txt", 1) and 0.6 < merged["similarity"] < 1
+    [line] = result.merges
+    assert line.startswith(f"merged: 002_interview.txt:1 {interview.title!r} into {INTERVIEW} (similarity 0.")
+    assert f"not_duplicate_of: [{merged['id']}]" in line
+    assert result.layouts == (("seeds", 3), ("site-page", 1)) and result.interviews == 2
+    assert "3 in the seeds' layout, 1 in the site page; 2 interview(s)" in result.summary
+
+
+def test_an_editor_undoes_a_wrong_merge_and_the_next_ingest_writes_both(tmp_path):
+    content = tmp_path / "content"
+    seeds = copy_dumps(MIXED, tmp_path)
+    ingest(seeds, content)
+    path = content / "articles" / f"{INTERVIEW}.md"
+    [merged] = front_matter(path)["merged"]
+    path.write_text(path.read_text("utf-8").replace("merged:", f"not_duplicate_of: [{merged['id']}]\nmerged:", 1))
+    result = ingest(seeds, content)
+    assert result.created == 1 and result.kept_edited == 1
+    assert sorted(articles_in(content)) == ["clinics-in-northern-syria-run-short-of-insulin",
+                                            "gaza-fishermen-return-to-sea-after-two-months",
+                                            INTERVIEW, INTERVIEW + "-2"]
+    second = articles_in(content)[INTERVIEW + "-2"]
+    assert second.sources == ("002_interview.txt",) and "neighbor" in second.body
+    assert ingest(seeds, content).written == 0
+
+
+def test_two_texts_sharing_their_words_but_not_their_title_or_opening_are_both_kept_with_a_warning(
+        tmp_path, dump_article):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    story = ["The council approved the budget after a long night of talks in the capital.",
+             "Members said the vote was the closest in years and that more talks were due.",
+             "The governor said the money for schools and hospitals was safe for now."]
+    (seeds / "a.txt").write_text(dump_article("Council Approves Budget", story))
+    (seeds / "b.txt").write_text(dump_article("Clinics Run Short of Insulin", ["Doctors said so."] + story))
+    result = ingest(seeds, tmp_path / "content")
+    assert result.created == 2
+    [warning] = [d for d in result.diagnostics if "shares most of its text" in d.message]
+    assert (warning.path, warning.line) == ("b.txt", 1) and "a.txt:1" in warning.message
+
+
+def test_every_layout_fixture_ingests_with_its_date_author_and_place(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(LAYOUTS, seeds, ignore=shutil.ignore_patterns("*.yaml"))
+    result = ingest(seeds, tmp_path / "content")
+    articles = articles_in(tmp_path / "content")
+    expected = yaml.safe_load((LAYOUTS / "expected.yaml").read_text("utf-8"))
+    assert result.created == sum(len(found) for found in expected.values()) == len(articles)
+    port = articles["port-workers-extend-strike-into-third-week"]
+    assert (port.date, port.author, port.place) == (dt.date(2019, 6, 4), "Leila Example", "Tangier")
+    banks = front_matter(tmp_path / "content" / "articles" / "lebanons-banks-reopen-after-week-long-strike.md")
+    assert banks["summary"] == "Depositors queue from dawn as branches open their doors again."
+    assert [d.message for d in result.diagnostics] == [
+        "article 'Rains Bring Relief to Farmers in the North' seems cut off mid-sentence; "
+        "its last paragraph is kept as it is"]
+    assert "1 warning(s) (listed above)" in result.summary
+
+
+def test_a_glued_copy_is_split_off_using_the_titles_of_other_dumps(tmp_path, dump_article):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    port = dump_article("Port Workers Extend Strike into Third Week", ["Dock workers struck on Monday."])
+    (seeds / "a.txt").write_text(port)
+    glued = dump_article("Clinics Run Short of Insulin", ["Doctors said the shelves were empty."]).rstrip("\n") \
+        + "\nPort Workers Extend Strike into Third Week\n\nCaption here. (AP)\nCaption here. (AP)\n\n" \
+          "Dock workers struck on Monday.\n"
+    (seeds / "b.txt").write_text(glued)
+    ingest(seeds, tmp_path / "content")
+    articles = articles_in(tmp_path / "content")
+    assert sorted(articles) == ["clinics-run-short-of-insulin", "port-workers-extend-strike-into-third-week"]
+    assert articles["clinics-run-short-of-insulin"].body.strip() == "Doctors said the shelves were empty."
+    assert articles["port-workers-extend-strike-into-third-week"].sources == ("a.txt", "b.txt")
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(invented(), min_size=2, max_size=8, unique_by=lambda story: story.title),
+       st.integers(0, 7), st.sampled_from(SEEDS_VARIANTS + SITE_VARIANTS), st.randoms(use_true_random=False))
+def test_invented_articles_spread_over_dumps_ingest_to_exactly_those_articles(
+        tmp_path_factory, stories, copied, variant, rng):
+    """Any articles in any layouts, in any order over a few dumps, plus a copy of one of
+    them in the other layout: exactly those articles, titles and bodies intact, the copy merged."""
+    folder = tmp_path_factory.mktemp("ingest")
+    stories = distinct(stories)
+    original = stories[copied % len(stories)]
+    layout = "site-page" if original.layout == "seeds" else "seeds"
+    variant = variant if variant in (SITE_VARIANTS if layout == "site-page" else SEEDS_VARIANTS) else "standard"
+    copy = in_other_layout(original, layout, variant)
+    everything = stories + [copy]
+    rng.shuffle(everything)
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    cuts = sorted(rng.sample(range(1, len(everything)), 2))
+    dumps = {}
+    for number, (start, end) in enumerate(zip([0, *cuts], [*cuts, len(everything)])):
+        part = everything[start:end]
+        (seeds / f"{number:03}.txt").write_text(concatenated(part, [rng.choice(["", "\n"]) for _ in part]))
+        dumps.update({id(story): f"{number:03}.txt" for story in part})
+    result = ingest(seeds, folder / "content")
+    loaded = {article.title: article for article in articles_in(folder / "content").values()}
+    assert result.created == len(stories) == len(loaded)
+    assert result.near_duplicates + result.exact_duplicates == 1
+    for story in stories:
+        found = loaded.get(story.shown_title) or loaded[copy.shown_title]
+        body = render_markdown(found.body).text
+        assert all(text in body for _, text in story.blocks())
+    merged = loaded.get(original.shown_title) or loaded[copy.shown_title]
+    assert merged.sources == tuple(sorted({dumps[id(original)], dumps[id(copy)]}))
+    assert merged.date == original.date == copy.date     # the site page's date line is kept
