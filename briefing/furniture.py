@@ -153,7 +153,9 @@ def byline(line: str) -> Byline | None:
         parts = [part.strip() for part in _BYLINE_DASH.split(text)]
         who, places = parts[-1], parts[:-1]
         if not places and not by:
-            return None     # a bare name is a byline only where a layout expects one
+            # A bare name is a byline only where a layout expects one; the paper's or a
+            # wire's name alone is one wherever it stands.
+            return Byline(None, None) if is_outlet(who) else None
     if not all(_is_place(place) for place in places):
         return None
     if is_outlet(who):

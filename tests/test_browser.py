@@ -31,7 +31,11 @@ pytestmark = pytest.mark.browser
 
 THEMES = ("light", "dark")
 WIDTHS = (360, 1440)
-PAGE_KINDS = ("home", "article", "countries", "country", "country-topic", "topics", "topic", "search", "404")
+PAGE_KINDS = ("home", "article", "article-dated", "interview", "countries", "country", "country-topic",
+              "topics", "topic", "search", "404")
+# Beside the seeds (whose articles have no date or byline): site pages with both, and an interview.
+LAYOUTS = Path(__file__).parent / "fixtures" / "dumps" / "layouts"
+DUMPS = (LAYOUTS / "site-page.txt", LAYOUTS / "interview-no-blank.txt")
 AXE_REPORTS = SCREENSHOTS.parent / "axe"
 RELOAD_BUDGET = 2.0  # seconds from a save to the open page showing it
 TRANSIENT = (JavascriptException, NoSuchElementException, StaleElementReferenceException)
@@ -39,7 +43,7 @@ TRANSIENT = (JavascriptException, NoSuchElementException, StaleElementReferenceE
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    server = Served(tmp_path_factory.mktemp("browser-site"), search=True)
+    server = Served(tmp_path_factory.mktemp("browser-site"), search=True, dumps=DUMPS)
     yield server
     server.close()
 
@@ -106,6 +110,8 @@ def pages(site) -> dict[str, str]:
     country, topic = country_topics[0].parent.relative_to(out / "countries").parts
     return {"home": "/",
             "article": f"/{articles[0].parent.relative_to(out)}/",
+            "article-dated": "/articles/port-workers-extend-strike-into-third-week/",
+            "interview": "/articles/iraqi-foreign-minister-militias-must-answer-to-the-state/",
             "countries": "/countries/",
             "country": f"/countries/{country}/",
             "country-topic": f"/countries/{country}/{topic}/",
@@ -185,6 +191,17 @@ def open_page(driver, site, url: str, theme: str) -> None:
 
 
 # --- 1. navigation -------------------------------------------------------------------------
+
+def test_a_site_page_article_shows_its_date_author_and_place_and_an_interview_its_questions(
+        browser, site, pages):
+    open_page(browser, site, pages["article-dated"], "light")
+    meta = browser.find_element(By.CSS_SELECTOR, ".article-meta").text
+    assert meta.startswith("4 June 2019 · By Leila Example, Tangier · "), meta
+    open_page(browser, site, pages["interview"], "light")
+    questions = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".article-body p > strong")]
+    assert questions == ["Do the factions obey the government?", "Will US forces leave Iraq?",
+                         "What about the war in Gaza?"]
+
 
 def test_clicking_country_then_article_then_topic_lands_on_each_page(browser, site):
     browser.get(site.url + "/")

@@ -416,6 +416,8 @@ def test_a_question_in_a_paragraph_of_its_own_without_a_mark_is_an_ordinary_para
     ("Huda al-Example (London)", "Huda al-Example", "London"),
     ("By Layla Hassan", "Layla Hassan", None),
     ("Riyadh - Abdul Rahman bin Example", "Abdul Rahman bin Example", "Riyadh"),
+    ("Asharq Al-Awsat", None, None),
+    ("Reuters/AFP", None, None),
 ])
 def test_bylines_give_the_author_and_the_place(line, author, place):
     from briefing.furniture import byline
@@ -432,3 +434,10 @@ def test_bylines_give_the_author_and_the_place(line, author, place):
 def test_lines_that_are_no_byline(line):
     from briefing.furniture import byline
     assert byline(line) is None
+
+
+def test_a_site_page_signed_by_the_paper_alone_has_no_author():
+    text = (LAYOUTS / "site-page-no-caption.txt").read_text("utf-8").replace("Cairo - Asharq Al-Awsat", "Asharq Al-Awsat")
+    second = parse(text)[0][1]
+    assert (second.title, second.author, second.place, second.byline) == (
+        "Central Bank Holds Rates Steady", None, None, "Asharq Al-Awsat")

@@ -48,8 +48,11 @@ class Served:
     server runs with --no-search.
     """
 
-    def __init__(self, tmp: Path, *extra: str, search: bool = False, ignore_sigint: bool = False):
+    def __init__(self, tmp: Path, *extra: str, search: bool = False, ignore_sigint: bool = False,
+                 dumps: tuple[Path, ...] = ()):
         self.paths = make_project(tmp)
+        for dump in dumps:      # more dumps beside the seeds
+            shutil.copy(dump, self.paths["seeds"] / dump.name)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "serve.log"
