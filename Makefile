@@ -12,7 +12,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build ingest check serve test bench clean system-deps
+.PHONY: build ingest check serve explain test bench clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ check: $(STAMP)
 
 serve: $(STAMP)
 	$(PY) build.py serve
+
+# Why an article got its countries and topics: make explain SLUG=<slug>
+explain: $(STAMP)
+	$(PY) build.py explain $(SLUG)
 
 test: system-deps $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest

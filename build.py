@@ -6,6 +6,7 @@
     python build.py build           content/ + templates/ -> output/
     python build.py serve           build, serve with live reload, rebuild on change
     python build.py check           crawl output/ and list broken links
+    python build.py explain SLUG    why an article got its countries and topics
 
 Each command is one call into briefing.pipeline; a BuildError becomes a
 message naming the file (and line) and exit status 1.
@@ -26,8 +27,9 @@ ROOT = Path(__file__).resolve().parent
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the briefing site.")
     parser.add_argument("command", nargs="?", default="all",
-                        choices=["all", "ingest", "build", "serve", "check"],
+                        choices=["all", "ingest", "build", "serve", "check", "explain"],
                         help="default: ingest then build")
+    parser.add_argument("slug", nargs="?", default=None, help="explain: the article's slug")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of raw dumps (*.txt)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help="content folder")
     parser.add_argument("--templates", type=Path, default=ROOT / "templates", help="templates folder")
@@ -60,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from briefing import serve
             return serve.serve(options, host=args.host, port=args.port)
+        if args.command == "explain":
+            pipeline.run_explain(options, args.slug)
+            return 0
+        if args.slug is not None:
+            raise BuildError(f"unexpected argument {args.slug!r}: only `explain` takes a slug")
         return pipeline.run(args.command, options)
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)

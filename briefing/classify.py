@@ -28,7 +28,7 @@ from .topics import Taxonomy, parse_taxonomy, select
 
 # Part of the fingerprint: bump when a code change alters results, so build
 # caches keyed on the fingerprint do not serve stale classifications.
-CLASSIFIER_VERSION = "1"
+CLASSIFIER_VERSION = "2"
 TOPICS_FILE = "topics.yaml"
 ALIASES_FILE = "country-aliases.yaml"
 LEAD_PARAGRAPHS = 3
@@ -127,7 +127,7 @@ def classify(article: Article, classifier: Classifier
     scan = classifier.gazetteer.scan(found)
     about, mentioned = focus(scan.scores, scan.headline)
     topic_scores, words = classifier.taxonomy.scores(found)
-    topics = select(topic_scores, words)
+    topics = select(topic_scores, words, classifier.taxonomy.thresholds)
 
     diagnostics: list[Diagnostic] = []
     gazetteer = classifier.gazetteer

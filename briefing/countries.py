@@ -198,6 +198,8 @@ class Name:
     weak: bool = False               # counts only for a country named strongly too
     never: bool = False              # blocks the words it covers ("Michael Jordan")
     place: bool = False              # a city or region: weighs less than the country's name
+    seat: bool = False               # a capital or seat of power: the government when it acts,
+                                     # a place after a venue word ("talks in Washington")
 
 
 @dataclass(frozen=True)
@@ -248,9 +250,13 @@ WEAK_FACTOR = 0.5            # a province or small capital, once confirmed
 PLACE_FACTOR = 0.5           # a city or region of the aliases file: where, more than who
 STRONG_CAPITAL_POPULATION = 1_000_000
 AMBIGUOUS_POPULATION_RATIO = 10   # "Congolese" alone: DR Congo is 10x+ Congo's size
+# Calibrated on the labelled tuning articles (tests/labelled/): a country that acts in
+# a story (its capital, its government, its people) is named often, though well
+# below the story's main country; one named in passing, a few times.
 ABOUT_MIN_SCORE = 3.0        # below this, no country stands out
-ABOUT_RELATIVE = 0.25        # a co-subject named in the title or caption scores this share of the top
-ABOUT_CLOSE = 0.9            # ... any other co-subject this share (nearly a tie)
+ABOUT_MIN_CO = 6.0           # a further country the article is about scores at least this
+ABOUT_RELATIVE = 0.2         # a co-subject named in the title or caption scores this share of the top
+ABOUT_CLOSE = 0.25           # ... any other co-subject this share
 _HEADLINE = frozenset({"title", "caption"})
 ABOUT_MAX = 4
 
@@ -283,6 +289,7 @@ class Gazetteer:
     person_names: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     common_words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     contexts: tuple[ContextRule, ...] = field(default=(), compare=False, repr=False)
+    venue_words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def country(self, code: str) -> Country:
         return self.by_code[code.upper()]
@@ -295,8 +302,9 @@ class Gazetteer:
 
     # -- scanning --------------------------------------------------------------
 
-    def scan(self, document: Document) -> "Scan":
-        """Every country the document names, with weighted scores."""
+    def scan(self, document: Document, trace: dict | None = None) -> "Scan":
+        """Every country the document names, with weighted scores. `trace`, when given,
+        is filled with code -> [(name as written, passage kind, times, points, note)]."""
         hits: list[tuple[Name, str, bool]] = []     # (name, passage kind, needs confirmation)
         tokens, names, starts = document.tokens, self.names, self.starts
         longer, single = self.longer, self.single
@@ -324,8 +332,21 @@ class Gazetteer:
                     and _beside_a_name(tokens, i, end, starts):
                 continue
             confirm = name.weak or (in_title and name.text in self.common_words)
+            if name.seat and not name.place and self._venue(tokens, i, end, document.starts[number]):
+                name = Name(name.text, name.codes, weak=name.weak, place=True)
             hits.append((name, document.kinds[number], confirm))
-        return self._resolve_hits(self._apply_contexts(hits, tokens))
+        return self._resolve_hits(self._apply_contexts(hits, tokens), trace)
+
+    def _venue(self, tokens: Sequence[str], start: int, end: int, passage: int) -> bool:
+        """A seat of power named as where something happens, not as who acts: after a
+        venue word ("in Riyadh", "at the White House"), or as a dateline opening a
+        paragraph ("BEIRUT, (Reuters) -", "Cairo -")."""
+        before = tokens[start - 1] if start > 0 else ""
+        if before == "the" and start > 1:
+            before = tokens[start - 2]
+        if before in self.venue_words:
+            return True
+        return start == passage and end < len(tokens) and tokens[end] in (",", "-", "(", ":")
 
     def scores(self, document: Document) -> dict[str, float]:
         """Weighted mention scores of every country the document names."""
@@ -352,14 +373,16 @@ class Gazetteer:
                 hits = kept
         return hits
 
-    def _resolve_hits(self, hits) -> "Scan":
+    def _resolve_hits(self, hits, trace: dict | None = None) -> "Scan":
         counted = Counter(hits).items()      # the same name recurs: resolve it once
         strong: dict[str, float] = defaultdict(float)
         headline: set[str] = set()
         for (name, kind, confirm), times in counted:
             if len(name.codes) == 1 and not confirm:
-                strong[name.codes[0]] += \
-                    times * COUNTRY_WEIGHTS[kind] * (PLACE_FACTOR if name.place else 1.0)
+                points = times * COUNTRY_WEIGHTS[kind] * (PLACE_FACTOR if name.place else 1.0)
+                strong[name.codes[0]] += points
+                if trace is not None:
+                    trace.setdefault(name.codes[0], []).append((name.text, kind, times, points, _note(name)))
                 if kind in _HEADLINE and not name.place:
                     headline.add(name.codes[0])
         scores = dict(strong)
@@ -376,8 +399,11 @@ class Gazetteer:
                     continue
             else:
                 continue
-            scores[code] = scores.get(code, 0.0) + times * COUNTRY_WEIGHTS[kind] * (
+            points = times * COUNTRY_WEIGHTS[kind] * (
                 WEAK_FACTOR if name.weak else PLACE_FACTOR if name.place else 1.0)
+            scores[code] = scores.get(code, 0.0) + points
+            if trace is not None:
+                trace.setdefault(code, []).append((name.text, kind, times, points, _note(name)))
             if kind in _HEADLINE and not name.weak and not name.place:
                 headline.add(code)
         return Scan(scores, frozenset(headline))
@@ -393,6 +419,12 @@ class Gazetteer:
         return None
 
 
+def _note(name: Name) -> str:
+    """How a name counted, for explain: as a place (a city, a region, a group, a seat of
+    power named as a venue), as a name that needed confirming, or fully."""
+    return "as a place" if name.place else "confirmed by another name" if name.weak else ""
+
+
 @dataclass(frozen=True)
 class Scan:
     scores: dict[str, float]                 # country code -> weighted mentions
@@ -404,21 +436,47 @@ def focus(scores: Mapping[str, float], headline: Iterable[str] = ()
     """Split scored countries into (about, strongest first) and (only mentioned, sorted).
 
     An article is about the top country when it scores enough on its own. It
-    is also about up to three more that either score close to the top one or,
-    named in the title or caption, score a fair share of it. When nothing stands
+    is also about up to three more that score enough and a fair share of the
+    top one (a smaller share when named in the title or caption). When nothing stands
     out (a global health briefing naming countries in passing) it is about none.
     """
+    about = tuple(code for code, _, rule in decisions(scores, headline) if rule in ABOUT_RULES)
+    mentioned = tuple(sorted(code for code in scores if code not in about))
+    return about, mentioned
+
+
+# Why a country is, or is not, one the article is about (see decisions()).
+TOP, CLOSE, HEADLINE, TOO_FEW, TOO_WEAK, FAR = "top", "close", "headline", "too-few", "too-weak", "far"
+ABOUT_RULES = frozenset((TOP, CLOSE, HEADLINE))
+
+
+def decisions(scores: Mapping[str, float], headline: Iterable[str] = ()) -> list[tuple[str, float, str]]:
+    """(code, score, rule) for every scored country, strongest first: the rule that
+    made it one the article is about (TOP, CLOSE, HEADLINE) or kept it out (TOO_WEAK:
+    under ABOUT_MIN_SCORE; FAR: too far below the top; TOO_FEW: ABOUT_MAX reached)."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     headline = frozenset(headline)
-    about: list[str] = []
-    if ranked and ranked[0][1] >= ABOUT_MIN_SCORE:
-        top = ranked[0][1]
-        about = [code for code, score in ranked
-                 if score >= ABOUT_MIN_SCORE and (
-                     score >= ABOUT_CLOSE * top
-                     or (code in headline and score >= ABOUT_RELATIVE * top))][:ABOUT_MAX]
-    mentioned = tuple(sorted(code for code in scores if code not in about))
-    return tuple(about), mentioned
+    found: list[tuple[str, float, str]] = []
+    taken = 0
+    top = ranked[0][1] if ranked else 0.0
+    for position, (code, score) in enumerate(ranked):
+        if score < ABOUT_MIN_SCORE or top < ABOUT_MIN_SCORE or (position and score < ABOUT_MIN_CO):
+            rule = TOO_WEAK
+        elif position == 0:
+            rule = TOP
+        elif score >= ABOUT_CLOSE * top:
+            rule = CLOSE
+        elif code in headline and score >= ABOUT_RELATIVE * top:
+            rule = HEADLINE
+        else:
+            rule = FAR
+        if rule in ABOUT_RULES:
+            if taken == ABOUT_MAX:
+                rule = TOO_FEW
+            else:
+                taken += 1
+        found.append((code, score, rule))
+    return found
 
 
 def _title_case(tokens: Sequence[str]) -> bool:
@@ -455,6 +513,9 @@ class _Aliases:
     contexts: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...],
                           str | None], ...] = ()
     never: tuple[str, ...] = ()
+    seats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stand_ins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    venue_words: tuple[str, ...] = ()
 
 
 _US_STATES = "@US-states"
@@ -515,7 +576,7 @@ def parse_aliases(text: str, path: str) -> _Aliases:
     if not isinstance(data, dict):
         raise BuildError("expected a mapping of sections (names, aliases, never, ...)", path, 1)
     known = {"names", "aliases", "places", "demonyms", "province_lists", "ambiguous", "person_names",
-             "common_words", "contexts", "never"}
+             "common_words", "contexts", "never", "seats", "stand_ins", "venue_words", "groups"}
     for key in data:
         if key not in known:
             raise BuildError(f"unknown section {key!r}; expected one of {sorted(known)}",
@@ -561,12 +622,24 @@ def parse_aliases(text: str, path: str) -> _Aliases:
         return _strings(data.get(key) or [], path, line_of(data, key), f"`{key}`")
 
     return _Aliases(names=names, aliases=_code_map(data.get("aliases"), path, "aliases"),
-                    places=_code_map(data.get("places"), path, "places"),
+                    places=_merged(_code_map(data.get("places"), path, "places"),
+                                   _code_map(data.get("groups"), path, "groups")),
                     demonyms=_code_map(data.get("demonyms"), path, "demonyms"),
                     province_lists=province_lists, ambiguous=ambiguous,
                     person_names=plain_list("person_names"),
                     common_words=plain_list("common_words"),
-                    contexts=tuple(contexts), never=plain_list("never"))
+                    contexts=tuple(contexts), never=plain_list("never"),
+                    seats=_code_map(data.get("seats"), path, "seats"),
+                    stand_ins=_code_map(data.get("stand_ins"), path, "stand_ins"),
+                    venue_words=plain_list("venue_words"))
+
+
+def _merged(*tables: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for table in tables:
+        for code, names in table.items():
+            found[code] = found.get(code, ()) + tuple(names)
+    return found
 
 
 def _friendly_name(record, info: Mapping[str, Any], overrides: Mapping[str, str]) -> str:
@@ -672,6 +745,7 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
 
     # A capital shared by two countries ("Jerusalem") is ambiguous; a small
     # territory's capital ("Douglas", "Victoria") is weak.
+    seats: set[tuple[str, ...]] = set(capitals)
     for key, codes in capitals.items():
         if len(codes) > 1 or max(population[code] for code in codes) >= STRONG_CAPITAL_POPULATION:
             strong[key] |= codes
@@ -704,9 +778,9 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         if len(codes) == 1 and key not in strong and not (weak.get(key, codes) - codes):
             weak[key] |= codes
 
-    # Project aliases and places override the data for their exact words.
+    # Project aliases, seats of power and places override the data for their exact words.
     places: set[tuple[str, ...]] = set()
-    for table, is_place in ((aliases.aliases, False), (aliases.places, True)):
+    for table, kind in ((aliases.aliases, "alias"), (aliases.seats, "seat"), (aliases.places, "place")):
         for code, texts_ in table.items():
             for text in texts_:
                 for form in _variants(text):
@@ -714,8 +788,18 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
                     strong[key] = {code}
                     weak.pop(key, None)
                     texts[key] = form
-                    if is_place:
+                    if kind == "place":
                         places.add(key)
+                        seats.discard(key)
+                    elif kind == "seat":
+                        seats.add(key)
+    # Stand-ins ("the Kingdom") mean a country only where it is named outright too.
+    for code, texts_ in aliases.stand_ins.items():
+        for text in texts_:
+            key = tuple(tokenize(text))
+            strong.pop(key, None)
+            weak[key] = {code}
+            texts[key] = text
     for text, codes in aliases.ambiguous.items():
         key = tuple(tokenize(text))
         strong[key] = set(codes)
@@ -727,7 +811,7 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         if key not in strong and len(codes) == 1:
             names[key] = Name(texts[key], tuple(codes), weak=True)
     for key, codes in strong.items():
-        names[key] = Name(texts[key], tuple(sorted(codes)), place=key in places)
+        names[key] = Name(texts[key], tuple(sorted(codes)), place=key in places, seat=key in seats)
     for key in never:
         if key:
             names[key] = Name(" ".join(key), never=True)
@@ -755,7 +839,8 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         by_code={country.code: country for country in countries},
         lookup=_lookup(records, countries, infos, aliases), population=population,
         person_names=frozenset(aliases.person_names),
-        common_words=frozenset(aliases.common_words), contexts=tuple(contexts))
+        common_words=frozenset(aliases.common_words), contexts=tuple(contexts),
+        venue_words=frozenset(aliases.venue_words))
 
 
 def _lookup(records, countries, infos, aliases: _Aliases) -> dict[str, str]:

@@ -123,6 +123,31 @@ def run(command: str, options: Options, reporter: Reporter | None = None) -> int
     return 0
 
 
+# --- explain ----------------------------------------------------------------
+
+def run_explain(options: Options, slug: str | None, stream=None) -> None:
+    """Print why the article `slug` got its countries and topics."""
+    import difflib
+
+    from .classify import load_classifier
+    from .content import article_files, display_path, read_article
+    from .explain import explain
+
+    if not slug:
+        raise BuildError("explain needs an article's slug: python build.py explain <slug> "
+                         "(the name of its file in content/articles/, without .md)")
+    files = {path.stem: path for path in article_files(options.content)}
+    path = files.get(slug)
+    if path is None:
+        close = [name for name in sorted(files) if slug in name][:3] \
+            or difflib.get_close_matches(slug, list(files), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise BuildError(f"no article {slug!r} in {display_path(options.content / 'articles')}{hint}")
+    article, _, data = read_article(path)
+    text = explain(article, load_classifier(options.content), data.decode("utf-8"))
+    print(text, end="", file=stream or sys.stdout)
+
+
 # --- ingest -----------------------------------------------------------------
 
 def run_ingest(options: Options, reporter: Reporter) -> None:

@@ -7,9 +7,13 @@ its plural ("election" -> "elections", "militia" -> "militias").
 
 An article's score for a topic sums, for each signal, weight x sqrt(weighted
 count): repeating one word has diminishing returns, while many different signals
-add up. Title and subheadings count more than body text. The article gets its
-strongest topic plus up to two more that come close to it and are dense enough
-for its length, so long articles do not collect every topic.
+add up. Title and subheadings count more than body text.
+
+Each topic decides for itself: an article is filed under every topic whose
+score, per square root of its length (scores grow about so with length), reaches
+that topic's `threshold` (topics.yaml; calibrated on the labelled articles with
+tests/labelled/calibrate.py), at most MAX_TOPICS of them, strongest first. An
+article that reaches no threshold keeps its strongest topic.
 """
 from __future__ import annotations
 
@@ -27,20 +31,21 @@ from .model import BuildError, Topic
 TOPIC_WEIGHTS = {"title": 3.0, "heading": 2.0, "caption": 1.5, "lead": 1.0,
                  "body": 1.0, "item": 1.0}
 MAX_TOPICS = 3
-RELATIVE = 0.45         # a further topic scores at least this share of the top one
-MIN_DENSITY = 5.0       # ... and at least this much per sqrt(words / 100)
+DEFAULT_THRESHOLD = 5.0  # score per sqrt(words / 100), for a topic that sets none
 MAX_WEIGHT = 10.0
+MAX_THRESHOLD = 100.0
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IPTC = re.compile(r"^medtop:\d{8}$")
 _FIELDS = {"slug", "name", "description", "iptc", "signals"}
-_OPTIONAL = {"iptc_also"}
+_OPTIONAL = {"iptc_also", "threshold"}
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     topics: tuple[Topic, ...]                                   # in file order
     iptc_also: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    thresholds: Mapping[str, float] = field(default_factory=dict, compare=False)  # slug -> threshold
     # signal (lower-case word tuple) -> ((topic index, weight), ...)
     signals: Mapping[tuple[str, ...], tuple[tuple[int, float], ...]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -63,8 +68,9 @@ class Taxonomy:
     def slugs(self) -> tuple[str, ...]:
         return tuple(topic.slug for topic in self.topics)
 
-    def scores(self, document: Document) -> tuple[dict[str, float], int]:
-        """(score by topic slug, number of words) for the document.
+    def scores(self, document: Document, trace: dict | None = None) -> tuple[dict[str, float], int]:
+        """(score by topic slug, number of words) for the document. `trace`, when given, is
+        filled with slug -> [(signal, weighted count, points)], strongest first.
 
         The text is not lower-cased: the signal table holds each signal's case
         forms ("election", "Election", "ELECTION"). Single-word signals are
@@ -115,23 +121,33 @@ class Taxonomy:
             damped = math.sqrt(count)
             for index, weight in self.signals[key]:
                 totals[index] += weight * damped
+                if trace is not None:
+                    trace.setdefault(self.topics[index].slug, []).append((" ".join(key), count, weight * damped))
+        if trace is not None:
+            for found in trace.values():
+                found.sort(key=lambda item: (-item[2], item[0]))
         return ({topic.slug: total for topic, total in zip(self.topics, totals) if total > 0},
                 words)
 
 
-def select(scores: Mapping[str, float], words: int) -> tuple[str, ...]:
-    """The article's topics, strongest first: the top one, then up to two more
-    that score a fair share of it and are dense enough for the article's length."""
+def density(score: float, words: int) -> float:
+    """A score per square root of length: signal counts are damped (sqrt), so scores
+    grow about with the square root of an article's length."""
+    return score / math.sqrt(max(words, 100) / 100)
+
+
+def select(scores: Mapping[str, float], words: int,
+           thresholds: Mapping[str, float] | None = None) -> tuple[str, ...]:
+    """The article's topics, strongest first: every topic whose density reaches its own
+    threshold (DEFAULT_THRESHOLD where none is set), at most MAX_TOPICS; failing
+    all, the strongest topic."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if not ranked:
         return ()
-    top = ranked[0][1]
-    # Signal counts are damped (sqrt), so scores grow about with the square
-    # root of length; normalise the same way.
-    scale = math.sqrt(max(words, 100) / 100)
-    chosen = [ranked[0][0]] + [slug for slug, score in ranked[1:]
-                               if score >= RELATIVE * top and score / scale >= MIN_DENSITY]
-    return tuple(chosen[:MAX_TOPICS])
+    thresholds = thresholds or {}
+    chosen = [slug for slug, score in ranked
+              if density(score, words) >= thresholds.get(slug, DEFAULT_THRESHOLD)]
+    return tuple(chosen[:MAX_TOPICS]) or (ranked[0][0],)
 
 
 # --- parsing -----------------------------------------------------------------------
@@ -168,6 +184,7 @@ def parse_taxonomy(text: str, path: str) -> Taxonomy:
 
     topics: list[Topic] = []
     also: dict[str, tuple[str, ...]] = {}
+    thresholds: dict[str, float] = {}
     explicit: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
     for index, entry in enumerate(entries):
         line = line_of(entries, index)
@@ -186,6 +203,7 @@ def parse_taxonomy(text: str, path: str) -> Taxonomy:
             raise BuildError(f"duplicate topic slug {topic.slug!r}", path, line_of(entry, "slug"))
         topics.append(topic)
         also[topic.slug] = _codes(entry, path)
+        thresholds[topic.slug] = _threshold(entry, path)
         for key, weight in _signals(entry, path).items():
             explicit[key][len(topics) - 1] = weight
 
@@ -209,7 +227,7 @@ def parse_taxonomy(text: str, path: str) -> Taxonomy:
         if len(form) > 1:
             lengths[form[0]].add(len(form))
     return Taxonomy(
-        topics=tuple(topics), iptc_also=also,
+        topics=tuple(topics), iptc_also=also, thresholds=thresholds,
         signals={key: tuple(sorted(weights.items())) for key, weights in table.items()},
         canonical=canonical,
         starts={token: tuple(sorted(found, reverse=True)) for token, found in lengths.items()},
@@ -254,6 +272,15 @@ def _codes(entry: LinedDict, path: str) -> tuple[str, ...]:
         raise BuildError("`iptc_also` must be a list of codes like medtop:14000000", path,
                          line_of(entry, "iptc_also"))
     return tuple(value)
+
+
+def _threshold(entry: LinedDict, path: str) -> float:
+    value = entry.get("threshold", DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) \
+            or not 0 < value <= MAX_THRESHOLD:
+        raise BuildError(f"`threshold` must be a number above 0 and at most {MAX_THRESHOLD:g}, "
+                         f"not {value!r}", path, line_of(entry, "threshold"))
+    return float(value)
 
 
 def _signals(entry: LinedDict, path: str) -> dict[tuple[str, ...], float]:

@@ -226,7 +226,7 @@ def test_results_do_not_depend_on_hash_order(classifier, tmp_path):
 
 
 def classify_labelled() -> list[list[list[str]]]:
-    from test_accuracy import load_labelled
+    from labelled_data import load_parts
     classifier = load_classifier(CONTENT)
     return [[list(codes) for codes in astuple(classify(item.article, classifier)[0])]
-            for part in load_labelled().values() for item in part]
+            for part in load_parts().values() for item in part]

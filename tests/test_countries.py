@@ -242,13 +242,14 @@ def test_never_names_block_the_words_they_cover(gazetteer):
 
 # --- focus ------------------------------------------------------------------------
 
-def test_focus_picks_the_top_country_and_headline_co_subjects():
-    scores = {"IQ": 30.0, "SY": 12.0, "TR": 8.0, "US": 1.0}
-    about, mentioned = focus(scores, headline={"SY", "US"})
-    assert about == ("IQ", "SY") and mentioned == ("TR", "US")
-    # Not in the title or caption: a co-subject only when nearly tied with the top.
-    assert focus(scores)[0] == ("IQ",)
-    assert focus({"IQ": 30.0, "SY": 28.0})[0] == ("IQ", "SY")
+def test_focus_picks_the_top_country_and_the_co_subjects_that_act_in_the_story():
+    scores = {"IQ": 40.0, "SY": 12.0, "TR": 8.5, "IL": 9.0, "US": 5.0}
+    about, mentioned = focus(scores, headline={"TR", "US"})
+    # SY scores a fair share of the top; TR less, but it is in the title or caption;
+    # IL's share is too small, and US is named too little to be more than a mention.
+    assert about == ("IQ", "SY", "TR") and mentioned == ("IL", "US")
+    assert focus(scores)[0] == ("IQ", "SY")
+    assert focus({"IQ": 20.0, "SY": 5.5})[0] == ("IQ",)     # a share, but too few mentions
 
 
 def test_focus_is_empty_when_no_country_stands_out():
@@ -303,3 +304,49 @@ def test_missing_aliases_file_is_a_build_error(tmp_path):
     with pytest.raises(BuildError) as error:
         load_gazetteer(tmp_path / "country-aliases.yaml")
     assert error.value.path.endswith("country-aliases.yaml")
+
+
+# --- seats of power, venues, groups, stand-ins (country-aliases.yaml) -------------------
+
+def scored(gazetteer, body: str, title: str = "A report") -> dict[str, float]:
+    passages = [("title", title)] + [("body", paragraph) for paragraph in body.split("\n\n")]
+    return gazetteer.scores(Document.of(passages))
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Washington imposed new sanctions.", "US"), ("The White House said no.", "US"),
+    ("Ankara warned the Kurdish groups.", "TR"), ("Riyadh welcomed the move.", "SA"),
+    ("Tehran rejected the offer.", "IR"), ("The Kremlin denied it.", "RU"),
+])
+def test_a_seat_of_power_that_acts_counts_as_its_country(gazetteer, body, code):
+    assert scored(gazetteer, body) == {code: 1.0}
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Talks were held in Washington.", "US"), ("They met at the White House.", "US"),
+    ("The envoy flew to Riyadh.", "SA"), ("A conference in Ankara ended.", "TR"),
+])
+def test_a_seat_of_power_as_a_venue_counts_as_a_place(gazetteer, body, code):
+    assert scored(gazetteer, body) == {code: 0.5}
+
+
+def test_a_capital_opening_a_paragraph_as_a_dateline_is_a_venue(gazetteer):
+    assert scored(gazetteer, "BEIRUT, Lebanon's banks reopened.\n\nBeirut - More text.") == {"LB": 1.5}
+
+
+def test_armed_groups_place_a_story_in_their_country(gazetteer):
+    assert scored(gazetteer, "The Houthis fired a missile. Hezbollah said nothing.") == {"YE": 0.5, "LB": 0.5}
+
+
+def test_the_kingdom_counts_only_where_saudi_arabia_is_named(gazetteer):
+    assert scored(gazetteer, "The Kingdom announced a plan.") == {}
+    assert scored(gazetteer, "Saudi Arabia's cabinet met. The Kingdom announced a plan.") == {"SA": 1.5}
+    assert scored(gazetteer, "The United Kingdom voted.") == {"GB": 1.0}
+
+
+def test_seats_and_venue_words_come_from_the_aliases_file(tmp_path):
+    from briefing.countries import build_gazetteer
+
+    text = ALIASES.read_text("utf-8").replace("venue_words: [in,", "venue_words: [beside, in,")
+    gazetteer = build_gazetteer(parse_aliases(text, "country-aliases.yaml"))
+    assert scored(gazetteer, "A rally beside the Kremlin.") == {"RU": 0.5}
