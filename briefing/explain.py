@@ -12,20 +12,21 @@ import re
 from typing import Iterable
 
 from .classify import Classifier, classify, document
-from .countries import (ABOUT_CLOSE, ABOUT_MAX, ABOUT_MIN_CO, ABOUT_MIN_SCORE, ABOUT_RELATIVE,
+from .countries import (ABOUT_CLOSE, ABOUT_MAX, ABOUT_MIN_CO, ABOUT_MIN_HEADLINE, ABOUT_MIN_SCORE,
+                        ABOUT_RELATIVE,
                         CLOSE, FAR, HEADLINE, TOO_FEW, TOO_WEAK, TOP, decisions)
 from .model import Article
 from .topics import DEFAULT_THRESHOLD, MAX_TOPICS, density
 
 _RULES = {
     TOP: "about: the strongest country",
-    CLOSE: f"about: scores {{share:.0%}} of the strongest (needs {ABOUT_CLOSE:.0%})",
+    CLOSE: f"about: scores {{share:.0%}} of the strongest (needs {ABOUT_CLOSE:.0%} and {ABOUT_MIN_CO:g} points)",
     HEADLINE: f"about: named in the title or caption, and scores {{share:.0%}} of the strongest "
               f"(needs {ABOUT_RELATIVE:.0%})",
     FAR: f"only mentioned: scores {{share:.0%}} of the strongest; needs {ABOUT_CLOSE:.0%}, "
          f"or {ABOUT_RELATIVE:.0%} when named in the title or caption",
     TOO_WEAK: f"only mentioned: under {ABOUT_MIN_SCORE:g} points for the strongest country, "
-              f"{ABOUT_MIN_CO:g} for any other",
+              f"{ABOUT_MIN_CO:g} for any other ({ABOUT_MIN_HEADLINE:g} when named in the title or caption)",
     TOO_FEW: f"only mentioned: {ABOUT_MAX} countries are about the article already",
 }
 

@@ -32,6 +32,10 @@ TOPIC_WEIGHTS = {"title": 3.0, "heading": 2.0, "caption": 1.5, "lead": 1.0,
                  "body": 1.0, "item": 1.0}
 MAX_TOPICS = 3
 DEFAULT_THRESHOLD = 5.0  # score per sqrt(words / 100), for a topic that sets none
+# A further topic scores at least this share of the strongest one: a story that speaks
+# at length of one subject touches others in passing. (With the thresholds, chosen by
+# cross-validation on the labelled articles.)
+RELATIVE_FLOOR = 0.2
 MAX_WEIGHT = 10.0
 MAX_THRESHOLD = 100.0
 
@@ -139,14 +143,15 @@ def density(score: float, words: int) -> float:
 def select(scores: Mapping[str, float], words: int,
            thresholds: Mapping[str, float] | None = None) -> tuple[str, ...]:
     """The article's topics, strongest first: every topic whose density reaches its own
-    threshold (DEFAULT_THRESHOLD where none is set), at most MAX_TOPICS; failing
-    all, the strongest topic."""
+    threshold (DEFAULT_THRESHOLD where none is set) and whose score is at least
+    RELATIVE_FLOOR of the strongest, at most MAX_TOPICS; failing all, the strongest."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if not ranked:
         return ()
     thresholds = thresholds or {}
+    floor = RELATIVE_FLOOR * ranked[0][1]
     chosen = [slug for slug, score in ranked
-              if density(score, words) >= thresholds.get(slug, DEFAULT_THRESHOLD)]
+              if score >= floor and density(score, words) >= thresholds.get(slug, DEFAULT_THRESHOLD)]
     return tuple(chosen[:MAX_TOPICS]) or (ranked[0][0],)
 
 

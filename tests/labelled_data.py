@@ -27,7 +27,7 @@ from briefing.model import Article
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = Path(__file__).resolve().parent / "labelled"
 SETS = {"": LABELLED, "real-": LABELLED / "real"}     # part-name prefix -> folder with labels.yaml
-HELD_OUT = "real-heldout"
+HELD_OUT = "fresh-heldout"
 
 
 @dataclass(frozen=True)

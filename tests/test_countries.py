@@ -350,3 +350,9 @@ def test_seats_and_venue_words_come_from_the_aliases_file(tmp_path):
     text = ALIASES.read_text("utf-8").replace("venue_words: [in,", "venue_words: [beside, in,")
     gazetteer = build_gazetteer(parse_aliases(text, "country-aliases.yaml"))
     assert scored(gazetteer, "A rally beside the Kremlin.") == {"RU": 0.5}
+
+
+def test_a_co_subject_in_the_title_needs_fewer_mentions():
+    assert focus({"IN": 10.0, "PK": 5.0}, headline={"IN", "PK"})[0] == ("IN", "PK")
+    assert focus({"IN": 10.0, "PK": 5.0}, headline={"IN"})[0] == ("IN",)
+    assert focus({"IN": 10.0, "PK": 3.5}, headline={"IN", "PK"})[0] == ("IN",)

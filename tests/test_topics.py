@@ -199,3 +199,19 @@ def test_parse_taxonomy_keeps_file_order():
     small = parse_taxonomy(SMALL, "topics.yaml")
     assert small.slugs == ("health", "sports")
     assert small.iptc_also == {"health": (), "sports": ("medtop:20001108",)}
+
+
+def test_each_topic_has_its_own_threshold_and_a_passing_topic_needs_a_share_of_the_top():
+    thresholds = {"health": 5.0, "sports": 3.0, "history": 8.0}
+    assert select({"health": 10.0, "sports": 3.5, "history": 7.0}, 100, thresholds) == ("health", "sports")
+    # Dense enough for its threshold, but a fifth of the top topic it is not: a passing topic.
+    assert select({"health": 40.0, "sports": 7.0}, 100, thresholds) == ("health",)
+    # None reaches its threshold: the strongest all the same.
+    assert select({"history": 6.0, "sports": 1.0}, 100, thresholds) == ("history",)
+
+
+def test_thresholds_are_read_from_the_taxonomy_and_checked(taxonomy):
+    assert all(2.0 <= value <= 10.0 for value in taxonomy.thresholds.values())
+    assert set(taxonomy.thresholds) == set(taxonomy.slugs)
+    error = bad(SMALL.replace("    name: Sports", "    name: Sports\n    threshold: 0"))
+    assert "`threshold` must be a number above 0" in error.message and error.line
