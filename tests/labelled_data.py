@@ -5,9 +5,12 @@ editor files it under:
   tests/labelled/labels.yaml       parts `tuning`, `seen`, `seen-2`: written for the first
                                    classifier, relabelled by hand on 2026-12-07 to the
                                    convention below; all of it is tuning data now.
-  tests/labelled/real/labels.yaml  parts `tuning` and `heldout`: 53 articles modelled on
-                                   real news, labelled before any classifier ran on them.
-The held-out part (`real-heldout`) is for measuring only: tune on everything else.
+  tests/labelled/real/labels.yaml  parts `tuning` and `seen`: 53 articles modelled on real
+                                   news, labelled before any classifier ran on them; `seen`
+                                   was held out, measured once, and joined the tuning data.
+  tests/labelled/fresh/labels.yaml part `heldout`: 24 more, written and labelled after that,
+                                   before any classifier ran on them.
+The held-out part (`fresh-heldout`) is for measuring only: tune on everything else.
 
 Articles are parsed by briefing.dumps (any dump layout) and written and read back as
 content files, as ingest and the build do.
@@ -26,7 +29,7 @@ from briefing.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = Path(__file__).resolve().parent / "labelled"
-SETS = {"": LABELLED, "real-": LABELLED / "real"}     # part-name prefix -> folder with labels.yaml
+SETS = {"": LABELLED, "real-": LABELLED / "real", "fresh-": LABELLED / "fresh"}   # prefix -> folder
 HELD_OUT = "fresh-heldout"
 
 
