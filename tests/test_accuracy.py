@@ -96,7 +96,7 @@ def test_tuning_figures(labelled, classifier):
     report("all tuning parts", figures, len(items))
     # Guards against regressions while tuning; the targets are asserted on the held-out part.
     assert figures["countries"][0] >= 0.95 and figures["countries"][1] >= 0.92
-    assert figures["topics"][0] >= 0.85 and figures["topics"][1] >= 0.82
+    assert figures["topics"][0] >= 0.85 and figures["topics"][1] >= 0.85
 
 
 def test_held_out_meets_targets(labelled, classifier):
