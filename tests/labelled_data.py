@@ -8,9 +8,11 @@ editor files it under:
   tests/labelled/real/labels.yaml  parts `tuning` and `seen`: 53 articles modelled on real
                                    news, labelled before any classifier ran on them; `seen`
                                    was held out, measured once, and joined the tuning data.
-  tests/labelled/fresh/labels.yaml part `heldout`: 24 more, written and labelled after that,
-                                   before any classifier ran on them.
-The held-out part (`fresh-heldout`) is for measuring only: tune on everything else.
+  tests/labelled/fresh/labels.yaml part `seen`: 24 more, written and labelled after that,
+                                   held out, measured once, then tuning data too.
+  tests/labelled/final/labels.yaml part `heldout`: 30 more, written and labelled after the
+                                   last change of the classifier, before it ran on them.
+The held-out part (`final-heldout`) is for measuring only: tune on everything else.
 
 Articles are parsed by briefing.dumps (any dump layout) and written and read back as
 content files, as ingest and the build do.
@@ -29,8 +31,9 @@ from briefing.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = Path(__file__).resolve().parent / "labelled"
-SETS = {"": LABELLED, "real-": LABELLED / "real", "fresh-": LABELLED / "fresh"}   # prefix -> folder
-HELD_OUT = "fresh-heldout"
+SETS = {"": LABELLED, "real-": LABELLED / "real", "fresh-": LABELLED / "fresh",
+        "final-": LABELLED / "final"}                                             # prefix -> folder
+HELD_OUT = "final-heldout"
 
 
 @dataclass(frozen=True)
