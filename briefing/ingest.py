@@ -37,6 +37,7 @@ from .content import article_files, parse_article, render_article, split_front_m
 from .dedupe import Apart, Story, dedupe, title_slug
 from .dumps import LAYOUTS, TITLE_CHECK_WORDS, decode_dump, parse_dump
 from .model import BuildError, Diagnostic, RawArticle
+from .workers import parallel_map
 
 MANIFEST = ".ingest-manifest.json"
 MANIFEST_VERSION = 2
@@ -191,20 +192,18 @@ def _apart_warning(pair: Apart) -> Diagnostic:
 
 
 class _Mapper:
-    """dedupe's Mapper: pipeline.parallel_map, its progress reported as ingest's."""
+    """dedupe's Mapper: workers.parallel_map, its progress reported as ingest's."""
 
     def __init__(self, jobs: int, progress: Callable[[str, int, int], None] | None):
         self.jobs, self.progress = jobs, progress
 
     def __call__(self, function: Callable, items: Sequence, stage: str) -> list:
-        from .pipeline import parallel_map
-
         return parallel_map(function, items, self.jobs, {},
                             progress=_StageProgress(self.progress, stage, len(items)))
 
 
 class _StageProgress:
-    """A pipeline.Progress that passes what it is told on as progress(stage, done, total)."""
+    """A report.Progress that passes what it is told on as progress(stage, done, total)."""
 
     def __init__(self, progress: Callable[[str, int, int], None] | None, stage: str, total: int):
         self.progress, self.stage, self.total, self.done = progress, stage, total, 0

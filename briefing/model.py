@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class BuildError(Exception):
@@ -207,3 +210,45 @@ class Site:
     topics: tuple[TopicGroup, ...]            # every topic of the taxonomy, taxonomy order
     updated: dt.date                          # newest entry's `updated`
     by_slug: dict[str, Entry] = field(default_factory=dict, compare=False, hash=False)
+
+
+# --- related articles -----------------------------------------------------------
+
+RELATED_MIN, RELATED_MAX = 3, 5   # how many related articles an article page shows
+
+
+@dataclass(frozen=True)
+class Terms:
+    """An article's content-word counts: stable 64-bit term ids (ascending) and their counts.
+
+    Kept as bytes, which pickle and unpickle at memcpy speed (a build cache holds
+    10,000 of these), and read as numpy arrays without copying.
+    """
+
+    id_bytes: bytes                 # uint64 array
+    count_bytes: bytes              # uint32 array, same length
+    digest: bytes                   # of both: equal digests, equal terms
+
+    @property
+    def ids(self) -> "np.ndarray":
+        import numpy as np
+        return np.frombuffer(self.id_bytes, dtype=np.uint64)
+
+    @property
+    def counts(self) -> "np.ndarray":
+        import numpy as np
+        return np.frombuffer(self.count_bytes, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """related.text_candidates' answer: for each article (in slug order) the `keep` others
+    most similar by text, as int64 indices and float64 cosines (0 = none), row by row.
+
+    Bytes rather than numpy arrays: the build cache keeps it, and unpickling arrays
+    would import numpy in every rebuild, most of which never need it."""
+
+    rows: int
+    keep: int
+    best_bytes: bytes
+    value_bytes: bytes

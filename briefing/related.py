@@ -15,8 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .model import Classification, Entry
-from .site import RELATED_MAX, Candidates, Terms
+from .model import RELATED_MAX, Candidates, Classification, Entry, Terms
 
 
 TOP_TERMS = 30          # distinctive terms kept per article

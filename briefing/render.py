@@ -1,7 +1,6 @@
-"""Site -> HTML pages: the page plan, the Jinja2 environment, one context per page type.
+"""Site -> HTML pages: the Jinja2 environment, one context per page type.
 
-plan_pages() lists every HTML page of the site (a pure function of Site), and
-Renderer.render() turns one of them into HTML. Each page type gets a small
+Renderer.render() turns one page of the plan (plan.plan_pages) into HTML. Each page type gets a small
 context of its own built from Site; the only site-wide values templates see are
 the helper functions registered as globals (url, absolute_url, static, and
 look-ups by slug or code), never a settings dict.
@@ -15,10 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import unicodedata
 from collections import ChainMap
-from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType, MethodType
 from typing import Any, Callable, Sequence
@@ -28,6 +25,8 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .model import BuildError, CountryGroup, Entry, Site, TopicGroup
+from .plan import (Page, Pager, country_topic_entries, entries_by_slug, page_count, page_url,  # noqa: F401
+                   paginate, plan_pages)
 from .urls import absolute_url as _absolute_url
 from .urls import site_url
 
@@ -36,95 +35,6 @@ HOME_LATEST = 12            # articles with summaries on the home page
 HOME_GROUPS = 10            # countries / topics with most coverage on the home page
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str            # output-relative file, e.g. "articles/<slug>/index.html"
-    url: str             # site path, e.g. "/articles/<slug>/" (base path applied at render)
-    template: str        # e.g. "article.html"
-    kind: str            # home | article | countries | country | country_topic | topics | topic | search | 404
-    key: str             # slug ("" for single pages; "<country>/<topic>" for country_topic)
-    number: int = 1      # pagination page number
-
-
-# --- the plan -----------------------------------------------------------------
-
-def _page(url: str, template: str, kind: str, key: str = "", number: int = 1) -> Page:
-    path = url.lstrip("/") + "index.html" if url.endswith("/") else url.lstrip("/")
-    return Page(path=path, url=url, template=template, kind=kind, key=key, number=number)
-
-
-def page_url(base: str, number: int) -> str:
-    """The site path of page `number` of a listing at `base`: "/x/", "/x/page/2/"."""
-    return base if number == 1 else f"{base}page/{number}/"
-
-
-def page_count(items: int, per_page: int) -> int:
-    return max(1, math.ceil(items / per_page))
-
-
-def _paged(base: str, template: str, kind: str, key: str, items: int, per_page: int) -> list[Page]:
-    return [_page(page_url(base, n), template, kind, key, n)
-            for n in range(1, page_count(items, per_page) + 1)]
-
-
-def country_topic_entries(site: Site, group: CountryGroup, topic_slug: str) -> list[str]:
-    """Slugs of the articles about the country that are about the topic, newest first."""
-    entries = _entries_by_slug(site)
-    return [slug for slug in group.about if topic_slug in entries[slug].classification.topics]
-
-
-def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
-    """Every HTML page of the site, in a fixed order (same Site, same list).
-
-    memo (kept between builds by serve): Pages made before, by everything they are made
-    of, so a rebuild does not make 10,000 new ones to find them equal to the old."""
-    made = memo if memo is not None else {}
-    # The same articles and the very same groups page the same way: the last list will do.
-    made_of = ([e.url for e in site.entries], site.countries, site.topics, site.config.per_page)
-    if memo is not None and memo.get("made_of") == made_of:
-        return list(memo["pages"])
-    fresh: dict = {}
-
-    def page(url: str, template: str, kind: str, key: str = "") -> Page:
-        found = made.get((url, kind))
-        if found is None or found.template != template or found.key != key:
-            found = _page(url, template, kind, key)
-        fresh[(url, kind)] = found
-        return found
-
-    def paged(base: str, template: str, kind: str, key: str, items: int) -> list[Page]:
-        signature = (base, template, kind, key, page_count(items, per_page))
-        found = made.get(signature)
-        if found is None:
-            found = _paged(base, template, kind, key, items, per_page)
-        fresh[signature] = found
-        return found
-
-    per_page = site.config.per_page
-    topics = {group.topic.slug for group in site.topics}
-    pages = [page("/", "home.html", "home")]
-    pages += [page(e.url, "article.html", "article", e.article.slug) for e in site.entries]
-    pages.append(page("/countries/", "countries.html", "countries"))
-    for group in site.countries:
-        slug = group.country.slug
-        pages += paged(group.url, "country.html", "country", slug, len(group.about) + len(group.mentioned))
-        for count in group.topics:
-            if count.key in topics:
-                # count.count: the articles about the country that are about the topic
-                pages += paged(f"{group.url}{count.key}/", "country_topic.html", "country_topic",
-                               f"{slug}/{count.key}", count.count)
-    pages.append(page("/topics/", "topics.html", "topics"))
-    for group in site.topics:
-        pages += paged(group.url, "topic.html", "topic", group.topic.slug, len(group.articles))
-    pages.append(page("/search/", "search.html", "search"))
-    pages.append(page("/404.html", "404.html", "404"))
-    if memo is not None:
-        memo.clear()
-        memo.update(fresh)
-        memo.update(made_of=made_of, pages=tuple(pages))
-    return pages
 
 
 # --- static files -------------------------------------------------------------
@@ -185,51 +95,6 @@ def share(count: int, most: int) -> int:
     if most <= 0:
         return 0
     return max(5, min(100, int(round(count * 20 / most)) * 5)) if count else 0
-
-
-def _entries_by_slug(site: Site) -> dict[str, Entry]:
-    return site.by_slug or {entry.article.slug: entry for entry in site.entries}
-
-
-@dataclass(frozen=True)
-class Pager:
-    number: int
-    pages: int
-    items: tuple[str, ...]          # the slugs shown on this page
-    offset: int                     # index of items[0] in the whole listing
-    total: int
-    prev_url: str | None            # site paths
-    next_url: str | None
-    base: str
-
-    def url(self, number: int) -> str:
-        return page_url(self.base, number)
-
-    @property
-    def window(self) -> list[int | None]:
-        """The page numbers a pager links: the first, the last and two either side of
-        this one, None for each gap ("1 … 7 8 [9] 10 11 … 50"): a long listing does not
-        put fifty links on each of its fifty pages."""
-        shown = sorted({1, self.pages, *range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)})
-        window: list[int | None] = []
-        for number in shown:
-            if window and number - window[-1] > 2:  # type: ignore[operator]
-                window.append(None)
-            elif window and number - window[-1] == 2:  # type: ignore[operator]
-                window.append(number - 1)  # a gap of one page: link it rather than "…"
-            window.append(number)
-        return window
-
-
-def paginate(slugs: Sequence[str], base: str, number: int, per_page: int) -> Pager:
-    pages = page_count(len(slugs), per_page)
-    if not 1 <= number <= pages:
-        raise BuildError(f"page {number} of {base} does not exist (it has {pages}).")
-    start = (number - 1) * per_page
-    return Pager(number=number, pages=pages, items=tuple(slugs[start:start + per_page]),
-                 offset=start, total=len(slugs),
-                 prev_url=page_url(base, number - 1) if number > 1 else None,
-                 next_url=page_url(base, number + 1) if number < pages else None, base=base)
 
 
 # --- the renderer -------------------------------------------------------------
@@ -333,7 +198,7 @@ class Renderer:
         self._story_keys: dict[str, list[tuple]] = {}    # slug -> its keys in _stories
         self.site = site
         self.config = site.config
-        self.entries = _entries_by_slug(site)
+        self.entries = entries_by_slug(site)
         self.countries_by_code = {g.country.code: g for g in site.countries}
         self.countries_by_slug = {g.country.slug: g for g in site.countries}
         self.topics_by_slug = {g.topic.slug: g for g in site.topics}

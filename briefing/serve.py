@@ -35,9 +35,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .config import load_config
-from .incremental import Builder, changed_paths, manifest_of, snapshot, up_to_date, watched_name
+from .builder import Builder
+from .cache import changed_paths, manifest_of, snapshot, up_to_date, watched_name
 from .model import BuildError
-from .pipeline import Options, Reporter, run_ingest
+from .options import Options
+from .pipeline import run_ingest
+from .report import Reporter
 from .urls import base_path
 
 POLL_SECONDS = 0.05
@@ -118,7 +121,7 @@ class Session:
             self.builder.save(self._built_manifest())
 
     def _built_manifest(self) -> dict:
-        """incremental.up_to_date's manifest of the inputs the last build saw, from the
+        """cache.up_to_date's manifest of the inputs the last build saw, from the
         built snapshot instead of another walk of every folder. Serve indexes for search
         only at start-up: with search on, the next build must not take the folder as up
         to date (its settings differ), yet may use the cache."""

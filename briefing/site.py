@@ -16,56 +16,13 @@ import zlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .dates import dates_in
 from .markup import Rendered, reading_minutes, summarise
 from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
-from .model import (Article, Classification, Count, Country, CountryGroup,
-                    Entry, Site, SiteConfig, Topic, TopicGroup)
-
-if TYPE_CHECKING:
-    import numpy as np
-
-RELATED_MIN, RELATED_MAX = 3, 5
-
-
-@dataclass(frozen=True)
-class Terms:
-    """An article's content-word counts: stable 64-bit term ids (ascending) and their counts.
-
-    Kept as bytes, which pickle and unpickle at memcpy speed (a build cache holds
-    10,000 of these), and read as numpy arrays without copying.
-    """
-
-    id_bytes: bytes                 # uint64 array
-    count_bytes: bytes              # uint32 array, same length
-    digest: bytes                   # of both: equal digests, equal terms
-
-    @property
-    def ids(self) -> "np.ndarray":
-        import numpy as np
-        return np.frombuffer(self.id_bytes, dtype=np.uint64)
-
-    @property
-    def counts(self) -> "np.ndarray":
-        import numpy as np
-        return np.frombuffer(self.count_bytes, dtype=np.uint32)
-
-
-@dataclass(frozen=True)
-class Candidates:
-    """related.text_candidates' answer: for each article (in slug order) the `keep` others
-    most similar by text, as int64 indices and float64 cosines (0 = none), row by row.
-
-    Bytes rather than numpy arrays: the build cache keeps it, and unpickling arrays
-    would import numpy in every rebuild, most of which never need it."""
-
-    rows: int
-    keep: int
-    best_bytes: bytes
-    value_bytes: bytes
-
+from .model import (Article, Classification, Count, Country,
+                    CountryGroup, Entry, Site, SiteConfig, Terms, Topic, TopicGroup)
 
 @dataclass(frozen=True)
 class Prepared:
@@ -77,7 +34,7 @@ class Prepared:
 
 
 def prepare_entry(article: Article, classification: Classification, rendered: Rendered) -> Prepared:
-    # Warnings about the file travel beside this, in incremental.Cached.
+    # Warnings about the file travel beside this, in cache.Cached.
     return Prepared(entry=make_entry(article, classification, rendered), terms=term_vector(rendered.text))
 
 

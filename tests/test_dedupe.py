@@ -5,7 +5,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from briefing import dedupe as dedupe_module, pipeline
+from briefing import dedupe as dedupe_module, workers
 from briefing.dedupe import agree, content_id, dedupe
 from briefing.dumps import parse_dump
 from briefing.model import Block
@@ -137,7 +137,7 @@ def test_keys_and_shingles_made_on_other_processes_give_the_same_stories():
         def noted(item):
             return os.getpid(), function(item)
 
-        found = pipeline.parallel_map(noted, items, 2, {})
+        found = workers.parallel_map(noted, items, 2, {})
         pids.update(pid for pid, _ in found)
         return [value for _, value in found]
 

@@ -1,7 +1,6 @@
 """`build.py explain <slug>`: why an article got its countries and topics."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from test_build import ROOT, dirs, make_project, run_cli
 

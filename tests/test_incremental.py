@@ -1,4 +1,5 @@
-"""The incremental builder behind `build` (with its cache) and `serve`: redo only what a change touches."""
+"""The build engine behind `build` (with its cache) and `serve`: redo only what a change touches
+(builder.py, cache.py, keys.py, scheduler.py)."""
 from __future__ import annotations
 
 import io
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing import incremental, store
-from briefing.incremental import Builder, changed_paths, snapshot
+from briefing import builder as builder_module, cache, keys, plan, scheduler, store, workers
+from briefing.builder import Builder
+from briefing.cache import changed_paths, snapshot
 from briefing.model import BuildError
 from test_build import ROOT, make_project, tree
 
@@ -203,7 +205,7 @@ def test_title_edit_through_the_cache_renders_little_and_equals_a_cold_build(pro
 def test_a_cold_build_has_its_store_written_by_another_process_and_edits_go_on_from_it(
         project, tmp_path, monkeypatch):
     """With no store yet, a forked process writes every article while the build goes on."""
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
     writers = tmp_path / "writers"
     real_write = store.write
 
@@ -224,13 +226,13 @@ def test_a_cold_build_has_its_store_written_by_another_process_and_edits_go_on_f
 
 def test_a_library_upgrade_renders_everything_again(project, monkeypatch):
     first, _ = build(project)
-    upgraded = incremental.libraries_key() + b"\nmarkdown_it_py-99.0.0.dist-info"
-    monkeypatch.setattr(incremental, "libraries_key", lambda: upgraded)
-    incremental.code_key.cache_clear()
+    upgraded = cache.libraries_key() + b"\nmarkdown_it_py-99.0.0.dist-info"
+    monkeypatch.setattr(cache, "libraries_key", lambda: upgraded)
+    cache.code_key.cache_clear()
     try:
         again, printed = build(project)
     finally:
-        incremental.code_key.cache_clear()
+        cache.code_key.cache_clear()
     assert "nothing changed" not in printed
     assert again is not None and again.rendered == first.rendered
 
@@ -239,15 +241,15 @@ def test_libraries_key_names_each_installed_version(tmp_path, monkeypatch):
     site, user = tmp_path / "site-packages", tmp_path / "user"
     for folder in (site / "jinja2-3.1.6.dist-info", site / "jinja2", user / "PyYAML-6.0.egg-info"):
         folder.mkdir(parents=True)
-    monkeypatch.setattr(incremental.sys, "path", [str(site), str(user), str(tmp_path / "missing")])
-    before = incremental.libraries_key()
+    monkeypatch.setattr(cache.sys, "path", [str(site), str(user), str(tmp_path / "missing")])
+    before = cache.libraries_key()
     (site / "jinja2-3.1.6.dist-info").rename(site / "jinja2-3.2.0.dist-info")
-    after = incremental.libraries_key()
+    after = cache.libraries_key()
     assert b"jinja2-3.1.6.dist-info" in before and b"jinja2-3.2.0.dist-info" in after
     assert b"PyYAML-6.0.egg-info" in before and b"\njinja2\n" not in before + b"\n"
     # Started another way (python -m, another folder), Python puts other folders first.
-    monkeypatch.setattr(incremental.sys, "path", ["", str(tmp_path), *incremental.sys.path, str(site)])
-    assert incremental.libraries_key() == after
+    monkeypatch.setattr(cache.sys, "path", ["", str(tmp_path), *cache.sys.path, str(site)])
+    assert cache.libraries_key() == after
 
 
 def test_a_file_changed_in_output_by_hand_is_put_back(project):
@@ -272,7 +274,7 @@ def test_an_unreadable_cache_means_a_cold_build(project):
     build(project)
     before = tree(project.output)
     retitle(project)
-    for name in (incremental.STATE_FILE, incremental.MANIFEST_FILE):
+    for name in (cache.STATE_FILE, cache.MANIFEST_FILE):
         (project.cache / name).write_bytes(b"not a pickle")
     result, _ = build(project)
     assert result is not None and result.rendered >= result.pages
@@ -344,8 +346,8 @@ def test_taxonomy_change_reclassifies_through_the_cache(project):
 def test_site_settings_change_every_page_but_prepare_no_article_again(project, tmp_path, monkeypatch):
     first, _ = build(project)
     prepared = []
-    real = incremental._prepare_files
-    monkeypatch.setattr(incremental, "_prepare_files", lambda names: prepared.extend(names) or real(names))
+    real = scheduler.prepare_files
+    monkeypatch.setattr(builder_module, "prepare_files", lambda names: prepared.extend(names) or real(names))
     (project.content / "site.yaml").write_text("title: Gulf Desk\n", encoding="utf-8")
     result, _ = build(project)
     assert prepared == []
@@ -388,7 +390,7 @@ def test_no_cache_builds_cold_and_writes_no_cache(project, tmp_path):
 def test_worker_processes_give_the_same_site(project, tmp_path, monkeypatch):
     serial = replace(project, output=tmp_path / "serial", cache=None, jobs=1)
     pipeline.run_build(serial, pipeline.Reporter(quiet=True))
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
     parallel = replace(project, output=tmp_path / "parallel", cache=None, jobs=2)
     pipeline.run_build(parallel, pipeline.Reporter(quiet=True))
     assert tree(parallel.output) == tree(serial.output)
@@ -501,7 +503,7 @@ def test_a_failing_search_index_leaves_the_output_as_it_was(project, monkeypatch
     def broken(root):
         raise BuildError("Pagefind could not index the site: simulated")
 
-    monkeypatch.setattr(pipeline, "index_search", broken)
+    monkeypatch.setattr(builder_module, "index_search", broken)
     retitle(project)
     with pytest.raises(BuildError, match="Pagefind"):
         build(project, search=True)
@@ -512,7 +514,7 @@ def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
     from briefing import feeds, render
 
     build(project)
-    builder = incremental.Builder(project)
+    builder = Builder(project)
     assert builder.restore() and builder.build().pages == 0     # everything was already built
     loaded = lambda: {name for (_, name) in builder._renderer.env.cache.keys()}  # noqa: E731
     assert "article.html" not in loaded()
@@ -523,8 +525,8 @@ def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
     builder._renderer._stories.clear()
     builder._renderer._story_keys.clear()
     steps = sum(1 for _ in builder.warm_feeds_and_pages())
-    assert steps == len(pipeline.feed_specs(builder.site)) + len(render.plan_pages(builder.site))
-    in_feeds = {slug for spec in pipeline.feed_specs(builder.site) for slug in spec.slugs[:50]}
+    assert steps == len(plan.feed_specs(builder.site)) + len(render.plan_pages(builder.site))
+    in_feeds = {slug for spec in plan.feed_specs(builder.site) for slug in spec.slugs[:50]}
     assert in_feeds and in_feeds <= set(feeds._ENTRY_MEMO)
     assert {slug for slug, *_ in builder._renderer._stories} == {e.article.slug for e in builder.site.entries}
     before = tree(project.output)
@@ -535,7 +537,7 @@ def test_warm_loads_every_template_a_rebuild_from_the_cache_did_not(project):
 
 
 def test_warming_stops_while_the_renderer_holds_a_site_whose_build_failed(project):
-    builder = incremental.Builder(project)
+    builder = Builder(project)
     builder.build()
     retitle(project)
     template = project.templates / "country.html"
@@ -563,10 +565,10 @@ def test_a_commit_stopped_part_way_leaves_no_temporary_file_and_is_mended_next(p
             raise KeyboardInterrupt
         real(source, target)
 
-    monkeypatch.setattr(incremental.os, "replace", stopped_on_the_second)
+    monkeypatch.setattr(cache.os, "replace", stopped_on_the_second)
     with pytest.raises(KeyboardInterrupt):
         builder.build()
-    monkeypatch.setattr(incremental.os, "replace", real)
+    monkeypatch.setattr(cache.os, "replace", real)
     assert not [p for p in project.output.rglob(".*.tmp")]
     article_file(project).write_text(original, encoding="utf-8")    # the edit undone
     builder.build()
@@ -580,10 +582,10 @@ def test_an_article_that_is_a_link_to_a_file_elsewhere_is_watched_through_the_li
     path.unlink()
     path.symlink_to(elsewhere)
     build(project)
-    assert incremental.up_to_date(project)[0]
+    assert cache.up_to_date(project)[0]
     elsewhere.write_text(re.sub(r"^title: .*$", "title: Linked And Retitled", elsewhere.read_text(encoding="utf-8"),
                                 count=1, flags=re.M), encoding="utf-8")
-    assert not incremental.up_to_date(project)[0]
+    assert not cache.up_to_date(project)[0]
     result, printed = build(project)
     assert "nothing changed" not in printed
     assert "Linked And Retitled" in (project.output / "articles" / ARTICLE / "index.html").read_text()
@@ -596,12 +598,12 @@ def test_a_batch_of_files_is_prepared_as_one_at_a_time_would_and_a_bad_one_fails
     names = sorted(p.name for p in folder.glob("*.md"))[:3]
     (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n", encoding="utf-8")
     batch = [names[0], "broken.md", *names[1:]]
-    pipeline.WORKER.update(articles=folder, classifier=load_classifier(project.content))
+    workers.WORKER.update(articles=folder, classifier=load_classifier(project.content))
     try:
-        together = incremental._prepare_files(batch)
-        alone = [incremental._prepare_files([name])[0] for name in batch]
+        together = scheduler.prepare_files(batch)
+        alone = [scheduler.prepare_files([name])[0] for name in batch]
     finally:
-        pipeline.WORKER.clear()
+        workers.WORKER.clear()
     assert [name for name, _, _ in together] == batch
     assert isinstance(together[1][1], BuildError) and "broken.md" in str(together[1][1].path)
     for (name, made, warnings), (_, once, once_warnings) in zip(together, alone):
@@ -619,8 +621,8 @@ def test_a_file_saved_again_with_the_same_bytes_is_not_prepared_again(project, m
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     prepared = []
-    real = incremental._prepare_files
-    monkeypatch.setattr(incremental, "_prepare_files", lambda names: prepared.extend(names) or real(names))
+    real = scheduler.prepare_files
+    monkeypatch.setattr(builder_module, "prepare_files", lambda names: prepared.extend(names) or real(names))
     result = builder.build()
     assert prepared == [] and result.written == 0
     path.write_text(path.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
@@ -631,7 +633,7 @@ def test_a_file_saved_again_with_the_same_bytes_is_not_prepared_again(project, m
 def test_article_views_kept_up_to_date_equal_views_made_afresh():
     from types import SimpleNamespace
 
-    from briefing.incremental import ArticleViews
+    from briefing.scheduler import ArticleViews
 
     def record(slug):
         article = SimpleNamespace(slug=slug)
@@ -675,7 +677,7 @@ def test_a_build_keys_only_the_pages_an_edit_can_touch_and_their_keys_are_those_
     builder = Builder(project)
     builder.build()
     taken, keyed = [], []
-    real_affected, real_jobs = incremental._PageKeys.affected, Builder._jobs
+    real_affected, real_jobs = keys.PageKeys.affected, scheduler.render_jobs
 
     def affected(self, pages, templates):
         found = real_affected(self, pages, templates)
@@ -683,17 +685,17 @@ def test_a_build_keys_only_the_pages_an_edit_can_touch_and_their_keys_are_those_
         keyed.append(len(found) if found is not None else len(pages))
         return found
 
-    def jobs(self, renderer, pages, page_key):
-        made, keys = real_jobs(self, renderer, pages, page_key)
-        afresh = incremental._PageKeys(page_key.site, page_key.by_slug, {})
+    def jobs(state, pages, page_key, template_key, fresh):
+        made, found = real_jobs(state, pages, page_key, template_key, fresh)
+        afresh = keys.PageKeys(page_key.site, page_key.by_slug, {})
         for page in pages:
-            assert keys[page.path] == afresh(page, self._template_key(renderer, page.template)), page.path
-        for spec in pipeline.feed_specs(page_key.site):
-            assert keys[spec.path] == afresh.feed(spec), spec.path
-        return made, keys
+            assert found[page.path] == afresh(page, template_key(page.template)), page.path
+        for spec in plan.feed_specs(page_key.site):
+            assert found[spec.path] == afresh.feed(spec), spec.path
+        return made, found
 
-    monkeypatch.setattr(incremental._PageKeys, "affected", affected)
-    monkeypatch.setattr(Builder, "_jobs", jobs)
+    monkeypatch.setattr(keys.PageKeys, "affected", affected)
+    monkeypatch.setattr(builder_module, "render_jobs", jobs)
     files = sorted((project.content / "articles").glob("*.md"))
     linked = builder.site.by_slug[builder.site.entries[0].related[0]]   # shown on another's page
     edits = [

@@ -12,7 +12,7 @@ from dump_writer import SEEDS_VARIANTS, SITE_VARIANTS, concatenated, distinct, i
 
 from test_build import tree
 
-from briefing import ingest as ingest_module, pipeline
+from briefing import ingest as ingest_module, workers
 from briefing.content import load_articles, parse_article
 from briefing.ingest import MANIFEST, ingest
 from briefing.markup import render_markdown
@@ -78,7 +78,7 @@ def test_ingest_on_two_processes_writes_what_one_process_writes(seeds, tmp_path,
     (seeds / "zz-broken.txt").write_bytes(b"\xff\xfe not text")
     one, two = tmp_path / "one", tmp_path / "two"
     alone = ingest(seeds, one, jobs=1)
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
     together = ingest(seeds, two, jobs=2)
     assert tree(one) == tree(two)
     assert together.diagnostics == alone.diagnostics

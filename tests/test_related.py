@@ -5,7 +5,8 @@ from pathlib import Path
 
 from briefing import related
 from briefing.related import CANDIDATES, _arrays, text_candidates
-from briefing.site import Candidates, term_vector
+from briefing.model import Candidates
+from briefing.site import term_vector
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def test_text_candidates_are_bytes_that_read_back_as_each_articles_nearest_other
 
 
 def test_building_a_site_does_not_import_numpy_until_related_articles_are_scored():
-    code = ("import sys; import briefing.pipeline, briefing.incremental, briefing.site, "
+    code = ("import sys; import briefing.pipeline, briefing.builder, briefing.site, "
             "briefing.render, briefing.classify, briefing.feeds, briefing.api; "
             "print('numpy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -366,10 +366,10 @@ def served_edit(options, title: str) -> None:
     """What serve does: start from the cache, build, take an edit, save the cache."""
     import re
 
-    from briefing import incremental, pipeline, serve
+    from briefing import cache, pipeline, serve
 
     live = serve.Session(options, pipeline.Reporter(quiet=True))
-    live.builder.restore(incremental.up_to_date(options)[1])
+    live.builder.restore(cache.up_to_date(options)[1])
     assert live.rebuild([])
     live.built_snapshot = serve.snapshot(live.watched)
     live.unsaved_since = None
@@ -416,10 +416,10 @@ def test_serve_with_search_on_leaves_the_next_build_to_bring_the_index_up_to_dat
 
 
 def test_a_rebuild_interrupted_part_way_leaves_nothing_to_save(cached_options):
-    from briefing import incremental, pipeline, serve
+    from briefing import cache, pipeline, serve
 
     live = serve.Session(cached_options, pipeline.Reporter(quiet=True))
-    live.builder.restore(incremental.up_to_date(cached_options)[1])
+    live.builder.restore(cache.up_to_date(cached_options)[1])
     assert live.rebuild([]) and live.unsaved_since is not None
 
     def interrupted(changed=None):
@@ -459,7 +459,7 @@ def test_the_warm_up_runs_again_after_a_template_change_or_a_failed_build(tmp_pa
     from tornado import ioloop
 
     from briefing import serve
-    from briefing.incremental import Builder
+    from briefing.builder import Builder
     from briefing.pipeline import Options, Reporter, run_ingest
 
     paths = make_project(tmp_path)

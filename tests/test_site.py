@@ -135,7 +135,7 @@ def test_words_are_the_runs_of_three_letters_or_more(text):
     assert words(lower) == re.findall(r"[^\W\d_]{3,}", lower)
 
 
-# --- related articles on a larger set, with the memo the incremental build keeps ---
+# --- related articles on a larger set, with the memo the build engine keeps ---
 
 WORDS = ("refinery pipeline drones artillery ceasefire envoy militia border convoy harvest drought "
          "election ballot parliament stadium football vaccine clinic tanker port customs").split()

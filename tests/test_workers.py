@@ -1,6 +1,7 @@
-"""The forked workers behind pipeline.parallel_results: order, failures, no helper threads."""
+"""The forked workers and the parallel map on them: order, failures, no helper threads, progress."""
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import threading
@@ -8,6 +9,7 @@ import time
 
 import pytest
 
+from briefing import report, workers
 from briefing.workers import WorkerError, ordered_map
 
 
@@ -109,3 +111,69 @@ def test_a_caller_that_stops_early_leaves_no_workers_behind():
     assert next(results) == [0]
     results.close()
     assert multiprocessing.active_children() == []
+
+
+# --- parallel_map and parallel_results -----------------------------------------------
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_parallel_map_keeps_order_and_reports_progress(monkeypatch):
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    stream = Terminal()
+    monkeypatch.setattr(report, "PROGRESS_MIN", 1)
+    progress = report.Reporter(stream=stream).progress("square", 300)
+    assert workers.parallel_map(_square, list(range(300)), 2, {}, progress=progress) == [
+        n * n for n in range(300)]
+    assert stream.getvalue().endswith("300/300\n")
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _note_start(n: int) -> int:
+    with open(workers.WORKER["log"], "a") as log:  # type: ignore[arg-type]
+        log.write(f"{n}\n")
+    return n
+
+
+def _started(log) -> set[int]:
+    return {int(line) for line in log.read_text().split()} if log.exists() else set()
+
+
+def test_parallel_results_run_ahead_of_a_slow_caller_by_at_most_two_windows(monkeypatch, tmp_path):
+    """While the caller is busy with the first window, the workers go on with the next
+    (no pause at each window's end), but never further: results wait in memory."""
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "WINDOW", 20)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    log = tmp_path / "started"
+    results = workers.parallel_results(_note_start, list(range(100)), 2, {"log": log})
+    assert next(results) == 0
+    deadline = time.monotonic() + 20
+    while not any(n >= 20 for n in _started(log)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert any(n >= 20 for n in _started(log)), "the second window waited for the caller"
+    time.sleep(0.3)   # time enough to start a third window, were that allowed
+    assert max(_started(log)) < 40
+    assert [0, *results] == list(range(100))
+
+
+def _squares(numbers: list[int]) -> list[tuple[int, int]]:
+    return [(n * n, len(numbers)) for n in numbers]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batched_function_gets_lists_and_its_results_come_back_in_order(monkeypatch, jobs):
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(workers, "WINDOW", 40)
+    monkeypatch.setattr(report, "PROGRESS_MIN", 1)
+    stream = Terminal()
+    progress = report.Reporter(stream=stream).progress("square", 300)
+    results = workers.parallel_map(_squares, list(range(300)), jobs, {}, batch=16, progress=progress)
+    assert [square for square, _ in results] == [n * n for n in range(300)]
+    assert {size for _, size in results} == {16, 300 % 16}
+    assert stream.getvalue().endswith("300/300\n")
