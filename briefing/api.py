@@ -51,8 +51,8 @@ def articles_json(site: Site, memo: dict | None = None) -> bytes:
         article = entry.article
         found = known.get(article.slug)
         if found is None or checked.get(article.slug) is not entry:
-            shown = (article.title, article.date, entry.updated, article.sources, entry.classification,
-                     entry.summary, entry.url)
+            shown = (article.title, article.date, entry.updated, article.author, article.place, article.sources,
+                     entry.classification, entry.summary, entry.url)
             if found is None or found[0] != shown:
                 found = known[article.slug] = (shown, _line(_article(site, entry)))
             checked[article.slug] = entry

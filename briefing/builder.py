@@ -36,7 +36,7 @@ from .keys import DocumentKeys, PageKeys, file_digest, fingerprint, folder_key, 
 from .model import BuildError
 from .options import Options
 from .output import index_search, link_tree, remove_file, staging_dir, swap_into_place, write_file
-from .plan import feed_specs, render_feed
+from .plan import feed_specs, plan_pages, render_feed
 from .report import Reporter
 from .scheduler import (HELD_FILES, PREPARE_BATCH, ArticleViews, prepare_files, render_job, render_jobs,
                         scan)
@@ -148,8 +148,6 @@ class Builder:
 
     # -- the build --
 
-    # -- the build --
-
     def build(self, changed: Iterable[str] | None = None) -> Rebuild:
         """Bring output/ up to date. Raises BuildError, leaving output/ as it was, when
         anything is wrong. changed: see scheduler.scan."""
@@ -169,8 +167,6 @@ class Builder:
     def warm(self) -> None:
         """Render one page of each template and throw it away, so that serve's first edit
         finds its templates loaded: a start-up build from the cache may render nothing."""
-        from .render import plan_pages
-
         if self.site is None or self._renderer is None:
             return
         done: set[str] = set()
@@ -188,8 +184,6 @@ class Builder:
         takes a few seconds of idle time). Returns True when done; False when it stops
         short because a build failed after binding the renderer to a site that is not
         the last good one."""
-        from .render import plan_pages
-
         for kind in ("feeds", "pages"):
             number, site, work = 0, None, []
             while self.site is not None and self._renderer is not None and self._renderer.site is self.site:
@@ -303,7 +297,7 @@ class Builder:
         return keys[name]
 
     def _render(self, site):
-        from .render import plan_pages, static_files
+        from .render import static_files
 
         state = self.state
         self._stage = staging_dir(self.options.output)

@@ -59,7 +59,7 @@ def _inline(text: str) -> str:
 
 def escape_heading(text: str) -> str:
     """Heading text -> markdown for after `## `: trailing #s would be read as a closing sequence."""
-    text = _INLINE.sub(lambda match: "\\" + match.group(0), text)
+    text = _inline(text)
     closing = re.search(r"#+$", text)
     return f"{text[:closing.start()]}\\{text[closing.start():]}" if closing else text
 

@@ -343,10 +343,10 @@ class Gazetteer:
         """A seat of power named as where something happens, not as who acts: after a
         venue word ("in Riyadh", "at the White House"), or as a dateline opening a
         paragraph ("BEIRUT, (Reuters) -", "Cairo -")."""
-        before = tokens[start - 1] if start > 0 else ""
+        before = tokens[start - 1].lower() if start > 0 else ""
         if before == "the" and start > 1:
-            before = tokens[start - 2]
-        if before in self.venue_words:
+            before = tokens[start - 2].lower()
+        if before in self.venue_words:      # "in Riyadh", "In Riyadh, ...", "Meet In Riyadh"
             return True
         return start == passage and end < len(tokens) and tokens[end] in (",", "-", "(", ":")
 
@@ -844,7 +844,7 @@ def build_gazetteer(aliases: _Aliases) -> Gazetteer:
         lookup=_lookup(records, countries, infos, aliases), population=population,
         person_names=frozenset(aliases.person_names),
         common_words=frozenset(aliases.common_words), contexts=tuple(contexts),
-        venue_words=frozenset(aliases.venue_words))
+        venue_words=frozenset(word.lower() for word in aliases.venue_words))
 
 
 def _lookup(records, countries, infos, aliases: _Aliases) -> dict[str, str]:

@@ -44,8 +44,6 @@ SAME_STORY_CONTAINMENT = 0.85
 TITLE_AGREEMENT = 0.5
 OPENING_AGREEMENT = 0.5
 OPENING_WORDS = 40
-# Among versions at least this close to the longest, the one with the most metadata wins.
-FULL_LENGTH = 0.9
 
 _WORD = re.compile(r"\w+")
 _MASK = np.uint64(0xFFFFFFFF)
@@ -286,41 +284,45 @@ def dedupe(articles: Sequence[RawArticle],
 
 
 class _Separations:
-    """Which groups may not join: an editor said a version is not a copy of a story."""
+    """Versions an editor said are not the story they were merged into (`not_duplicate_of`
+    names them by content id or title slug): a group holding a version so named never
+    joins one holding a version not so named. (A title slug that both versions share
+    separates nothing: the id does.)"""
 
     def __init__(self, apart: Mapping[str, Iterable[str]], ordered: Sequence[RawArticle],
                  keys: Sequence[str], representatives: Sequence[int]):
-        rules = {story_id: frozenset(tokens) for story_id, tokens in apart.items()}
-        # Per group (by its root): the names its versions answer to, and the names
-        # of versions it must not take in.
-        self.names: dict[int, set[str]] = {}
-        self.refused: dict[int, set[str]] = {}
+        named = frozenset(name for names in apart.values() for name in names)
+        # Per group (by its root): the names some version of it answers to, and the
+        # names some version of it does not answer to.
+        self.answers: dict[int, set[str]] = {}
+        self.others: dict[int, set[str]] = {}
         for index in representatives:
-            own = {keys[index][:ID_CHARS], title_slug(ordered[index].title)}
-            self.names[index] = own
-            self.refused[index] = set().union(*(rules.get(name, frozenset()) for name in own))
+            own = named & {keys[index][:ID_CHARS], title_slug(ordered[index].title)}
+            self.answers[index] = set(own)
+            self.others[index] = set(named - own)
 
     def may_join(self, a: int, b: int) -> bool:
-        return not (self.refused[a] & self.names[b] or self.refused[b] & self.names[a])
+        return not (self.answers[a] & self.others[b] or self.answers[b] & self.others[a])
 
     def joined(self, kept: int, gone: int) -> None:
-        self.names[kept] |= self.names.pop(gone)
-        self.refused[kept] |= self.refused.pop(gone)
+        self.answers[kept] |= self.answers.pop(gone)
+        self.others[kept] |= self.others.pop(gone)
 
 
-def _richness(article: RawArticle, longest: int) -> tuple:
-    length = len(body_text(article))
-    return (not article.truncated, length >= FULL_LENGTH * longest, article.date is not None,
-            bool(article.author or article.place or article.byline), length)
+def _richness(article: RawArticle) -> tuple:
+    """Complete, then the most text; of equal texts, the one with a date and a byline
+    (the other's date and byline are filled in below whichever is kept)."""
+    return (not article.truncated, len(body_text(article)), article.date is not None,
+            bool(article.author or article.place or article.byline))
 
 
 def _story(members: list[int], ordered: Sequence[RawArticle], keys: Sequence[str],
            shingles: Mapping[int, np.ndarray], parent: Sequence[int]) -> Story:
-    """The kept version (complete, nearly the longest, then dated and bylined, then the
-    longest; ties: the earliest), gaps filled from the others, and the merges recorded."""
+    """The kept version (complete, the most text, then dated and bylined; ties: the
+    earliest), its gaps filled from the others (a date and byline from the copy in the
+    site-page layout, say), and the merges recorded."""
     versions = [ordered[i] for i in members]
-    longest = max(len(body_text(v)) for v in versions)
-    best = max(range(len(versions)), key=lambda i: (_richness(versions[i], longest), -i))
+    best = max(range(len(versions)), key=lambda i: (_richness(versions[i]), -i))
     article = versions[best]
     for field in ("caption", "date", "byline", "author", "place", "standfirst"):
         if getattr(article, field) is None:

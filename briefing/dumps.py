@@ -171,7 +171,7 @@ def _split_glued(lines: list[str], finder: HeaderFinder, starts: list[tuple[int,
                     f"a line in the body of {header.title!r} is the title of another article; if "
                     "that article starts here, put a blank line and its caption or date line "
                     "under the title", source, index + 1))
-            elif date_line(line) is not None and len(line) < HEADING_CHARS and not lines[index - 1]:
+            elif date_line(line) is not None and not lines[index - 1]:
                 diagnostics.append(Diagnostic(
                     f"a bare date line in the body of {header.title!r}: if another article starts "
                     "here, its title is missing; it was kept as a paragraph", source, index + 1))

@@ -73,9 +73,12 @@ def explain(article: Article, classifier: Classifier, text: str) -> str:
             out.append(f"      and {rest} more signal(s)")
 
     out += ["", "Editor overrides (front matter)"]
+    # `countries: []` is an override too (the article is about no country); the exclusions
+    # are () when not set.
     overrides = [(key, value) for key, value in (
         ("countries", article.countries), ("exclude_countries", article.exclude_countries),
-        ("topics", article.topics), ("exclude_topics", article.exclude_topics)) if value]
+        ("topics", article.topics), ("exclude_topics", article.exclude_topics))
+        if value or (value is not None and key in ("countries", "topics"))]
     out += [f"  {key}: [{', '.join(value)}]" for key, value in overrides] or ["  none"]
     out += [f"  warning: {diagnostic.message}" for diagnostic in diagnostics]
     names = ", ".join(gazetteer.country(code).name for code in result.countries) or "none"

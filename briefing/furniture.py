@@ -24,10 +24,11 @@ DATE_LINE_CHARS = 60
 
 # "Asharq Al-awsat English Middle-east and International News and Opinion from Asharq
 # Al-awsat Newspaper", "Middle-east Arab News Opinion | Asharq Al-awsat", and the like:
-# the paper's name and "News" in one short line that is not a sentence.
+# the paper's name, "News" and "Opinion" in one short line that is not a sentence and
+# has no colon (a headline may name the paper and the news: "Envoy to Asharq Al-Awsat: ...").
 _PAPER = r"asharq\s*al[-\s]?awsat"
 TAGLINE_CHARS = 160
-_TAGLINE = re.compile(rf"(?i)^(?=.*\b{_PAPER}\b)(?=.*\bnews\b)(?=.*\b(?:opinion|english|arab)\b)")
+_TAGLINE = re.compile(rf"(?i)^(?=.*\b{_PAPER}\b)(?=.*\bnews\b)(?=.*\bopinion\b)[^:]*$")
 
 _BY = re.compile(r"^(?:(?:[Ww]ritten|[Rr]eported) )?(?:[Bb]y|BY)\s+(?=[^\W\d_a-z])")
 # Between a place and a name: a dash with spaces around it, or an en or em dash.
@@ -42,7 +43,14 @@ _OUTLETS = frozenset((
     "asharq al-awsat", "asharq al awsat", "asharq alawsat", "aawsat", "agencies", "agency", "reuters",
     "afp", "ap", "associated press", "dpa", "anadolu", "xinhua", "wam", "spa", "kuna", "qna", "bna",
     "mena", "petra", "map", "sana", "irna", "ina", "nna", "saba", "efe", "ansa", "upi", "bloomberg",
-    "the associated press", "staff", "newsroom"))
+    "the associated press", "staff", "newsroom", "epa", "getty", "getty images", "saudi press agency",
+    "file", "file photo", "handout", "courtesy", "social media", "white house", "ap photo", "afp photo",
+    "reuters photo", "pool", "x", "twitter", "telegram"))
+# Words of a role, not of a name: "President Donald Trump (White House)" is a caption.
+_ROLE_WORDS = frozenset(("president", "minister", "king", "queen", "prince", "princess", "sheikh", "emir",
+                         "sultan", "crown", "secretary", "general", "commander", "chief", "former", "late",
+                         "ambassador", "envoy", "spokesman", "spokeswoman", "leader", "senator", "governor",
+                         "mayor", "pope", "imam", "patriarch", "speaker", "deputy", "head", "officials"))
 _OUTLET_SPLIT = re.compile(r"\s*(?:/|,|&|\band\b|\s[–—-]\s)\s*", re.I)
 # "(AFP)" at the end of a caption, glued to the last word or not; "Photo: ...".
 _CREDIT = re.compile(r"(?:\(\s*[^()]{1,40}\)|\bphoto(?:graph)?s?\s*[:/-].{1,80})\s*\.?$", re.I)
@@ -119,6 +127,8 @@ def is_name(text: str, max_words: int = NAME_WORDS) -> bool:
     for word in words:
         if word.lower() in _PARTICLES:
             continue
+        if word.lower().strip(".,") in _ROLE_WORDS:
+            return False
         if not _NAME_WORD.match(word):
             return False
         capitalised += 1
@@ -135,18 +145,20 @@ def _is_place(text: str) -> bool:
     return is_name(text, max_words=4) and not is_outlet(text)
 
 
-def byline(line: str) -> Byline | None:
+def byline(line: str, parenthesised: bool = False) -> Byline | None:
     """A byline's author and place, or None when the line is no byline.
 
     "Tangier – Leila Example" (place, person), "Cairo - Asharq Al-Awsat" (place, the
     paper: no author), "Damascus - London - Asharq Al-Awsat" (two places),
-    "Huda al-Example (London)", "By Layla Hassan".
+    "By Layla Hassan"; with `parenthesised`, also "Huda al-Example (London)" (a form
+    a photo caption shares: "Leila Example (Reuters)", so asked only where the layout
+    has had its caption already).
     """
     if len(line) > BYLINE_CHARS or (ends_sentence(line) and not line.endswith(")")):
         return None
     by = _BY.match(line)
     text = line[by.end():].strip() if by else line.strip()
-    parens = _NAME_IN_PARENS.match(text)
+    parens = _NAME_IN_PARENS.match(text) if parenthesised else None
     if parens and _is_place(parens["where"].strip()):
         who, places = parens["who"].strip(), [parens["where"].strip()]
     else:

@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Sequence
 
 
 from .content import article_files, parse_article, render_article, split_front_matter
-from .dedupe import Apart, Story, dedupe, title_slug
+from .dedupe import Apart, Merge, Story, dedupe, title_slug
 from .dumps import LAYOUTS, TITLE_CHECK_WORDS, decode_dump, parse_dump
 from .model import BuildError, Diagnostic, RawArticle
 from .workers import parallel_map
@@ -316,7 +316,7 @@ def _plan(stories: Iterable[Story], state: _ContentState) -> _Plan:
             _adopt(plan, state, story, known)
         if len(plan.writes) > written:
             slug = plan.manifest[known or story.ids[0]].slug
-            plan.merges.extend(_merge_line(story, merge, slug) for merge in story.merges)
+            plan.merges.extend(_merge_line(merge, slug) for merge in story.merges)
     return plan
 
 
@@ -325,7 +325,7 @@ def _render(story: Story, story_id: str, slug: str, sources: Iterable[str]) -> s
                           merged=[merge.record() for merge in story.merges])
 
 
-def _merge_line(story: Story, merge, slug: str) -> str:
+def _merge_line(merge: Merge, slug: str) -> str:
     return (f"merged: {merge.source}:{merge.line} {merge.title!r} into {slug} (similarity "
             f"{merge.similarity:.2f}); if they are different stories, add `not_duplicate_of: "
             f"[{merge.id}]` to {slug}.md and run ingest again")

@@ -34,7 +34,7 @@ _LISTING_FIELDS = tuple(f.name for f in fields(Entry)
 def listing_view(entry: Entry) -> tuple:
     article = entry.article
     return (article.slug, article.title, article.caption, article.date, article.summary, article.sources,
-            *(getattr(entry, name) for name in _LISTING_FIELDS))
+            article.author, article.place, *(getattr(entry, name) for name in _LISTING_FIELDS))
 
 
 def file_digest(data: bytes) -> bytes:

@@ -79,10 +79,15 @@ def is_paragraph(text: str) -> bool:
 
 
 def could_be_title(line: str) -> bool:
-    """What no title is: furniture, a list item, or a sentence not written as a headline."""
+    """What no title is: furniture, a list item, or a statement not written as a headline
+    (a question or an exclamation may be a title in any case)."""
     return bool(line) and line != TT and not line.startswith("+ ") \
-        and (not ends_sentence(line) or is_headline(line)) and not is_tagline(line) \
-        and date_line(line) is None
+        and not _statement(line) and not is_tagline(line) and date_line(line) is None
+
+
+def _statement(line: str) -> bool:
+    """A line ending in a full stop that is not written as a headline: a paragraph."""
+    return line.endswith(".") and not is_headline(line)
 
 
 class HeaderFinder:
@@ -177,6 +182,9 @@ class HeaderFinder:
         if start is None:
             return None
         meta = _SiteMeta(lines, start)
+        if after == index + 1 and not after_tagline and not self._after_break(index) \
+                and not (meta.byline or meta.caption_credited):
+            return None     # a subheading over a date inside a body ("How the Talks Unfolded")
         if meta.date is not None or (after_tagline and (meta.byline or meta.caption_credited)):
             return Header(SITE_PAGE, title, meta.caption, meta.byline, meta.date, meta.end)
         if lenient:
@@ -201,7 +209,7 @@ class HeaderFinder:
     def _repeated(self, index: int, repeat: int) -> Header | None:
         """Title ... title again: the lines between must look like a header."""
         title = self.lines[index]
-        if title.endswith(".") and not is_headline(title):
+        if _statement(title):
             return None     # a sentence that recurs, even with a header between (a shared photo)
         block = _HeaderBlock(self.lines, index, repeat)
         if block.content_lines > HEADER_LINES or block.unexpected:
@@ -211,7 +219,7 @@ class HeaderFinder:
             # body: a title is no sentence (unless written as a headline), its
             # caption comes back under the repeated title, and with no caption it
             # follows an article break.
-            if ends_sentence(title) and not is_headline(title):
+            if _statement(title):
                 return None
             if block.captions:
                 after = next((line for line in self.lines[repeat + 1:repeat + 4] if line), None)
@@ -232,7 +240,7 @@ class HeaderFinder:
         followed by a line that opens an article itself (a title and its repeat).
         """
         title = self.lines[index]
-        if ends_sentence(title) and not is_headline(title):
+        if _statement(title):
             return None
         if any(not self.lines[k - 1] and self._repeated(k, self.next_same[k]) is not None
                for k in range(index + 2, tt) if 2 <= self.next_same[k] - k <= REPEAT_WINDOW):
@@ -266,7 +274,7 @@ class _SiteMeta:
             last = index + 1 >= len(lines) or not lines[index + 1]
             if self.date is None and self.caption is None and self.byline is None and date_line(line):
                 self.date = date_line(line)
-            elif self.byline is None and byline(line) is not None:
+            elif self.byline is None and byline(line, parenthesised=self.caption is not None) is not None:
                 self.byline = line
             elif self.byline is None and self.caption is None and last and is_name(line) \
                     and not has_credit(line):

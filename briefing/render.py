@@ -25,8 +25,7 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .model import BuildError, CountryGroup, Entry, Site, TopicGroup
-from .plan import (Page, Pager, country_topic_entries, entries_by_slug, page_count, page_url,  # noqa: F401
-                   paginate, plan_pages)
+from .plan import Page, country_topic_entries, entries_by_slug, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
 from .urls import absolute_url as _absolute_url
 from .urls import site_url
 

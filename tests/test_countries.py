@@ -356,3 +356,8 @@ def test_a_co_subject_in_the_title_needs_fewer_mentions():
     assert focus({"IN": 10.0, "PK": 5.0}, headline={"IN", "PK"})[0] == ("IN", "PK")
     assert focus({"IN": 10.0, "PK": 5.0}, headline={"IN"})[0] == ("IN",)
     assert focus({"IN": 10.0, "PK": 3.5}, headline={"IN", "PK"})[0] == ("IN",)
+
+
+def test_a_venue_word_in_title_case_or_opening_a_sentence_still_makes_a_venue(gazetteer):
+    assert scored(gazetteer, "In Riyadh, the envoys met.") == {"SA": 0.5}
+    assert scored(gazetteer, "x", title="Gulf Leaders Meet In Riyadh") == {"SA": 2.0}

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefing import dedupe as dedupe_module, workers
-from briefing.dedupe import agree, content_id, dedupe
+from briefing.dedupe import agree, content_id, dedupe, title_slug
 from briefing.dumps import parse_dump
 from briefing.model import Block
 
@@ -176,20 +176,28 @@ def test_titles_agree_whatever_their_quotes_and_case():
     assert not agree(a, replace(b, title="Oman Signs a Gas Deal"))
 
 
-def test_the_same_story_in_two_layouts_keeps_the_dated_bylined_copy_and_both_sources():
+def test_the_same_story_in_two_layouts_keeps_the_fuller_text_with_the_date_and_byline_of_the_other():
     plain = with_added_paragraph(story("a.txt"), "One more line only this copy has.")
     page = replace(story("b.txt", line=40), layout="site-page", date=dt.date(2025, 12, 14),
                    author="Leila Example", place="Baghdad", byline="Baghdad – Leila Example")
     [merged] = dedupe([plain, page]).stories
-    assert (merged.article.source, merged.article.date, merged.article.author) == (
-        "b.txt", dt.date(2025, 12, 14), "Leila Example")
+    assert (merged.article.source, merged.article.date, merged.article.author, merged.article.place) == (
+        "a.txt", dt.date(2025, 12, 14), "Leila Example", "Baghdad")
+    assert paragraphs(merged.article)[-1] == "One more line only this copy has."
     assert merged.sources == ("a.txt", "b.txt")
     [merge] = merged.merges
-    assert (merge.source, merge.line, merge.title) == ("a.txt", 1, plain.title)
-    assert 0.6 <= merge.similarity < 1 and merge.id == content_id(plain)
+    assert (merge.source, merge.line, merge.title) == ("b.txt", 40, page.title)
+    assert 0.6 <= merge.similarity < 1 and merge.id == content_id(page)
 
 
-def test_a_much_shorter_dated_copy_does_not_replace_the_full_text():
+def test_of_two_equal_texts_the_dated_bylined_copy_is_kept():
+    page = replace(story("b.txt", line=40), layout="site-page", date=dt.date(2025, 12, 14), author="Leila Example")
+    plain = replace(story("a.txt"), caption="Another caption")     # not an exact copy
+    [merged] = dedupe([plain, page]).stories
+    assert merged.article.source == "b.txt" and merged.article.layout == "site-page"
+
+
+def test_a_shorter_dated_copy_gives_its_date_to_the_full_text():
     full = story("a.txt")
     cut = replace(with_paragraphs(story("b.txt"), paragraphs(full)[:len(paragraphs(full)) * 2 // 3]),
                   date=dt.date(2025, 1, 2))
@@ -203,7 +211,21 @@ def test_an_editor_can_keep_two_versions_apart_by_id_or_title_slug():
     [merged] = dedupe([shorter, longer]).stories
     assert len(dedupe([shorter, longer], apart={merged.ids[0]: [content_id(longer)]}).stories) == 2
     assert len(dedupe([shorter, longer], apart={merged.ids[0]: ["iraq-talks-a-second-look"]}).stories) == 2
-    assert len(dedupe([shorter, longer], apart={"someone-else": [content_id(longer)]}).stories) == 1
+    # A title slug both versions share cannot tell them apart: only the id does.
+    same_title = replace(longer, title=shorter.title)
+    assert len(dedupe([shorter, same_title], apart={merged.ids[0]: [title_slug(shorter.title)]}).stories) == 1
+    assert len(dedupe([shorter, same_title], apart={merged.ids[0]: [content_id(same_title)]}).stories) == 2
+
+
+def test_an_editor_can_keep_apart_a_version_whose_id_is_the_stories_own():
+    """The story's id is its earliest version's; when a later, fuller one is kept, the
+    version merged in is the earliest, and its id is the one the editor names."""
+    earliest = story("a.txt")
+    fuller = replace(with_added_paragraph(story("b.txt"), "A late paragraph."), title="Iraq Talks: A Second Look")
+    [merged] = dedupe([earliest, fuller]).stories
+    [merge] = merged.merges
+    assert merge.id == merged.ids[0] == content_id(earliest)
+    assert len(dedupe([earliest, fuller], apart={merged.ids[0]: [merge.id]}).stories) == 2
 
 
 def test_a_separation_holds_through_a_third_version_agreeing_with_both():

@@ -421,7 +421,7 @@ def test_a_question_in_a_paragraph_of_its_own_without_a_mark_is_an_ordinary_para
 ])
 def test_bylines_give_the_author_and_the_place(line, author, place):
     from briefing.furniture import byline
-    found = byline(line)
+    found = byline(line, parenthesised=True)
     assert (found.author, found.place) == (author, place)
 
 
@@ -430,10 +430,56 @@ def test_bylines_give_the_author_and_the_place(line, author, place):
     "The talks - which began in May - stalled again on Monday.",
     "Samir Example",        # a bare name is a byline only where the layout puts one
     "Prices rose – and rose again",
+    "President Donald Trump (White House)",
+    "Israeli Prime Minister Benjamin Netanyahu (EPA)",
 ])
 def test_lines_that_are_no_byline(line):
     from briefing.furniture import byline
-    assert byline(line) is None
+    assert byline(line, parenthesised=True) is None
+
+
+def test_a_name_with_its_credit_is_a_caption_not_a_byline():
+    from briefing.furniture import byline
+    assert byline("Leila Example (London)") is None       # unless the layout had its caption already
+
+
+def test_a_credited_caption_under_the_date_line_stays_the_caption_and_the_byline_follows():
+    page = (f"{TAGLINE}\n\nTrump Meets Gulf Leaders in Riyadh\n\nTrump Meets Gulf Leaders in Riyadh\n\n"
+            "Wednesday, 14 May, 2025 - 10:00\nPresident Donald Trump (White House)\nRiyadh - Ali Example\n\n"
+            "The US president met Gulf leaders on Wednesday.\n")
+    [article], _ = parse(page)
+    assert (article.caption, article.author, article.place) == (
+        "President Donald Trump (White House)", "Ali Example", "Riyadh")
+    assert texts(article) == ["The US president met Gulf leaders on Wednesday."]
+
+
+def test_a_single_credited_caption_in_the_seeds_layout_stays_the_caption():
+    [article], _ = parse("Netanyahu Visits the North\n\nIsraeli Prime Minister Benjamin Netanyahu (EPA)\nTT\n\n"
+                         "Netanyahu Visits the North\n\nIsraeli Prime Minister Benjamin Netanyahu (EPA)\n\n"
+                         "He toured the border on Monday.\n")
+    assert (article.caption, article.author) == ("Israeli Prime Minister Benjamin Netanyahu (EPA)", None)
+
+
+def test_a_headline_naming_the_paper_and_the_news_is_no_tagline(dump_article):
+    title = "Arab League Envoy to Asharq Al-Awsat: Fake News Fuels Sudan War"
+    text = dump_article("Port Workers Strike Again", ["Dock workers struck."]) + dump_article(title, ["He said so."])
+    articles, diagnostics = parse(text)
+    assert [a.title for a in articles] == ["Port Workers Strike Again", title] and diagnostics == []
+
+
+def test_a_subheading_over_a_date_inside_a_body_does_not_split_it(dump_article):
+    body = ["The talks began in spring.", "How the Talks Unfolded\nMonday, 25 August 2025",
+            "Negotiators met twice that week."]
+    [article], _ = parse(dump_article("Talks Resume in Cairo", body))
+    assert texts(article)[-1] == "Negotiators met twice that week."
+
+
+def test_a_question_in_sentence_case_is_a_title(dump_article):
+    first = dump_article("Port Workers Strike Again", ["Dock workers struck."])
+    second = "Is the war in Sudan about to end?\n\nFighters near Khartoum. (Reuters)\nTT\n\nMediators met again.\n"
+    articles, _ = parse(first + second)
+    assert [(a.title, a.caption) for a in articles][1] == ("Is the war in Sudan about to end?",
+                                                           "Fighters near Khartoum. (Reuters)")
 
 
 def test_a_site_page_signed_by_the_paper_alone_has_no_author():

@@ -63,3 +63,8 @@ def test_cli_explains_an_article_and_names_a_missing_one(tmp_path):
     assert "no article 'alliances-conspiracies'" in missing.stderr and "did you mean" in missing.stderr
     assert run_cli("explain", *dirs(paths)).returncode == 1
     assert run_cli("build", "some-slug", *dirs(paths)).returncode == 1
+
+
+def test_an_empty_countries_list_is_shown_as_the_override_it_is():
+    out = explained(ARTICLE.replace("exclude_topics: [economy-energy]", "countries: []"))
+    assert "  countries: []" in out and "Result: about none;" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -719,3 +720,16 @@ def test_a_build_keys_only_the_pages_an_edit_can_touch_and_their_keys_are_those_
         builder.build(changed=[str(path)])
     assert sum(taken) >= 4, taken                       # most edits keyed only what they touched
     assert min(k for k, t in zip(keyed, taken) if t) < len(plan_pages(builder.site)) // 2
+
+
+def test_an_author_or_place_edit_through_the_cache_reaches_the_api_and_equals_a_cold_build(project, tmp_path):
+    build(project)
+    path = article_file(project)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", "\nauthor: Leila Example\nplace: Cairo\n---\n", 1), encoding="utf-8")
+    edited, _ = build(project)
+    assert edited is not None
+    assert tree(project.output) == cold_tree(project, tmp_path)
+    record = next(a for a in json.loads((project.output / "api" / "articles.json").read_text())["articles"]
+                  if a["author"])
+    assert (record["author"], record["place"]) == ("Leila Example", "Cairo")
