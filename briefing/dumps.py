@@ -23,8 +23,8 @@ from .furniture import CLOSERS, byline, dateline_date, date_line, ends_sentence,
 from .layouts import HEADING_CHARS, LAYOUTS, SEEDS, SITE_PAGE, TT, Header, HeaderFinder
 from .model import Block, Diagnostic, RawArticle
 
-__all__ = ["LAYOUTS", "SEEDS", "SITE_PAGE", "TT", "decode_dump", "normalise_text", "parse_dump",
-           "read_dump"]
+__all__ = ["LAYOUTS", "SEEDS", "SITE_PAGE", "TT", "decode_dump", "dump_bytes", "normalise_text",
+           "parse_dump", "read_dump"]
 
 HEADING_WORDS = 12
 MAX_BAD_LINES_REPORTED = 5
@@ -41,11 +41,16 @@ _QA_QUESTION = re.compile(r"^Q\s*[:.-]\s+\S")
 
 def read_dump(path: Path) -> tuple[str | None, list[Diagnostic]]:
     """Decode a dump file. Returns (text, diagnostics); text is None when the file is skipped."""
+    data, diagnostics = dump_bytes(path)
+    return (None, diagnostics) if data is None else decode_dump(data, path.name)
+
+
+def dump_bytes(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """A dump file's bytes, or None with a warning when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as error:
         return None, [Diagnostic(f"can't read dump ({error.strerror}); skipped", path.name)]
-    return decode_dump(data, path.name)
 
 
 def decode_dump(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:

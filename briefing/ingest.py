@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Sequence
 
 from .content import article_files, parse_article, render_article, split_front_matter
 from .dedupe import Apart, Merge, Story, dedupe, title_slug
-from .dumps import LAYOUTS, TITLE_CHECK_WORDS, decode_dump, parse_dump
+from .dumps import LAYOUTS, TITLE_CHECK_WORDS, decode_dump, dump_bytes, parse_dump
 from .model import BuildError, Diagnostic, RawArticle
 from .workers import parallel_map
 
@@ -151,10 +151,9 @@ _Parsed = tuple["list[RawArticle] | None", "list[Diagnostic]", "str | None"]
 def _read_and_parse(path: Path, titles: frozenset[str] = frozenset()) -> _Parsed:
     """The articles of one dump (None when it cannot be read), what was wrong with it,
     and the SHA-256 of its bytes (None when it could not be read)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Diagnostic(f"can't read dump ({error.strerror}); skipped", path.name)], None
+    data, unread = dump_bytes(path)
+    if data is None:
+        return None, unread, None
     text, found = decode_dump(data, path.name)
     if text is None:
         return None, list(found), sha256(data)
