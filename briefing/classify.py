@@ -28,7 +28,7 @@ from .topics import Taxonomy, parse_taxonomy, select
 
 # Part of the fingerprint: bump when a code change alters results, so build
 # caches keyed on the fingerprint do not serve stale classifications.
-CLASSIFIER_VERSION = "2"
+CLASSIFIER_VERSION = "3"
 TOPICS_FILE = "topics.yaml"
 ALIASES_FILE = "country-aliases.yaml"
 LEAD_PARAGRAPHS = 3

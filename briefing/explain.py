@@ -16,7 +16,7 @@ from .countries import (ABOUT_CLOSE, ABOUT_MAX, ABOUT_MIN_CO, ABOUT_MIN_HEADLINE
                         ABOUT_RELATIVE,
                         CLOSE, FAR, HEADLINE, TOO_FEW, TOO_WEAK, TOP, decisions)
 from .model import Article
-from .topics import DEFAULT_THRESHOLD, MAX_TOPICS, density
+from .topics import DEFAULT_THRESHOLD, MAX_TOPICS, THIRD_MARGIN, TOPIC_WEIGHTS, density
 
 _RULES = {
     TOP: "about: the strongest country",
@@ -55,7 +55,10 @@ def explain(article: Article, classifier: Classifier, text: str) -> str:
             out.append(f"      {name!r} in the {kind} x{times}{note}: {points:.1f}{_where(lines, name, True)}")
 
     out += ["", f"Topics ({words} words; density = score / sqrt(words / 100); each topic has its "
-                f"threshold in topics.yaml, at most {MAX_TOPICS} are kept)"]
+                f"threshold in topics.yaml, at most {MAX_TOPICS} are kept, a third only at "
+                f"{THIRD_MARGIN:g} times its threshold; a signal xN: the paragraphs it is in, "
+                f"the title counting {TOPIC_WEIGHTS['title']:g}, a heading {TOPIC_WEIGHTS['heading']:g}, "
+                f"the caption {TOPIC_WEIGHTS['caption']:g})"]
     thresholds = classifier.taxonomy.thresholds
     ranked_topics = sorted(topic_scores.items(), key=lambda item: (-item[1], item[0]))
     if not ranked_topics:

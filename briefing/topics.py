@@ -5,22 +5,25 @@ description, the nearest IPTC Media Topic code and weighted signal words or
 phrases. Signals match whole words, case-insensitively; a signal also matches
 its plural ("election" -> "elections", "militia" -> "militias").
 
-An article's score for a topic sums, for each signal, weight x sqrt(weighted
-count): repeating one word has diminishing returns, while many different signals
-add up. Title and subheadings count more than body text.
+An article's score for a topic sums, for each signal, weight x sqrt(count), where
+the count is the number of passages (paragraphs, title, headings...) the signal
+appears in: a subject the story returns to paragraph after paragraph counts more
+than a word repeated within one. Repeats have diminishing returns, while many
+different signals add up. Title and subheadings count more than body text.
 
 Each topic decides for itself: an article is filed under every topic whose
 score, per square root of its length (scores grow about so with length), reaches
 that topic's `threshold` (topics.yaml; calibrated on the labelled articles with
-tests/labelled/calibrate.py), at most MAX_TOPICS of them, strongest first. An
-article that reaches no threshold keeps its strongest topic.
+tests/labelled/calibrate.py), at most MAX_TOPICS of them, strongest first; a
+third must clear its threshold by THIRD_MARGIN. An article that reaches no
+threshold keeps its strongest topic.
 """
 from __future__ import annotations
 
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -36,6 +39,10 @@ DEFAULT_THRESHOLD = 5.0  # score per sqrt(words / 100), for a topic that sets no
 # at length of one subject touches others in passing. (With the thresholds, chosen by
 # cross-validation on the labelled articles.)
 RELATIVE_FLOOR = 0.2
+# A third topic must clear its threshold by this factor: when two topics are strong, a
+# third that only just reaches its own is most often a subject touched in passing
+# (cross-validated on the labelled tuning articles, see tests/labelled/calibrate.py).
+THIRD_MARGIN = 1.2
 MAX_WEIGHT = 10.0
 MAX_THRESHOLD = 100.0
 
@@ -74,54 +81,54 @@ class Taxonomy:
 
     def scores(self, document: Document, trace: dict | None = None) -> tuple[dict[str, float], int]:
         """(score by topic slug, number of words) for the document. `trace`, when given, is
-        filled with slug -> [(signal, weighted count, points)], strongest first.
+        filled with slug -> [(signal, passages, points)], strongest first (passages weighted
+        by where they are: a title counts TOPIC_WEIGHTS["title"]).
 
-        The text is not lower-cased: the signal table holds each signal's case
-        forms ("election", "Election", "ELECTION"). Single-word signals are
-        counted over the whole text at C speed, plus the extra weight of the
-        few title, caption and heading words; only phrases need positions. A
-        phrase takes its words away from single-word signals ("security forces"
-        is not also "security").
+        A signal counts once per passage it appears in: a word repeated within one
+        paragraph is one mention, and a subject the story returns to paragraph after
+        paragraph counts each time. The text is not lower-cased: the signal table holds
+        each signal's case forms ("election", "Election", "ELECTION"). One membership
+        pass (in C) marks every signal word; only those are visited, in order. A phrase
+        takes its words away from single-word signals ("security forces" is not also
+        "security").
         """
         tokens = document.tokens
         if not tokens:
             return {}, 0
-        words = len(tokens) - len(document.starts) + 1
-        canonical, starts = self.canonical, self.starts
+        starts = document.starts
+        words = len(tokens) - len(starts) + 1
+        canonical, lengths = self.canonical, self.starts
+        single, phrase_words = self.single_words, self.phrase_words
+        weights = [TOPIC_WEIGHTS[kind] for kind in document.kinds]
         counts: dict[tuple[str, ...], float] = defaultdict(float)
-        # One membership pass (in C) marks every signal word.
-        marks = list(map(self.signal_words.__contains__, tokens))
-        single = self.single_words
-        for token, number in Counter(itertools.compress(tokens, marks)).items():
-            if token in single:
-                counts[canonical[(token,)]] += number
-        for number, kind in enumerate(document.kinds):
-            extra = TOPIC_WEIGHTS[kind] - 1.0
-            if extra:
-                for token in document.passage(number):
-                    key = canonical.get((token,))
-                    if key is not None:
-                        counts[key] += extra
+        seen: set = set()
         end = 0
-        phrase_words = self.phrase_words
-        for i in itertools.compress(itertools.count(), marks):
-            if i < end or tokens[i] not in phrase_words:
+        passage, following = 0, (starts[1] if len(starts) > 1 else len(tokens))
+        last = len(starts) - 1
+        for i in itertools.compress(itertools.count(), map(self.signal_words.__contains__, tokens)):
+            if i < end:
                 continue
-            for length in starts[tokens[i]]:
-                key = canonical.get(tokens[i:i + length])
-                if key is not None:
-                    weight = TOPIC_WEIGHTS[document.kind_at(i)]
-                    counts[key] += weight
-                    for token in tokens[i:i + length]:
-                        single = canonical.get((token,))
-                        if single is not None:
-                            counts[single] -= weight
-                    end = i + length
-                    break
+            while i >= following:
+                passage += 1
+                following = starts[passage + 1] if passage < last else len(tokens)
+            token = tokens[i]
+            key = None
+            if token in phrase_words:
+                for length in lengths[token]:
+                    key = canonical.get(tokens[i:i + length])
+                    if key is not None:
+                        end = i + length
+                        break
+            if key is None:
+                if token not in single:
+                    continue
+                key = canonical[(token,)]
+            mark = (key, passage)
+            if mark not in seen:
+                seen.add(mark)
+                counts[key] += weights[passage]
         totals = [0.0] * len(self.topics)
         for key, count in counts.items():
-            if count <= 0:
-                continue
             damped = math.sqrt(count)
             for index, weight in self.signals[key]:
                 totals[index] += weight * damped
@@ -144,15 +151,21 @@ def select(scores: Mapping[str, float], words: int,
            thresholds: Mapping[str, float] | None = None) -> tuple[str, ...]:
     """The article's topics, strongest first: every topic whose density reaches its own
     threshold (DEFAULT_THRESHOLD where none is set) and whose score is at least
-    RELATIVE_FLOOR of the strongest, at most MAX_TOPICS; failing all, the strongest."""
+    RELATIVE_FLOOR of the strongest, at most MAX_TOPICS, the third only if it clears its
+    threshold by THIRD_MARGIN; failing all, the strongest."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if not ranked:
         return ()
     thresholds = thresholds or {}
     floor = RELATIVE_FLOOR * ranked[0][1]
-    chosen = [slug for slug, score in ranked
-              if score >= floor and density(score, words) >= thresholds.get(slug, DEFAULT_THRESHOLD)]
-    return tuple(chosen[:MAX_TOPICS]) or (ranked[0][0],)
+    # (slug, density / threshold) of each topic that reaches its threshold
+    chosen = [(slug, margin) for slug, margin in
+              ((slug, density(score, words) / thresholds.get(slug, DEFAULT_THRESHOLD))
+               for slug, score in ranked if score >= floor)
+              if margin >= 1.0][:MAX_TOPICS]
+    if len(chosen) > 2 and chosen[2][1] < THIRD_MARGIN:
+        del chosen[2:]
+    return tuple(slug for slug, _ in chosen) or (ranked[0][0],)
 
 
 # --- parsing -----------------------------------------------------------------------

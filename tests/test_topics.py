@@ -7,7 +7,7 @@ import pytest
 
 from briefing.countries import Document
 from briefing.model import BuildError
-from briefing.topics import MAX_TOPICS, load_taxonomy, parse_taxonomy, select
+from briefing.topics import MAX_TOPICS, THIRD_MARGIN, load_taxonomy, parse_taxonomy, select
 
 TOPICS = Path(__file__).resolve().parents[1] / "content" / "topics.yaml"
 
@@ -104,8 +104,21 @@ def test_phrase_takes_its_words_from_single_signals():
 def test_repeats_have_diminishing_returns():
     small = parse_taxonomy(SMALL, "topics.yaml")
     once = scores(small, ("body", "vaccine"))["health"]
-    four = scores(small, ("body", "vaccine vaccine vaccine vaccine"))["health"]
+    four = scores(small, *[("body", "the vaccine")] * 4)["health"]
     assert four == pytest.approx(2 * once)
+
+
+def test_a_signal_counts_once_per_paragraph():
+    # A word repeated within one paragraph is one mention; a subject the story comes
+    # back to in paragraph after paragraph counts each time.
+    small = parse_taxonomy(SMALL, "topics.yaml")
+    once = scores(small, ("body", "vaccine"))["health"]
+    assert scores(small, ("body", "vaccine vaccine, the VACCINE"))["health"] == once
+    assert scores(small, ("body", "vaccine"), ("body", "vaccine"))["health"] \
+        == pytest.approx(once * 2 ** 0.5)
+    # The title still weighs more, once.
+    assert scores(small, ("title", "vaccine vaccine"), ("body", "x"))["health"] \
+        == pytest.approx(once * 3 ** 0.5)
 
 
 def test_title_and_headings_weigh_more():
@@ -208,6 +221,17 @@ def test_each_topic_has_its_own_threshold_and_a_passing_topic_needs_a_share_of_t
     assert select({"health": 40.0, "sports": 7.0}, 100, thresholds) == ("health",)
     # None reaches its threshold: the strongest all the same.
     assert select({"history": 6.0, "sports": 1.0}, 100, thresholds) == ("history",)
+
+
+def test_a_third_topic_must_clear_its_threshold_by_a_margin():
+    thresholds = {"health": 5.0, "sports": 5.0, "history": 5.0}
+    # The third just reaches its threshold: a subject touched in passing.
+    assert select({"health": 10.0, "sports": 8.0, "history": 5.5}, 100, thresholds) \
+        == ("health", "sports")
+    assert select({"health": 10.0, "sports": 8.0, "history": 5.0 * THIRD_MARGIN}, 100,
+                  thresholds) == ("health", "sports", "history")
+    # A second topic needs its threshold only.
+    assert select({"health": 10.0, "sports": 5.5}, 100, thresholds) == ("health", "sports")
 
 
 def test_thresholds_are_read_from_the_taxonomy_and_checked(taxonomy):
