@@ -49,6 +49,8 @@ class Rendered:
     headings: tuple[Heading, ...]
     lead: str                       # text of the first paragraph ("" if none)
     words: int
+    # Each paragraph's plain text; paragraphs[n - 1] is the one with id "p-<n>".
+    paragraphs: tuple[str, ...] = ()
 
 
 def _inline_text(token: Token) -> str:
@@ -78,28 +80,41 @@ def _assign_anchors(tokens: list[Token]) -> list[Heading]:
 
 
 def render_markdown(body: str) -> Rendered:
+    """One parse: the HTML, with ids on headings (from their text) and on paragraphs
+    ("p-1", "p-2", ... in reading order, so a link to a paragraph holds while the text
+    before it stays), and the plain text of both."""
     tokens = _MD.parse(body)
     headings = _assign_anchors(tokens)
     blocks: list[str] = []
+    paragraphs: list[str] = []
     lead = ""
-    in_paragraph = False
+    paragraph: Token | None = None
+    item: Token | None = None
     for token in tokens:
-        if token.type == "paragraph_open":
-            in_paragraph = True
-        elif token.type == "paragraph_close":
-            in_paragraph = False
-        elif token.type == "inline":
+        kind = token.type
+        if kind == "paragraph_open":
+            paragraph = token
+        elif kind == "paragraph_close":
+            paragraph = None
+        elif kind == "list_item_open":
+            item = token
+        elif kind == "inline":
             text = _inline_text(token)
             if text:
                 blocks.append(text)
-                if in_paragraph and not lead and token.level <= 1:
-                    lead = text
+                if paragraph is not None:
+                    paragraphs.append(text)
+                    # A tight list hides its paragraphs' <p>: the id goes on the item.
+                    holder = item if paragraph.hidden and item is not None else paragraph
+                    holder.attrSet("id", f"p-{len(paragraphs)}")
+                    if not lead and token.level <= 1:
+                        lead = text
         elif token.type in ("code_block", "fence"):
             blocks.append(token.content.strip())
     text = "\n\n".join(blocks)
     html = _MD.renderer.render(tokens, _MD.options, {})
     return Rendered(html=html, text=text, headings=tuple(headings), lead=lead,
-                    words=len(text.split()))
+                    words=len(text.split()), paragraphs=tuple(paragraphs))
 
 
 # A sentence ends at . ! ? or … (perhaps followed by a closing quote or bracket)
@@ -121,7 +136,7 @@ def summarise(text: str, target: int = 220, limit: int = 320) -> str:
     if len(text) <= limit:
         return text
     summary = ""
-    for sentence in _split_sentences(text):
+    for sentence in split_sentences(text):
         candidate = f"{summary} {sentence}".strip()
         if summary and len(candidate) > target:
             break
@@ -134,7 +149,7 @@ def summarise(text: str, target: int = 220, limit: int = 320) -> str:
     return summary
 
 
-def _split_sentences(text: str) -> list[str]:
+def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):

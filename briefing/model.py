@@ -149,6 +149,30 @@ class Heading:
     anchor: str
 
 
+EventPrecision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A date an article's text states, with the sentence that states it (events.py).
+
+    Only a date line or the editor gives an article its own date; an event is a date
+    the text mentions, and is never shown as the article's date."""
+
+    date: dt.date                   # the first day of the month or year when less precise
+    precision: EventPrecision
+    text: str                       # the sentence that states it, plain text
+    paragraph: int                  # 1-based: the paragraph with anchor "p-<n>"; 0 = the caption
+    ahead: bool | None              # still to come when the article was written; None: article undated
+    end: dt.date | None = None      # the last day of a range ("3-5 June"), same precision
+
+    def __reduce__(self):
+        # As a call with its fields: a dozen events an article cross from the workers,
+        # into the cache and into every fingerprint, and the default (a state dict set
+        # attribute by attribute) took twice the time of the rest of the entry.
+        return (Event, (self.date, self.precision, self.text, self.paragraph, self.ahead, self.end))
+
+
 @dataclass(frozen=True)
 class Entry:
     """An article placed in the site: everything a page about it needs."""
@@ -162,6 +186,8 @@ class Entry:
     reading_minutes: int
     updated: dt.date                # article.date, else the latest date its text names
     url: str                        # site path, "/articles/<slug>/"
+    news: str = ""                  # the sentence that carries its news (briefs.news_sentence)
+    events: tuple[Event, ...] = ()  # the dates its caption and text state, in reading order
     related: tuple[str, ...] = ()   # slugs, best first
     previous: str | None = None     # slug of the next-older article
     next: str | None = None         # slug of the next-newer article

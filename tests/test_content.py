@@ -71,7 +71,7 @@ def test_every_seed_block_renders_back_to_exactly_its_text(path):
 def test_an_interviews_question_is_written_in_bold():
     assert render_block(Block("question", text="Will *they* sign?")) == "**Will \\*they\\* sign?**"
     html = render_markdown(render_block(Block("question", text="1. Why now?"))).html
-    assert html.strip() == "<p><strong>1. Why now?</strong></p>"
+    assert html.strip() == "<p id=\"p-1\"><strong>1. Why now?</strong></p>"
 
 
 def test_only_what_markdown_would_misread_is_escaped():

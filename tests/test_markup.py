@@ -58,3 +58,22 @@ def test_short_text_is_its_own_summary():
 def test_reading_minutes_never_zero():
     assert reading_minutes(10) == 1
     assert reading_minutes(2300) == 10
+
+
+def test_paragraphs_get_ids_in_reading_order_and_their_text_is_kept():
+    rendered = render_markdown("## Head\n\nFirst *para*.\n\n- tight one\n- tight two\n\n> quoted\n\nLast.")
+    assert rendered.paragraphs == ("First para.", "tight one", "tight two", "quoted", "Last.")
+    assert '<p id="p-1">First <em>para</em>.</p>' in rendered.html
+    # A tight list hides its paragraphs' <p>: the item carries the id.
+    assert '<li id="p-2">tight one</li>' in rendered.html
+    assert '<p id="p-4">quoted</p>' in rendered.html and '<p id="p-5">Last.</p>' in rendered.html
+    assert '<h2 id="head">' in rendered.html
+
+
+def test_paragraph_ids_are_stable_when_text_after_them_changes():
+    before = render_markdown("One.\n\nTwo.\n\nThree.")
+    after = render_markdown("One.\n\nTwo, edited.\n\nThree.\n\nA fourth paragraph.")
+    first = before.html.split("\n")[:1]
+    assert first == after.html.split("\n")[:1] == ['<p id="p-1">One.</p>']
+    assert '<p id="p-3">Three.</p>' in before.html and '<p id="p-3">Three.</p>' in after.html
+    assert after.paragraphs[3] == "A fourth paragraph." and '<p id="p-4">' in after.html
