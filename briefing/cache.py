@@ -38,7 +38,9 @@ SITE_FILE = "site.yaml"     # settings every page shows, none of them an article
 def code_key() -> bytes:
     """The build code itself: cached results from other code are not reused."""
     digest = hashlib.blake2b(str(CACHE_VERSION).encode(), digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parent
+    # The package's data (the maps' extra shapes) is code too: pages are drawn from it.
+    for path in [*sorted(package.glob("*.py")), *sorted((package / "data").glob("*"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(libraries_key())
     return digest.digest()
