@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Entry, Site
+from . import briefs, maps
+from .model import Entry, Event, Site
 from .urls import absolute_url
 
 
@@ -52,7 +53,7 @@ def articles_json(site: Site, memo: dict | None = None) -> bytes:
         found = known.get(article.slug)
         if found is None or checked.get(article.slug) is not entry:
             shown = (article.title, article.date, entry.updated, article.author, article.place, article.sources,
-                     entry.classification, entry.summary, entry.url)
+                     entry.classification, entry.summary, entry.url, entry.news, entry.events)
             if found is None or found[0] != shown:
                 found = known[article.slug] = (shown, _line(_article(site, entry)))
             checked[article.slug] = entry
@@ -95,11 +96,29 @@ def _article(site: Site, entry: Entry) -> dict[str, Any]:
         "countries_mentioned": list(classification.countries_mentioned),
         "topics": list(classification.topics),
         "summary": entry.summary,
+        "news": entry.news,
+        "events": [_event(event) for event in entry.events],
+    }
+
+
+def _event(event: Event) -> dict[str, Any]:
+    """A date the article states: as precise as the text ("2024-06", "2011"), where it
+    was read, and whether it was still to come when the article was written (null when
+    the article is undated)."""
+    return {
+        "date": briefs.iso_date(event.date, event.precision),
+        "end": briefs.iso_date(event.end, event.precision) if event.end else None,
+        "precision": event.precision,
+        "text": event.text,
+        "anchor": f"p-{event.paragraph}" if event.paragraph else None,     # on the article's page; None: its top
+        "ahead": event.ahead,
     }
 
 
 def countries_json(site: Site) -> bytes:
-    """/api/countries.json: every country with an article, with counts of articles about it and mentioning it."""
+    """/api/countries.json: every country with an article, with counts of articles about
+    it and mentioning it, its latest developments and its key facts."""
+    by_slug = site.by_slug
     return _dump({"countries": [{
         "code": group.country.code,
         "slug": group.country.slug,
@@ -107,7 +126,23 @@ def countries_json(site: Site) -> bytes:
         "url": absolute_url(site.config, group.url),
         "articles": len(group.about),
         "mentioned": len(group.mentioned),
+        "latest": [{
+            "slug": row.entry.article.slug,
+            "title": row.entry.article.title,
+            "date": row.date.isoformat() if row.date else None,
+            "news": row.sentence,
+            "url": absolute_url(site.config, row.entry.url),
+        } for row in briefs.latest_developments([by_slug[s] for s in group.about[:briefs.LATEST_FROM]])],
+        "facts": _facts(group.country.code),
     } for group in site.countries]})
+
+
+def _facts(code: str) -> dict[str, Any] | None:
+    facts = maps.key_facts(code)
+    if facts is None:
+        return None
+    return {"capital": facts.capital, "population": facts.population, "region": facts.region,
+            "subregion": facts.subregion, "source": facts.source}
 
 
 def topics_json(site: Site) -> bytes:

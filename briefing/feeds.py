@@ -267,10 +267,14 @@ def sitemap(site: Site, paths: Sequence[str]) -> bytes:
 
 
 def robots_txt(site: Site) -> bytes:
-    """Allow every crawler everywhere, and say where the sitemap is.
+    """Allow every crawler everywhere, and say where the sitemap is when the site
+    knows its own address: the Sitemap line must be an absolute URL, so without a
+    base URL it is left out rather than be invalid.
 
     Crawlers only read /robots.txt at the domain root, so with a path prefix
     in the base URL this file is informative only.
     """
-    return (f"User-agent: *\nDisallow:\n\n"
-            f"Sitemap: {absolute_url(site.config, '/sitemap.xml')}\n").encode("utf-8")
+    text = "User-agent: *\nDisallow:\n"
+    if site.config.base_url:
+        text += f"\nSitemap: {absolute_url(site.config, '/sitemap.xml')}\n"
+    return text.encode("utf-8")

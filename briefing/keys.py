@@ -28,13 +28,24 @@ from .plan import feed_entries, site_documents
 # What a page shows of an article it merely lists or links: everything but
 # the body and the article's own links, so a body edit leaves listing pages alone.
 _LISTING_FIELDS = tuple(f.name for f in fields(Entry)
-                        if f.name not in ("article", "html", "headings", "related", "previous", "next"))
+                        if f.name not in ("article", "html", "headings", "related", "previous", "next", "events"))
 
 
 def listing_view(entry: Entry) -> tuple:
     article = entry.article
+    # The events (a briefing's timeline shows them) pickled whole: one call, not one per event.
     return (article.slug, article.title, article.caption, article.date, article.summary, article.sources,
-            article.author, article.place, *(getattr(entry, name) for name in _LISTING_FIELDS))
+            article.author, article.place, pickle.dumps(entry.events, protocol=5),
+            *(getattr(entry, name) for name in _LISTING_FIELDS))
+
+
+def full_fingerprint(entry: Entry, listing: bytes) -> bytes:
+    """The fingerprint of everything an article's own page and feed entry show: its
+    listing fingerprint and the rest of the entry (the article, the body, its headings;
+    its links are keyed on their own). Not the whole Entry pickled again: the listing
+    has the events and the rest already, and pickling them twice was a tenth of
+    preparing an article."""
+    return fingerprint(listing, entry.html, pickle.dumps((entry.article, entry.headings), protocol=5))
 
 
 def file_digest(data: bytes) -> bytes:
@@ -380,7 +391,8 @@ class DocumentKeys:
             "sitemap.xml": (lastmod,),
             "robots.txt": (),
             "api/articles.json": (listings,),
-            "api/countries.json": (page_key.country_counts,),
+            # Each country's latest developments: what listings show of its articles.
+            "api/countries.json": (page_key.country_counts, listings),
             "api/topics.json": (page_key.topic_counts,),
         }
         for path, parts in inputs.items():

@@ -22,8 +22,9 @@ from typing import Any, Callable, Sequence
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from . import briefs, maps
 from .model import BuildError, CountryGroup, Entry, Site, TopicGroup
 from .plan import Page, country_topic_entries, entries_by_slug, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
 from .urls import absolute_url as _absolute_url
@@ -32,6 +33,8 @@ from .urls import site_url
 STATIC_DIR = "static"
 HOME_LATEST = 12            # articles with summaries on the home page
 HOME_GROUPS = 10            # countries / topics with most coverage on the home page
+HOME_DEVELOPMENTS = 8       # one-line latest developments leading the home page
+MOMENTS_KEPT = 200_000      # timeline moments a Renderer keeps made (a 10,000-article site has ~100,000)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -73,9 +76,9 @@ def json_ld(value: Any) -> Markup:
     """JSON for a <script type="application/ld+json"> block: it can never close the
     element or open a comment, whatever the strings hold."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None, separators=(",", ":"))
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
     return Markup(text)
 
 
@@ -168,6 +171,8 @@ class Renderer:
         )
         self.env.template_class = _Template
         self.env.filters["date"] = format_date
+        self.env.filters["when"] = briefs.when
+        self.env.filters["iso"] = briefs.iso
         self.env.filters["json_ld"] = json_ld
         self.env.globals.update(
             url=self.url,
@@ -177,6 +182,7 @@ class Renderer:
             country=self.country,
             topic=self.topic,
             story_card=self.story,
+            timeline_periods=self.periods,
             kicker=self.kicker,
             share=share,
         )
@@ -195,6 +201,11 @@ class Renderer:
         self._urls: dict[str, str] = {}
         self._stories: dict[tuple, Markup] = {}
         self._story_keys: dict[str, list[tuple]] = {}    # slug -> its keys in _stories
+        # Maps drawn, by what they show: a country's locator map is on its page and on
+        # each of its topic pages, and drawing one costs a millisecond or more.
+        self._maps: dict[tuple, Any] = {}
+        self._moments: dict[tuple, Markup] = {}         # what a moment shows -> its markup
+        self._moments_of: dict[str, tuple] = {}         # briefs.moments_of's memo
         self.site = site
         self.config = site.config
         self.entries = entries_by_slug(site)
@@ -213,11 +224,14 @@ class Renderer:
         and the story cards of articles that show the same, as long as the settings and
         every country's and topic's name and address are the same."""
         old_entries, old_stories, old_urls, old_names = self.entries, self._stories, self._urls, self._names
-        old_keys = self._story_keys
+        old_keys, old_maps, old_moments, old_moments_of = self._story_keys, self._maps, self._moments, self._moments_of
         self._bind(site)
         self._bind_config()
         if self._names == old_names:
-            self._urls = old_urls
+            # A moment card is made from the moment alone (and the urls): a changed
+            # article makes new moments, and its old ones are simply not asked for.
+            self._urls, self._maps, self._moments = old_urls, old_maps, old_moments
+            self._moments_of = old_moments_of
             # Only an article that is gone or a new object can show something new: the
             # others' cards stay, without a look at each of the tens of thousands kept.
             for slug in list(old_keys):
@@ -264,6 +278,57 @@ class Renderer:
             made = self._stories[key] = Markup(macro(self.entry(slug), level, summary, skip))
             self._story_keys.setdefault(slug, []).append(key)
             return made
+
+    def periods(self, periods: Sequence[briefs.Period], source: bool = True) -> Markup:
+        """A timeline's periods, each a heading and the list of its moments."""
+        parts = []
+        for period in periods:
+            parts.append(f'  <h3 class="timeline-period" id="t-{period.anchor}">{period.label}</h3>\n'
+                         '  <ol class="timeline-list">\n')
+            for moment in period.moments:
+                parts.append(self.moment(moment, source))
+                parts.append("\n")
+            parts.append("  </ol>\n")
+        return Markup("".join(parts))
+
+    def moment(self, moment: briefs.Moment, source: bool = True) -> Markup:
+        """One timeline moment as a list item, made once per arguments: an article's
+        dates are on its page and on every briefing it leads. In Python, not a macro:
+        an article page shows a score of them, and the macro was half its render.
+        source: name the article it comes from (not on that article's own page)."""
+        # An article's own page (no source named) shows its moments once: not kept.
+        key = (moment, source) if source else None
+        found = self._moments.get(key) if key else None
+        if found is not None:
+            return found
+        classes = "moment" + (" moment-ahead" if moment.ahead else "") + (" moment-published" if moment.published else "")
+        hidden = "" if moment.precision == "day" or moment.end else ' class="visually-hidden"'
+        if moment.published:
+            tag = ' <span class="moment-tag">Reported</span>'
+        elif moment.ahead:
+            tag = ' <span class="moment-tag moment-tag-ahead">Ahead when written</span>'
+        elif moment.ahead is False:
+            tag = ' <span class="moment-tag moment-tag-past">Past when written</span>'
+        else:
+            tag = ""
+        title = escape(moment.title)
+        text = title if moment.published else escape(moment.text)
+        after = f' <span class="moment-source">— {title}</span>' if source and not moment.published else ""
+        made = Markup(
+            f'    <li class="{classes}">\n'
+            f'      <p class="moment-when"><time datetime="{moment.iso}"{hidden}>{moment.when}</time>{tag}</p>\n'
+            f'      <p class="moment-text"><a href="{escape(self._paragraph_url(moment.url))}">{text}</a>{after}</p>\n'
+            f'    </li>')
+        if key:
+            if len(self._moments) > MOMENTS_KEPT:     # serve: old articles' moments are never asked for again
+                self._moments.clear()
+            self._moments[key] = made
+        return made
+
+    def _paragraph_url(self, path: str) -> str:
+        """url() of "/articles/<slug>/#p-3": the page's link is made once, not once per paragraph."""
+        page, hash_, fragment = path.partition("#")
+        return self.url(page) + hash_ + fragment
 
     def absolute_url(self, path: str) -> str:
         """The full URL (canonical, OpenGraph, JSON-LD); root-relative when base_url is ""."""
@@ -362,6 +427,10 @@ class Renderer:
         return (f"{self.config.title}: {name}", f"{group_url}feed.xml")
 
     def _home(self, page: Page) -> dict[str, Any]:
+        # The developments lead; the story list goes on with the articles they leave out.
+        developments = briefs.latest_developments(self.site.entries, HOME_DEVELOPMENTS)
+        shown = {row.entry.article.slug for row in developments}
+        latest = [e for e in self.site.entries[:HOME_LATEST + len(shown)] if e.article.slug not in shown][:HOME_LATEST]
         covered = sorted((g for g in self.site.countries if g.about),
                          key=lambda g: (-len(g.about), g.country.name.casefold()))
         topics = sorted((g for g in self.site.topics if g.articles), key=lambda g: -len(g.articles))
@@ -370,8 +439,10 @@ class Renderer:
             description=self.config.description,
             breadcrumbs=[],
             feeds=self._feeds(),
-            latest=self.site.entries[:HOME_LATEST],
-            more=max(0, len(self.site.entries) - HOME_LATEST),
+            latest=latest,
+            developments=developments,
+            coverage=self._coverage_map("home-map"),
+            more=max(0, len(self.site.entries) - len(shown) - len(latest)),
             updated=self.site.entries[0].updated if self.site.entries else None,
             article_count=len(self.site.entries),
             country_count=len(self.site.countries),
@@ -407,6 +478,7 @@ class Renderer:
             mentioned=mentioned,
             topics=topics,
             related=[self.entries[s] for s in entry.related],
+            periods=briefs.timeline([entry], memo=self._moments_of),
             previous=self.entries[entry.previous] if entry.previous else None,
             next=self.entries[entry.next] if entry.next else None,
             structured=self._news_article(entry, about, topics),
@@ -456,6 +528,7 @@ class Renderer:
             letters=sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])),
             most_covered=_country_rows(most[:HOME_GROUPS]),
             count=len(self.site.countries),
+            coverage=self._coverage_map("coverage-map"),
         )
 
     def _country(self, page: Page) -> dict[str, Any]:
@@ -478,6 +551,9 @@ class Renderer:
                         for c in group.topics if c.key in self.topics_by_slug],
             neighbours=[(self.countries_by_code[c.key], c.count) for c in group.neighbours
                         if c.key in self.countries_by_code],
+            **self._briefing(page, [self.entries[s] for s in group.about[:briefs.LATEST_FROM]]),
+            locator=self._locator_map(group.country.code),
+            facts=maps.key_facts(group.country.code),
         )
 
     def _country_topic(self, page: Page) -> dict[str, Any]:
@@ -500,6 +576,7 @@ class Renderer:
             topic_group=topic,
             listing=listing,
             other_topics=[c for c in group.topics if c.key in self.topics_by_slug],
+            **self._briefing(page, [self.entries[s] for s in listing.items] if page.number == 1 else []),
         )
 
     def _topics(self, page: Page) -> dict[str, Any]:
@@ -527,7 +604,41 @@ class Renderer:
             country_bars=[(self.countries_by_code[c.key].country.name,
                            self.countries_by_code[c.key].url, c.count)
                           for c in group.countries if c.key in self.countries_by_code],
+            **self._briefing(page, [self.entries[s] for s in listing.items] if page.number == 1 else []),
+            coverage=self._coverage_map("topic-map", {c.key: c.count for c in group.countries}),
         )
+
+    def _briefing(self, page: Page, entries: list[Entry]) -> dict[str, Any]:
+        """Latest developments and the timeline, on a listing's first page only: the
+        pages after it are the archive."""
+        if page.number != 1:
+            return dict(developments=[], periods=[])
+        return dict(developments=briefs.latest_developments(entries),
+                    periods=briefs.timeline(entries, memo=self._moments_of))
+
+    def _locator_map(self, code: str) -> maps.Map | None:
+        key = ("locator", code)
+        if key not in self._maps:
+            self._maps[key] = maps.locator_map(code, self._country_name)
+        return self._maps[key]
+
+    def _coverage_map(self, id_prefix: str, counts: dict[str, int] | None = None) -> maps.Map | None:
+        """The countries' articles as a shaded map: those about each country (`counts`
+        to count something else, a topic's articles say)."""
+        if counts is None:
+            counts = {g.country.code: len(g.about) for g in self.site.countries if g.about}
+        counts = {code: n for code, n in counts.items() if code in self.countries_by_code and n}
+        if not counts:
+            return None
+        key = ("coverage", id_prefix, tuple(sorted(counts.items())))
+        if key not in self._maps:
+            urls = {code: self.url(self.countries_by_code[code].url) for code in counts}
+            self._maps[key] = maps.coverage_map(counts, urls, self._country_name, id_prefix=id_prefix)
+        return self._maps[key]
+
+    def _country_name(self, code: str) -> str:
+        group = self.countries_by_code.get(code)
+        return group.country.name if group else maps.country_name(code)
 
     def _search(self, page: Page) -> dict[str, Any]:
         return dict(

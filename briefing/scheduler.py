@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .cache import Cached, State, stamps
-from .keys import PageKeys, file_digest, fingerprint, listing_view
+from .keys import PageKeys, file_digest, fingerprint, full_fingerprint, listing_view
 from .model import BuildError, Diagnostic
 from .plan import feed_entries, feed_specs, render_feed
 from .workers import WORKER
@@ -164,8 +164,9 @@ def prepare_files(names: list[str]) -> list[tuple[str, object, tuple[Diagnostic,
     for (name, article, found, data), (classification, diagnostics), markup in zip(read, classified, rendered):
         prepared = prepare_entry(article, classification, markup)
         entry = prepared.entry
+        listing = fingerprint(listing_view(entry))
         cached = Cached(digest=file_digest(data), prepared=prepared,
-                        full=fingerprint(entry), listing=fingerprint(listing_view(entry)),
+                        full=full_fingerprint(entry, listing), listing=listing,
                         diagnostics=tuple(found) + tuple(diagnostics))
         done[name] = (name, cached, cached.diagnostics)
     return [done[name] for name in names]

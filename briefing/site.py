@@ -18,7 +18,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
+from .briefs import news_sentence
 from .dates import dates_in
+from .events import events_in
 from .markup import Rendered, reading_minutes, summarise
 from .model import FALLBACK_DATE  # noqa: F401  (re-exported: the site's notion of "undated")
 from .model import (Article, Classification, Count, Country,
@@ -57,6 +59,8 @@ def infer_updated(article: Article, text: str) -> dt.date:
 def make_entry(article: Article, classification: Classification, rendered: Rendered) -> Entry:
     summary = article.summary or summarise(rendered.lead or rendered.text)
     return Entry(
+        news=news_sentence(article.summary, rendered.paragraphs),
+        events=events_in(rendered.paragraphs, article.date, article.caption),
         # The markdown is rendered now; dropping it halves what a large site holds in memory.
         article=replace(article, body=""),
         classification=classification,

@@ -14,6 +14,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from briefing.briefs import news_sentence
+from briefing.events import events_in
 from briefing.markup import reading_minutes, render_markdown
 from briefing.model import (Article, Classification, Count, Country, CountryGroup, Entry,
                             Site, SiteConfig, Topic, TopicGroup)
@@ -67,7 +69,9 @@ SPECS = (
     _Spec("kirkuk-talks-resume", "Baghdad and Erbil resume talks on Kirkuk oil exports",
           dt.date(2025, 11, 5), ("IQ", "US"), ("TR",), ("diplomacy", "economy"),
           "Negotiators from Baghdad and Erbil met in the presence of a US envoy to restart "
-          "exports through the Kirkuk pipeline to the Turkish port of Ceyhan.\n\n" + _LONG * 3,
+          "exports through the Kirkuk pipeline to the Turkish port of Ceyhan.\n\n"
+          "Exports have been halted since March 2023. The two sides will meet again on "
+          "November 20, the envoy said on Monday.\n\n" + _LONG * 3,
           ("iraq-oil-revenue", "iraq-election-count", "ukraine-grain-exports"),
           caption="The Kirkuk–Ceyhan pipeline near Kirkuk, 3 November 2025"),
     _Spec(HOSTILE_SLUG, f"Ceasefire {SCRIPT} holds in Idlib {IMG}",
@@ -130,6 +134,8 @@ def _entry(spec: _Spec, previous: str | None, next_: str | None) -> Entry:
                  html=rendered.html, words=rendered.words, headings=rendered.headings,
                  summary=spec.summary or rendered.lead, reading_minutes=reading_minutes(rendered.words),
                  updated=spec.date or FALLBACK_DATE, url=f"/articles/{spec.slug}/",
+                 news=news_sentence(spec.summary, rendered.paragraphs),
+                 events=events_in(rendered.paragraphs, spec.date, spec.caption),
                  related=spec.related, previous=previous, next=next_)
 
 

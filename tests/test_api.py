@@ -31,16 +31,44 @@ def test_articles_have_every_field_newest_first():
         "slug": "hostile", "title": HOSTILE, "url": PREFIXED + "/articles/hostile/",
         "date": "2024-03-03", "updated": "2024-03-03", "author": None, "place": None,
         "sources": ["hostile.txt"], "countries": ["IQ", "SY"], "countries_mentioned": [], "topics": ["conflict", "health"],
-        "summary": "Summary of hostile & more.",
+        "summary": "Summary of hostile & more.", "news": "", "events": [],
     }
     assert (articles[1]["date"], articles[1]["countries_mentioned"]) == (None, ["SY"])
 
 
-def test_countries_have_counts_of_articles_about_and_mentioning():
-    assert json.loads(countries_json(make_site()))["countries"] == [
+def test_articles_list_the_dates_their_text_states_with_where_and_whether_ahead():
+    import datetime as dt
+    from dataclasses import replace
+
+    from briefing.model import Event
+
+    site = make_site(PREFIXED)
+    events = (Event(dt.date(2024, 6, 3), "day", "Talks are set for 3-5 June.", 2, True, dt.date(2024, 6, 5)),
+              Event(dt.date(2011, 1, 1), "year", "Since 2011 & before.", 0, False))
+    first = replace(site.entries[0], events=events, news="Talks resume.")
+    entries = (first, *site.entries[1:])
+    site = replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
+    article = json.loads(articles_json(site))["articles"][0]
+    assert article["news"] == "Talks resume."
+    assert article["events"] == [
+        {"date": "2024-06-03", "end": "2024-06-05", "precision": "day", "text": "Talks are set for 3-5 June.",
+         "anchor": "p-2", "ahead": True},
+        {"date": "2011", "end": None, "precision": "year", "text": "Since 2011 & before.",
+         "anchor": None, "ahead": False}]
+
+
+def test_countries_have_counts_latest_developments_and_key_facts():
+    countries = json.loads(countries_json(make_site()))["countries"]
+    assert [{k: c[k] for k in ("code", "slug", "name", "url", "articles", "mentioned")} for c in countries] == [
         {"code": "IQ", "slug": "iraq", "name": "Iraq", "url": "/countries/iraq/", "articles": 2, "mentioned": 0},
         {"code": "SY", "slug": "syria", "name": "Syria", "url": "/countries/syria/", "articles": 2, "mentioned": 1},
     ]
+    iraq = countries[0]
+    # Dated articles first, newest first; the news sentence falls back to the summary.
+    assert [(row["slug"], row["date"]) for row in iraq["latest"]] == [("hostile", "2024-03-03"), ("older", None)]
+    assert iraq["latest"][0]["url"] == "/articles/hostile/" and iraq["latest"][0]["news"]
+    assert iraq["facts"]["capital"] == "Baghdad" and iraq["facts"]["population"] > 1_000_000
+    assert iraq["facts"]["subregion"] == "Western Asia" and "countryinfo" in iraq["facts"]["source"]
 
 
 def test_topics_keep_taxonomy_order_including_empty_ones():

@@ -143,8 +143,9 @@ def path_of(url: str) -> str:
 
 
 def first_link(driver, pattern: str):
-    """The first link in <main> whose path matches pattern."""
-    for link in driver.find_elements(By.CSS_SELECTOR, "main a[href]"):
+    """The first link in <main> whose path matches pattern (a map's links are for the
+    pointer only, out of the tab order: a reader's path goes through the lists)."""
+    for link in driver.find_elements(By.CSS_SELECTOR, "main a[href]:not(svg a)"):
         if re.fullmatch(pattern, path_of(link.get_attribute("href"))) and text_of(link):
             return link
     raise AssertionError(f"no link to {pattern} in <main> of {driver.current_url}")
@@ -295,6 +296,32 @@ def test_a_country_or_topic_filter_narrows_the_results(browser, site):
         assert value in filter_values(site, link, name), (link, name, value)
     for link in set(before["links"]) - set(after["links"]):
         assert value not in filter_values(site, link, name), (link, name, value)
+
+
+def test_clicking_a_timeline_entry_lands_on_the_paragraph_that_gives_the_date(browser, site, pages):
+    # The dated site-page articles are in Iraq's briefing; its timeline links to paragraphs.
+    browser.get(site.url + "/countries/iraq/")
+    wait_until_loaded(browser)
+    timeline = browser.find_element(By.CSS_SELECTOR, "section#timeline")
+    entries = [a for a in timeline.find_elements(By.CSS_SELECTOR, ".moment-text a")
+               if "#p-" in a.get_attribute("href")]
+    assert entries, "Iraq's timeline has no entry that links to a paragraph"
+    link = entries[0]
+    sentence, href = text_of(link), link.get_attribute("href")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    wait(browser).until(EC.url_to_be(href))
+    wait_until_loaded(browser)
+    anchor = urlsplit(href).fragment
+    landed = browser.execute_script(
+        "const p = document.getElementById(arguments[0]); if (!p) return null;"
+        "const box = p.getBoundingClientRect();"
+        "return {text: p.textContent.replace(/\\s+/g, ' ').trim(), top: box.top, height: innerHeight,"
+        "        target: document.querySelector(':target') === p};", anchor)
+    assert landed is not None, f"{href}: no element with id {anchor}"
+    assert landed["target"] and -1 <= landed["top"] < landed["height"], landed
+    # The paragraph holds the very sentence the timeline quoted.
+    assert " ".join(sentence.split()) in landed["text"], (sentence, landed["text"])
 
 
 # --- 4. accessibility ----------------------------------------------------------------------

@@ -428,3 +428,67 @@ def test_only_unmarked_helpers_are_called_directly():
     renderer = Renderer(TEMPLATES, fake_site())
     chosen = direct_helpers({"plain": plain, "marked": marked, "url": renderer.url, "text": "x"})
     assert chosen == {plain, renderer.url}
+
+
+# --- briefings: latest developments, timeline, maps, key facts ---------------------
+
+def test_country_page_leads_with_developments_timeline_map_and_key_facts():
+    pages = render_all(fake_site())
+    iraq = pages["countries/iraq/index.html"]
+    main = iraq.split('class="briefing-main"', 1)[1]
+    # Developments, then the timeline, then the list: the briefing before the archive.
+    assert main.index('class="developments"') < main.index('<section id="timeline"') < main.index('id="about-heading"')
+    developments = re.findall(r'<li class="development">(.*?)</li>', iraq, re.S)
+    dates = [re.search(r'datetime="([\d-]+)"', row).group(1) for row in developments]
+    assert dates == sorted(dates, reverse=True) and len(developments) == 3
+    # The Kirkuk article's dates: the caption's (its top), March 2023 and 20 November (their paragraph).
+    timeline = iraq.split('<section id="timeline"', 1)[1].split("</section>", 1)[0]
+    assert '<h3 class="timeline-period" id="t-2023-03">March 2023</h3>' in timeline
+    assert 'href="/articles/kirkuk-talks-resume/#p-2">The two sides will meet again on November 20' in timeline
+    assert 'Ahead when written' in timeline and 'datetime="2025-11-20"' in timeline
+    assert 'href="/articles/kirkuk-talks-resume/#p-2">Exports have been halted since March 2023.' in timeline
+    # A locator map (a picture with its text alternative) and key facts with their source.
+    assert re.search(r'<svg [^>]*class="map map-locator"[^>]*role="img"', iraq)
+    assert "Locator map: Iraq" in iraq and "<dt>Capital</dt><dd>Baghdad</dd>" in iraq
+    assert "Source: countryinfo" in iraq
+
+
+def test_only_a_listing_first_page_carries_the_briefing(small_pages):
+    _, _, pages = small_pages
+    first, second = pages["countries/iraq/index.html"], pages["countries/iraq/page/2/index.html"]
+    assert 'id="timeline"' in first and 'class="developments"' in first and "map-locator" in first
+    assert 'id="timeline"' not in second and 'class="developments"' not in second and "map-locator" not in second
+
+
+def test_article_page_shows_its_own_dates_linked_to_their_paragraphs():
+    page = render_all(fake_site())["articles/kirkuk-talks-resume/index.html"]
+    assert '<p id="p-2">Exports have been halted since March 2023.' in page
+    timeline = page.split('<section id="timeline"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', timeline)
+    assert "/articles/kirkuk-talks-resume/#p-2" in links and "/articles/kirkuk-talks-resume/" in links
+    assert "Reported" in timeline        # its own date, from its date line
+
+
+def test_countries_index_and_home_show_the_coverage_map_linking_each_country():
+    pages = render_all(fake_site())
+    for path in ("countries/index.html", "index.html"):
+        page = pages[path]
+        assert re.search(r'<svg [^>]*class="map map-coverage"[^>]*role="img"', page), path
+        layer = page.split('class="map map-coverage map-links"', 1)[1].split("</svg>", 1)[0]
+        assert 'href="/countries/iraq/" aria-label="Iraq: 3 articles"' in layer, path
+        assert "turkiye" not in layer, path     # only mentioned: not shaded
+    home = pages["index.html"]
+    assert home.index('class="developments"') < home.index('id="latest-heading"')
+    # The story list goes on where the developments stop: no article in both.
+    developments = set(re.findall(r'class="development-title" href="([^"]+)"|href="([^"]+)" class="development-title"', home))
+    listed = home.split('id="latest-heading"', 1)[1]
+    for pair in developments:
+        url = next(u for u in pair if u)
+        assert f'<a href="{url}">' not in listed
+
+
+def test_topic_page_shades_the_countries_of_the_topic():
+    page = render_all(fake_site())["topics/economy/index.html"]
+    layer = page.split('class="map map-coverage map-links"', 1)[1].split("</svg>", 1)[0]
+    linked = set(re.findall(r'href="/countries/([^/]+)/"', layer))
+    assert linked == {"iraq", "ukraine", "united-states"}
