@@ -16,7 +16,7 @@ from .model import Entry
 
 LATEST = 5              # one-line developments at the top of a briefing page
 LATEST_FROM = 20        # the entries a briefing reads: a listing's first page (SiteConfig.per_page)
-TIMELINE_MAX = 30       # events on one timeline: enough to read in a minute, light on a phone
+TIMELINE_MAX = 20       # events on one timeline: enough to read in a minute, light on a phone
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
@@ -126,17 +126,17 @@ def moments_of(entry: Entry, memo: dict | None = None) -> tuple[Moment, ...]:
     return moments
 
 
-def timeline(entries: Sequence[Entry], limit: int = TIMELINE_MAX, memo: dict | None = None) -> list[Period]:
+def timeline(entries: Sequence[Entry], limit: int | None = TIMELINE_MAX, memo: dict | None = None) -> list[Period]:
     """The events of the newest LATEST_FROM entries, oldest first, grouped by month (by
     year for dates known only to the year).
 
-    With more than `limit`, the ones kept are those nearest the newest article's date:
+    With more than `limit` (None: keep all), the ones kept are those nearest the newest article's date:
     a briefing is about what just happened and what comes next, and the background
     years ("since the 2011 uprising") are the first to go."""
     moments = [moment for entry in entries[:LATEST_FROM] for moment in moments_of(entry, memo)]
     if not moments:
         return []
-    if len(moments) > limit:
+    if limit is not None and len(moments) > limit:
         own = [m.date for m in moments if m.published]
         anchor = max(own) if own else max(m.date for m in moments)
         moments.sort(key=lambda m: (abs((m.date - anchor).days), _precision_rank(m), m.url, m.text))

@@ -492,3 +492,20 @@ def test_topic_page_shades_the_countries_of_the_topic():
     layer = page.split('class="map map-coverage map-links"', 1)[1].split("</svg>", 1)[0]
     linked = set(re.findall(r'href="/countries/([^/]+)/"', layer))
     assert linked == {"iraq", "ukraine", "united-states"}
+
+
+def test_an_article_page_lists_every_date_it_states_however_many():
+    import dataclasses
+    import datetime as dt
+
+    from briefing.briefs import TIMELINE_MAX
+    from briefing.model import Event
+
+    site = fake_site()
+    events = tuple(Event(dt.date(1950 + i, 1, 1), "year", f"In {1950 + i} something happened.", 2, False)
+                   for i in range(TIMELINE_MAX + 5))
+    entry = dataclasses.replace(site.by_slug["kirkuk-talks-resume"], events=events)
+    entries = tuple(entry if e.article.slug == entry.article.slug else e for e in site.entries)
+    site = dataclasses.replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
+    page = render_all(site)["articles/kirkuk-talks-resume/index.html"]
+    assert page.count('<li class="moment') == TIMELINE_MAX + 5 + 1     # and its own date
