@@ -12,7 +12,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build ingest check serve explain test bench clean system-deps
+.PHONY: build ingest check serve explain test bench lighthouse clean system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test: system-deps $(STAMP) $(NODE_STAMP)
 
 bench: system-deps $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Lighthouse (mobile) on the home, an article, a country and /countries/: fails below 100
+# in performance, accessibility or SEO. Installs its pinned Lighthouse with npm.
+lighthouse: system-deps $(STAMP)
+	bash benchmarks/lighthouse.sh
 
 clean:
 	rm -rf output .cache test-artifacts
