@@ -314,10 +314,13 @@ class Renderer:
         title = escape(moment.title)
         text = title if moment.published else escape(moment.text)
         after = f' <span class="moment-source">— {title}</span>' if source and not moment.published else ""
+        # On the article's own page (no source named) a paragraph is a fragment away.
+        _, hash_, fragment = moment.url.partition("#")
+        href = f"#{fragment}" if hash_ and not source else escape(self._paragraph_url(moment.url))
         made = Markup(
             f'    <li class="{classes}">\n'
             f'      <p class="moment-when"><time datetime="{moment.iso}"{hidden}>{moment.when}</time>{tag}</p>\n'
-            f'      <p class="moment-text"><a href="{escape(self._paragraph_url(moment.url))}">{text}</a>{after}</p>\n'
+            f'      <p class="moment-text"><a href="{href}">{text}</a>{after}</p>\n'
             f'    </li>')
         if key:
             if len(self._moments) > MOMENTS_KEPT:     # serve: old articles' moments are never asked for again
