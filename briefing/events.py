@@ -374,7 +374,7 @@ def _read_month(sentence: _Sentence, position: int, name: str) -> list[_Mention]
     if name not in _FULL_MONTHS or lead not in _MONTH_LEADS:
         return []   # "May God ...", "Theresa May", "the March of ..."
     return [_Mention(position, position + len(name), "month", month=_MONTH_NUMBER[name],
-                     modifier=lead if lead in ("last", "next", "this") else "",
+                     modifier=lead if lead in ("last", "next", "this", "since") else "",
                      anaphoric=_ANAPHORIC_YEAR.match(text, position + len(name)) is not None)]
 
 
@@ -418,11 +418,30 @@ def _read_weekday(sentence: _Sentence, position: int, name: str) -> list[_Mentio
     reported = _reported(sentence, position, end)
     if lead == "last":
         date = published - dt.timedelta(days=back or 7)
-    elif lead in ("next", "coming") or (sentence.forward and not reported):
+    elif lead in ("next", "coming") or (_clause_looks_ahead(text, position) and not reported):
         date = published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
     else:
         date = published - dt.timedelta(days=back)
     return [_Mention(position, end, "day", date, reported=reported)]
+
+
+# A clause looking ahead to the weekday it ends on: "will meet on", "would resume on",
+# "is set to vote on". Only the clause's own words: in wire copy a weekday is nearly
+# always a day just gone, and "the next pandemic" or "plans to meet next week" further
+# along a sentence do not move "adopted on Tuesday" a week ahead.
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|while|whereas|after|before|as)\s")
+_CLAUSE_AHEAD = re.compile(
+    r"\b(?:will|won't|won’t|would|shall|is set to|are set to|set for|scheduled for|is scheduled|"
+    r"are scheduled|is due|are due|is expected|are expected|plans? to|is to|are to|going to|"
+    r"upcoming|later this)\b")
+
+
+def _clause_looks_ahead(text: str, position: int, would: bool = True) -> bool:
+    """would=False: "would" does not count ("How would you describe it today?" asks of now)."""
+    clause = _CLAUSE_BREAK.split(text[max(0, position - 120):position])[-1]
+    found = _CLAUSE_AHEAD.search(clause.lower())
+    return found is not None and (would or found.group() != "would" or
+                                  _CLAUSE_AHEAD.search(clause.lower(), found.end()) is not None)
 
 
 def _reported(sentence: _Sentence, start: int, end: int) -> bool:
@@ -532,6 +551,8 @@ def _year_near(sentence: _Sentence, mention: _Mention) -> int | None:
         chosen = [c for c in candidates if _key(c[1], precision) < here][-1:]
     elif mention.modifier == "next":
         chosen = [c for c in candidates if _key(c[1], precision) > here][:1]
+    elif mention.modifier == "since":     # "since May": gone by, whatever the sentence looks to
+        chosen = [c for c in candidates if _key(c[1], precision) <= here][-1:]
     elif sentence.forward and not mention.reported:
         chosen = [c for c in candidates if _key(c[1], precision) >= here][:1]
     else:
@@ -570,6 +591,8 @@ def _ahead(sentence: _Sentence, mention: _Mention) -> bool | None:
     last, here = _key(mention.until or mention.date, mention.precision), _key(published, mention.precision)
     if last != here:
         return last > here
+    if mention.precision == "day":    # "will vote today" is ahead; "adopted today ... next year" is not
+        return _clause_looks_ahead(sentence.text, mention.start, would=False) and not mention.reported
     return sentence.forward and not mention.reported
 
 

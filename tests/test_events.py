@@ -316,3 +316,45 @@ def test_a_month_and_day_used_as_a_name_is_not_given_the_article_year():
     assert read(["The March 14 alliance met on Monday."], published) == [(day(2025, 12, 8), "day", None, False)]
     assert read(["Talks will resume on October 7, officials said."], published) == [
         (day(2026, 10, 7), "day", None, True)]
+
+
+def test_a_weekday_in_reported_speech_that_looks_ahead_is_the_next_one():
+    # Tuesday 4 June 2019: the talks resume on Thursday 6 June, still ahead.
+    published = dt.date(2019, 6, 4)
+    assert read(["The port authority said talks would resume on Thursday."], published) == [
+        (day(2019, 6, 6), "day", None, True)]
+    # Said on a day, of what comes: the day it was said.
+    assert read(["The minister said on Monday that talks would resume."], published) == [
+        (day(2019, 6, 3), "day", None, False)]
+
+
+def test_a_month_after_since_is_gone_by_even_in_a_sentence_looking_ahead():
+    published = dt.date(2025, 11, 12)
+    assert read(["What has changed since President Trump announced in May that sanctions would be lifted?"],
+                published) == [(day(2025, 5, 1), "month", None, False)]
+    assert read(["Prices have doubled since March, and they will rise again."], published) == [
+        (day(2025, 3, 1), "month", None, False)]
+
+
+def test_a_weekday_is_ahead_only_when_its_own_clause_looks_ahead():
+    tuesday = dt.date(2025, 5, 20)
+    # Adopted on the day; "the next pandemic" further on does not move it a week ahead.
+    assert read(["Members formally adopted an agreement on Tuesday aimed at readying the world "
+                 "for the next pandemic."], tuesday) == [(day(2025, 5, 20), "day", None, False)]
+    # Ended on Saturday, with talks to come: the Saturday just gone.
+    saturday = dt.date(2025, 4, 26)
+    assert read(["Negotiators ended a third round of talks on Saturday, and will meet again next week."],
+                saturday) == [(day(2025, 4, 26), "day", None, False)]
+    # "was due" looks back: the Tuesday it was due.
+    assert read(["Shortly after it was due to take effect on Tuesday, fresh strikes were reported."],
+                dt.date(2025, 6, 24)) == [(day(2025, 6, 24), "day", None, False)]
+    assert read(["Ministers will meet on Thursday to sign the deal."], tuesday) == [
+        (day(2025, 5, 22), "day", None, True)]
+
+
+def test_an_interview_question_about_today_is_not_ahead():
+    published = dt.date(2024, 9, 18)
+    assert read(["How would you describe the food situation today?"], published) == [
+        (day(2024, 9, 18), "day", None, False)]
+    assert read(["Parliament will vote today on the budget."], published) == [
+        (day(2024, 9, 18), "day", None, True)]
