@@ -134,13 +134,35 @@ def timeline(entries: Sequence[Entry], limit: int | None = TIMELINE_MAX, memo: d
     a briefing is about what just happened and what comes next, and the background
     years ("since the 2011 uprising") are the first to go."""
     moments = [moment for entry in entries[:LATEST_FROM] for moment in moments_of(entry, memo)]
-    if not moments:
-        return []
     if limit is not None and len(moments) > limit:
         own = [m.date for m in moments if m.published]
         anchor = max(own) if own else max(m.date for m in moments)
         moments.sort(key=lambda m: (abs((m.date - anchor).days), _precision_rank(m), m.url, m.text))
         moments = moments[:limit]
+    return periods_of(moments)
+
+
+def article_timeline(entry: Entry, memo: dict | None = None) -> tuple[list[Period], list[tuple[int, str]]]:
+    """An article page's own dates: the periods of its dated moments, and the years it
+    names only as years, each with where it first does ((year, url) in order).
+
+    The reader has the sentences a year comes from right above: one line of years, each
+    a link to its paragraph, says as much as a dozen sentences repeated."""
+    dated, years, seen = [], [], set()
+    for moment in moments_of(entry, memo):
+        if moment.precision == "year" and moment.end is None and not moment.published:
+            if moment.date.year not in seen:
+                seen.add(moment.date.year)
+                years.append((moment.date.year, moment.url))
+        else:
+            dated.append(moment)
+    return periods_of(dated), sorted(years)
+
+
+def periods_of(moments: list[Moment]) -> list[Period]:
+    """The moments oldest first, grouped by month (by year for dates known only to the year)."""
+    if not moments:
+        return []
     moments.sort(key=_chronological)
     grouped: list[tuple[str, str, list[Moment]]] = []
     for moment in moments:

@@ -481,7 +481,7 @@ class Renderer:
             mentioned=mentioned,
             topics=topics,
             related=[self.entries[s] for s in entry.related],
-            periods=briefs.timeline([entry], limit=None, memo=self._moments_of),
+            **dict(zip(("periods", "years"), briefs.article_timeline(entry, memo=self._moments_of))),
             previous=self.entries[entry.previous] if entry.previous else None,
             next=self.entries[entry.next] if entry.next else None,
             structured=self._news_article(entry, about, topics),

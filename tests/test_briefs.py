@@ -88,3 +88,19 @@ def test_when_and_iso_say_a_date_as_precisely_as_it_is_known():
     assert when(years) == "2011–2014" and iso(years) == "2011"
     month = day._replace(precision="month", end=None)
     assert when(month) == "June 2024" and iso(month) == "2024-06"
+
+
+def test_an_article_timeline_puts_the_years_it_names_on_one_line():
+    from briefing.briefs import article_timeline
+
+    events = (Event(dt.date(1976, 1, 1), "year", "A pact signed in 1976.", 3, False),
+              Event(dt.date(2021, 3, 1), "month", "In March 2021 they signed again.", 4, False),
+              Event(dt.date(1976, 1, 1), "year", "The 1976 pact again.", 6, False),
+              Event(dt.date(1963, 1, 1), "year", "Since 1963.", 2, False),
+              Event(dt.date(2011, 1, 1), "year", "From 2011 to 2014.", 5, False, dt.date(2014, 1, 1)))
+    periods, years = article_timeline(entry("pact", dt.date(2024, 5, 2), events))
+    # Each year once, where it is first named, in order; a range keeps its sentence.
+    assert years == [(1963, "/articles/pact/#p-2"), (1976, "/articles/pact/#p-3")]
+    assert [(p.label, [m.text for m in p.moments]) for p in periods] == [
+        ("2011", ["From 2011 to 2014."]), ("March 2021", ["In March 2021 they signed again."]),
+        ("May 2024", ["Summary of pact."])]

@@ -504,10 +504,15 @@ def test_an_article_page_lists_every_date_it_states_however_many():
     from briefing.model import Event
 
     site = fake_site()
-    events = tuple(Event(dt.date(1950 + i, 1, 1), "year", f"In {1950 + i} something happened.", 2, False)
+    events = tuple(Event(dt.date(1950 + i, 3, 1), "month", f"In March {1950 + i} something happened.", 2, False)
                    for i in range(TIMELINE_MAX + 5))
+    events += (Event(dt.date(1940, 1, 1), "year", "In 1940, and in 1930.", 3, False),
+               Event(dt.date(1930, 1, 1), "year", "In 1940, and in 1930.", 3, False))
     entry = dataclasses.replace(site.by_slug["kirkuk-talks-resume"], events=events)
     entries = tuple(entry if e.article.slug == entry.article.slug else e for e in site.entries)
     site = dataclasses.replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
     page = render_all(site)["articles/kirkuk-talks-resume/index.html"]
     assert page.count('<li class="moment') == TIMELINE_MAX + 5 + 1     # and its own date
+    # The years it names only as years: one line, each linking its paragraph on the page.
+    line = page.split('<p class="timeline-years">', 1)[1].split("</p>", 1)[0]
+    assert re.findall(r'href="([^"]+)"><time datetime="(\d+)">', line) == [("#p-3", "1930"), ("#p-3", "1940")]
