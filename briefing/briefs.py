@@ -194,11 +194,6 @@ def _period_of(moment: Moment) -> tuple[str, str]:
     return f"{moment.date.year}-{moment.date.month:02d}", f"{MONTH_NAMES[moment.date.month - 1]} {moment.date.year}"
 
 
-def when(moment: Moment) -> str:
-    """The moment's date as a reader says it (say_when)."""
-    return say_when(moment.date, moment.precision, moment.end)
-
-
 def say_when(day: dt.date, precision: str, end: dt.date | None) -> str:
     """A date as a reader says it: "3 June 2024", "June 2024", "2011", and ranges
     ("3–5 June 2024", "2011–2014")."""
@@ -219,12 +214,8 @@ def _say(day: dt.date, precision: str) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def iso(moment: Moment) -> str:
-    """The moment for a <time datetime>: as precise as it is known ("2024-06", "2011")."""
-    return iso_date(moment.date, moment.precision)
-
-
 def iso_date(day: dt.date, precision: str) -> str:
+    """A date for a <time datetime> or the API: as precise as it is known ("2024-06", "2011")."""
     if precision == "year":
         return f"{day.year:04d}"
     if precision == "month":

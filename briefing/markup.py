@@ -109,7 +109,7 @@ def render_markdown(body: str) -> Rendered:
                     holder.attrSet("id", f"p-{len(paragraphs)}")
                     if not lead and token.level <= 1:
                         lead = text
-        elif token.type in ("code_block", "fence"):
+        elif kind in ("code_block", "fence"):
             blocks.append(token.content.strip())
     text = "\n\n".join(blocks)
     html = _MD.renderer.render(tokens, _MD.options, {})

@@ -166,12 +166,6 @@ class Event:
     ahead: bool | None              # still to come when the article was written; None: article undated
     end: dt.date | None = None      # the last day of a range ("3-5 June"), same precision
 
-    def __reduce__(self):
-        # As a call with its fields: a dozen events an article cross from the workers,
-        # into the cache and into every fingerprint, and the default (a state dict set
-        # attribute by attribute) took twice the time of the rest of the entry.
-        return (Event, (self.date, self.precision, self.text, self.paragraph, self.ahead, self.end))
-
 
 @dataclass(frozen=True)
 class Entry:

@@ -171,8 +171,6 @@ class Renderer:
         )
         self.env.template_class = _Template
         self.env.filters["date"] = format_date
-        self.env.filters["when"] = briefs.when
-        self.env.filters["iso"] = briefs.iso
         self.env.filters["json_ld"] = json_ld
         self.env.globals.update(
             url=self.url,
@@ -314,9 +312,10 @@ class Renderer:
         title = escape(moment.title)
         text = title if moment.published else escape(moment.text)
         after = f' <span class="moment-source">— {title}</span>' if source and not moment.published else ""
-        # On the article's own page (no source named) a paragraph is a fragment away.
-        _, hash_, fragment = moment.url.partition("#")
-        href = f"#{fragment}" if hash_ and not source else escape(self._paragraph_url(moment.url))
+        # On the article's own page (no source named) a paragraph is a fragment away; else
+        # the page's link is made once (url() keeps it), not once per paragraph.
+        page, hash_, fragment = moment.url.partition("#")
+        href = f"#{fragment}" if hash_ and not source else escape(self.url(page) + hash_ + fragment)
         made = Markup(
             f'    <li class="{classes}">\n'
             f'      <p class="moment-when"><time datetime="{moment.iso}"{hidden}>{moment.when}</time>{tag}</p>\n'
@@ -327,11 +326,6 @@ class Renderer:
                 self._moments.clear()
             self._moments[key] = made
         return made
-
-    def _paragraph_url(self, path: str) -> str:
-        """url() of "/articles/<slug>/#p-3": the page's link is made once, not once per paragraph."""
-        page, hash_, fragment = path.partition("#")
-        return self.url(page) + hash_ + fragment
 
     def absolute_url(self, path: str) -> str:
         """The full URL (canonical, OpenGraph, JSON-LD); root-relative when base_url is ""."""
@@ -554,7 +548,7 @@ class Renderer:
                         for c in group.topics if c.key in self.topics_by_slug],
             neighbours=[(self.countries_by_code[c.key], c.count) for c in group.neighbours
                         if c.key in self.countries_by_code],
-            **self._briefing(page, [self.entries[s] for s in group.about[:briefs.LATEST_FROM]]),
+            **self._briefing(page, group.about),
             locator=self._locator_map(group.country.code),
             facts=maps.key_facts(group.country.code),
         )
@@ -579,7 +573,7 @@ class Renderer:
             topic_group=topic,
             listing=listing,
             other_topics=[c for c in group.topics if c.key in self.topics_by_slug],
-            **self._briefing(page, [self.entries[s] for s in listing.items] if page.number == 1 else []),
+            **self._briefing(page, listing.items),
         )
 
     def _topics(self, page: Page) -> dict[str, Any]:
@@ -607,15 +601,16 @@ class Renderer:
             country_bars=[(self.countries_by_code[c.key].country.name,
                            self.countries_by_code[c.key].url, c.count)
                           for c in group.countries if c.key in self.countries_by_code],
-            **self._briefing(page, [self.entries[s] for s in listing.items] if page.number == 1 else []),
+            **self._briefing(page, listing.items),
             coverage=self._coverage_map("topic-map", {c.key: c.count for c in group.countries}),
         )
 
-    def _briefing(self, page: Page, entries: list[Entry]) -> dict[str, Any]:
-        """Latest developments and the timeline, on a listing's first page only: the
-        pages after it are the archive."""
+    def _briefing(self, page: Page, slugs: Sequence[str]) -> dict[str, Any]:
+        """Latest developments and the timeline of the newest of `slugs`, on a listing's
+        first page only: the pages after it are the archive."""
         if page.number != 1:
             return dict(developments=[], periods=[])
+        entries = [self.entries[slug] for slug in slugs[:briefs.LATEST_FROM]]
         return dict(developments=briefs.latest_developments(entries),
                     periods=briefs.timeline(entries, memo=self._moments_of))
 

@@ -1,8 +1,16 @@
 """Latest developments, the news sentence and timelines, on small Entry values."""
 import datetime as dt
 
-from briefing.briefs import (LATEST_FROM, TIMELINE_MAX, iso, latest_developments, moments_of,
-                             news_sentence, timeline, when)
+from briefing.briefs import (LATEST_FROM, TIMELINE_MAX, iso_date, latest_developments, moments_of,
+                             news_sentence, say_when, timeline)
+
+
+def when(moment) -> str:
+    return say_when(moment.date, moment.precision, moment.end)
+
+
+def iso(moment) -> str:
+    return iso_date(moment.date, moment.precision)
 from briefing.model import Article, Classification, Entry, Event
 
 
@@ -84,6 +92,7 @@ def test_a_long_timeline_keeps_the_moments_nearest_the_newest_article():
 def test_when_and_iso_say_a_date_as_precisely_as_it_is_known():
     day = moments_of(entry("x", None, (Event(dt.date(2024, 6, 3), "day", "t", 1, None, dt.date(2024, 6, 5)),)))[0]
     assert when(day) == "3–5 June 2024" and iso(day) == "2024-06-03"
+    assert (day.when, day.iso) == ("3–5 June 2024", "2024-06-03")      # made with the moment
     years = day._replace(precision="year", date=dt.date(2011, 1, 1), end=dt.date(2014, 1, 1))
     assert when(years) == "2011–2014" and iso(years) == "2011"
     month = day._replace(precision="month", end=None)
