@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .dates import MONTHS
-from .markup import split_sentences
+from .markup import sentence_spans
 from .model import Event, EventPrecision
 
 # --- words --------------------------------------------------------------------
@@ -270,11 +270,8 @@ def _paragraph_events(text: str, number: int, cues: list[tuple[int, str]],
                       published: dt.date | None) -> list[Event]:
     events: list[Event] = []
     seen: set[tuple[dt.date, str]] = set()
-    cursor = 0
     cue = 0
-    for sentence_text in split_sentences(text):
-        begin = text.find(sentence_text, cursor)
-        cursor = end = begin + len(sentence_text)
+    for begin, end in sentence_spans(text):
         mine = []
         while cue < len(cues) and cues[cue][0] < end:
             if cues[cue][0] >= begin:
@@ -282,7 +279,7 @@ def _paragraph_events(text: str, number: int, cues: list[tuple[int, str]],
             cue += 1
         if not mine:
             continue
-        sentence = _Sentence(sentence_text, published)
+        sentence = _Sentence(text[begin:end], published)
         for event in _sentence_events(sentence, mine, number):
             if (event.date, event.precision) not in seen:
                 seen.add((event.date, event.precision))

@@ -150,16 +150,25 @@ def summarise(text: str, target: int = 220, limit: int = 320) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    sentences: list[str] = []
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of text starts and ends, in order (split_sentences' cuts)."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        word = text[start:match.start() + 1].rsplit(None, 1)[-1].rstrip(".").lower()
+        end = match.start() + 1
+        # The word before the stop; a longer one than the window is no abbreviation.
+        word = text[max(start, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
-        sentences.append(text[start:match.start(1)])
+        if match.start(1) > start:
+            spans.append((start, match.start(1)))
         start = match.end(1)
-    sentences.append(text[start:])
-    return [sentence for sentence in sentences if sentence]
+    if len(text) > start:
+        spans.append((start, len(text)))
+    return spans
 
 
 def reading_minutes(words: int, per_minute: int = 230) -> int:

@@ -181,6 +181,8 @@ class Renderer:
             topic=self.topic,
             story_card=self.story,
             timeline_periods=self.periods,
+            development_rows=self.development_rows,
+            timeline_years=self.years,
             kicker=self.kicker,
             share=share,
         )
@@ -204,6 +206,7 @@ class Renderer:
         self._maps: dict[tuple, Any] = {}
         self._moments: dict[tuple, Markup] = {}         # what a moment shows -> its markup
         self._moments_of: dict[str, tuple] = {}         # briefs.moments_of's memo
+        self._developments: dict[str, tuple] = {}       # slug -> (its Entry, its row's markup)
         self.site = site
         self.config = site.config
         self.entries = entries_by_slug(site)
@@ -289,6 +292,39 @@ class Renderer:
             parts.append("  </ol>\n")
         return Markup("".join(parts))
 
+    def years(self, years: Sequence[tuple[int, str]]) -> Markup:
+        """The years a page names only as years, one link each to where it first does
+        (a fragment when that is on the page itself). In Python: an article page has a
+        handful, and a Jinja loop of them cost a tenth of the page."""
+        links = []
+        for year, link in years:
+            page, _, fragment = link.partition("#")
+            href = escape(f"#{fragment}" if fragment else self.url(page))
+            links.append(f'<a href="{href}"><time datetime="{year:04d}">{year}</time></a>')
+        return Markup(" · ".join(links))
+
+    def development_rows(self, rows: Sequence[briefs.Development]) -> Markup:
+        """The rows of a "latest developments" list. In Python and made once per article:
+        an article leads the briefings of each of its countries and topics and of their
+        pairs, and a Jinja loop of them was a third of a country-and-topic page."""
+        parts = []
+        for row in rows:
+            slug = row.entry.article.slug
+            found = self._developments.get(slug)
+            if found is None or found[0] is not row.entry:     # date and sentence come from it
+                when = (f'<time datetime="{row.date.isoformat()}">{format_date(row.date)}</time>' if row.date
+                        else '<span class="undated">Undated</span>')
+                news = f' <span class="development-news">{escape(row.sentence)}</span>' if row.sentence else ""
+                made = Markup(
+                    '    <li class="development">\n'
+                    f'      <p class="development-date">{when}</p>\n'
+                    f'      <p class="development-text"><a href="{escape(self.url(row.entry.url))}" '
+                    f'class="development-title">{escape(row.entry.article.title)}</a>{news}</p>\n'
+                    '    </li>\n')
+                found = self._developments[slug] = (row.entry, made)
+            parts.append(found[1])
+        return Markup("".join(parts))
+
     def moment(self, moment: briefs.Moment, source: bool = True) -> Markup:
         """One timeline moment as a list item, made once per arguments: an article's
         dates are on its page and on every briefing it leads. In Python, not a macro:
@@ -318,7 +354,8 @@ class Renderer:
         href = f"#{fragment}" if hash_ and not source else escape(self.url(page) + hash_ + fragment)
         made = Markup(
             f'    <li class="{classes}">\n'
-            f'      <p class="moment-when"><time datetime="{moment.iso}"{hidden}>{moment.when}</time>{tag}</p>\n'
+            f'      <p class="moment-when"><time datetime="{briefs.iso_date(moment.date, moment.precision)}"{hidden}>'
+            f'{briefs.say_when(moment.date, moment.precision, moment.end)}</time>{tag}</p>\n'
             f'      <p class="moment-text"><a href="{href}">{text}</a>{after}</p>\n'
             f'    </li>')
         if key:

@@ -77,3 +77,14 @@ def test_paragraph_ids_are_stable_when_text_after_them_changes():
     assert first == after.html.split("\n")[:1] == ['<p id="p-1">One.</p>']
     assert '<p id="p-3">Three.</p>' in before.html and '<p id="p-3">Three.</p>' in after.html
     assert after.paragraphs[3] == "A fourth paragraph." and '<p id="p-4">' in after.html
+
+
+def test_sentence_spans_are_where_split_sentences_cuts():
+    from briefing.markup import sentence_spans, split_sentences
+    text = ("Gen. Haftar met U.S. envoys on Nov. 11 in Benghazi. Talks went on! "
+            "Did they agree? “Not yet,” an aide said. A. Smith left.")
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == split_sentences(text)
+    assert split_sentences(text) == ["Gen. Haftar met U.S. envoys on Nov. 11 in Benghazi.", "Talks went on!",
+                                     "Did they agree?", "“Not yet,” an aide said.", "A. Smith left."]
+    assert sentence_spans("") == [] and sentence_spans("One.") == [(0, 4)]
