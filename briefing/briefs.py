@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 from .markup import split_sentences
-from .model import Entry
+from .model import Entry, Event
 
 LATEST = 5              # one-line developments at the top of a briefing page
 LATEST_FROM = 20        # the entries a briefing reads: a listing's first page (SiteConfig.per_page)
@@ -102,24 +102,28 @@ def moments_of(entry: Entry, memo: dict | None = None) -> tuple[Moment, ...]:
     """An article's own date, then every date its text states, in reading order.
 
     memo (a renderer keeps one): the moments of each article, made again only for
-    another Entry: an article's moments are on its page and every briefing it leads."""
+    another Entry: an article's moments are on every briefing it leads."""
     if memo is not None:
         found = memo.get(entry.article.slug)
         if found is not None and found[0] is entry:
             return found[1]
-    made = []
-    title, url = entry.article.title, entry.url
-    if entry.article.date:
-        day = entry.article.date
-        made.append(Moment(day, "day", None, entry.news or entry.summary, url, title, False, True))
-    for event in entry.events:
-        # Where it was read: its paragraph (#p-<n>); the caption sits at the article's top.
-        made.append(Moment(event.date, event.precision, event.end, event.text,
-                           f"{url}#p-{event.paragraph}" if event.paragraph else url, title, event.ahead, False))
+    made = [_own_moment(entry)] if entry.article.date else []
+    made += [_event_moment(entry, event) for event in entry.events]
     moments = tuple(made)
     if memo is not None:
         memo[entry.article.slug] = (entry, moments)
     return moments
+
+
+def _own_moment(entry: Entry) -> Moment:
+    return Moment(entry.article.date, "day", None, entry.news or entry.summary, entry.url, entry.article.title,
+                  False, True)
+
+
+def _event_moment(entry: Entry, event: Event) -> Moment:
+    # Where it was read: its paragraph (#p-<n>); the caption sits at the article's top.
+    url = f"{entry.url}#p-{event.paragraph}" if event.paragraph else entry.url
+    return Moment(event.date, event.precision, event.end, event.text, url, entry.article.title, event.ahead, False)
 
 
 def timeline(entries: Sequence[Entry], limit: int | None = TIMELINE_MAX, memo: dict | None = None) -> list[Period]:
@@ -151,21 +155,22 @@ def _nearest(moments: list[Moment], limit: int) -> list[Moment]:
     return kept + tied[:limit - len(kept)]
 
 
-def article_timeline(entry: Entry, memo: dict | None = None) -> tuple[list[Period], list[tuple[int, str]]]:
+def article_timeline(entry: Entry) -> tuple[list[Period], list[tuple[int, str]]]:
     """An article page's own dates: the periods of its dated moments, and the years it
     names only as years, each with where it first does ((year, url) in order).
 
     The reader has the sentences a year comes from right above: one line of years, each
-    a link to its paragraph, says as much as a dozen sentences repeated."""
-    dated, years, seen = [], [], set()
-    for moment in moments_of(entry, memo):
-        if moment.precision == "year" and moment.end is None and not moment.published:
-            if moment.date.year not in seen:
-                seen.add(moment.date.year)
-                years.append((moment.date.year, moment.url))
+    a link to its paragraph, says as much as a dozen sentences repeated. Most of an
+    article's dates are such years, so only the others are made into moments."""
+    dated = [_own_moment(entry)] if entry.article.date else []
+    years: dict[int, str] = {}
+    for event in entry.events:
+        if event.precision == "year" and event.end is None:
+            if event.date.year not in years:
+                years[event.date.year] = f"{entry.url}#p-{event.paragraph}" if event.paragraph else entry.url
         else:
-            dated.append(moment)
-    return periods_of(dated), sorted(years)
+            dated.append(_event_moment(entry, event))
+    return periods_of(dated), sorted(years.items())
 
 
 def periods_of(moments: list[Moment]) -> list[Period]:

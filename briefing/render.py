@@ -512,7 +512,7 @@ class Renderer:
             mentioned=mentioned,
             topics=topics,
             related=[self.entries[s] for s in entry.related],
-            **dict(zip(("periods", "years"), briefs.article_timeline(entry, memo=self._moments_of))),
+            **dict(zip(("periods", "years"), briefs.article_timeline(entry))),
             previous=self.entries[entry.previous] if entry.previous else None,
             next=self.entries[entry.next] if entry.next else None,
             structured=self._news_article(entry, about, topics),
