@@ -1,6 +1,7 @@
 """`python build.py serve` over HTTP: live-reload script, error banner, 404, clean stop."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -49,7 +50,7 @@ class Served:
     """
 
     def __init__(self, tmp: Path, *extra: str, search: bool = False, ignore_sigint: bool = False,
-                 dumps: tuple[Path, ...] = ()):
+                 dumps: tuple[Path, ...] = (), env: dict[str, str] | None = None):
         self.paths = make_project(tmp)
         for dump in dumps:      # more dumps beside the seeds
             shutil.copy(dump, self.paths["seeds"] / dump.name)
@@ -61,7 +62,7 @@ class Served:
              "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
              "--output", str(self.paths["output"]), "--cache", str(tmp / "cache"),
              *(() if search else ("--no-search",)), *extra],
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp,
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp, env={**os.environ, **(env or {})},
             # As a background job or a script's child starts: with Ctrl-C ignored.
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
         wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=90 if search else 60)
@@ -410,7 +411,7 @@ def test_serve_with_search_on_leaves_the_next_build_to_bring_the_index_up_to_dat
     pipeline.run_build(searching, pipeline.Reporter(quiet=True))
     served_edit(searching, "Retitled While Serving")     # serve does not index again
     assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is not None   # not "up to date"
-    index = (cached_options.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    index = (cached_options.output / "pagefind" / "parts.json").read_text(encoding="utf-8")
     assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is None        # now it is
     assert index
 
