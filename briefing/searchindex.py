@@ -27,6 +27,11 @@ from .shards import MANIFEST, Part, manifest
 
 SIGNATURE = b"pagefind_dcd"     # what opens every (gunzipped) Pagefind data file
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")    # what search.html loads from the search folder
+# PagefindUI imports <bundlePath>pagefind.js: ours (searchparts.js) searches the parts as
+# one whole index would, with Pagefind's own script (its Pagefind class exported) as engine.
+PARTS_SCRIPT, ENGINE = "pagefind.js", "pagefind-engine.js"
+PARTS_SOURCE = Path(__file__).with_name("searchparts.js")
+ENGINE_EXPORT = (b"export{createInstance,", b"export{Pagefind,createInstance,")
 PAGES = ".pages-"               # a part's gathered pages, beside its bundle while it is made
 
 
@@ -108,6 +113,8 @@ def place(job: Job, index: Path, parts: Sequence[Part]) -> None:
     if present:
         for name in UI_FILES:
             files[name] = (index / present[0].name / name).read_bytes()
+        files[ENGINE] = engine((index / present[0].name / "pagefind.js").read_bytes())
+        files[PARTS_SCRIPT] = PARTS_SOURCE.read_bytes()
     for item in index.iterdir():
         if item.is_file() and item.name not in files:
             item.unlink()
@@ -116,6 +123,16 @@ def place(job: Job, index: Path, parts: Sequence[Part]) -> None:
         if not target.is_file() or target.read_bytes() != data:
             write_file(index, f".{name}.tmp", data)
             os.replace(index / f".{name}.tmp", target)
+
+
+def engine(script: bytes) -> bytes:
+    """Pagefind's pagefind.js with its Pagefind class exported too: searchparts.js
+    searches each merged part on its own through it."""
+    old, new = ENGINE_EXPORT
+    if script.count(old) != 1:
+        raise BuildError("Pagefind's pagefind.js does not end in the exports Pagefind 1.5.2 wrote, "
+                         "which the search page's script needs: is Pagefind the version requirements.txt pins?")
+    return script.replace(old, new)
 
 
 # --- deterministic bundles -------------------------------------------------------

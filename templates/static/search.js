@@ -1,8 +1,10 @@
 /* The search page: mount Pagefind's UI over every part of the index and run the
    query from ?q= (the header search form on every other page is a plain GET form to
    this page). The index is in parts, each a Pagefind bundle of its own (see
-   briefing/shards.py); pagefind/parts.json lists them, and PagefindUI merges them
-   (mergeIndex) into one result list with filter counts summed over all parts. */
+   briefing/shards.py); pagefind/parts.json lists them. PagefindUI loads
+   pagefind/pagefind.js (briefing/searchparts.js), which merges them into one result
+   list with filter counts summed over the parts: the pages, and the counts, that one
+   whole index would give. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -30,8 +32,8 @@
     var ui = new window.PagefindUI({
       element: "#search",
       baseUrl: base,
-      bundlePath: bundles[0],
-      mergeIndex: bundles.slice(1).map(function (bundle) { return { bundlePath: bundle }; }),
+      bundlePath: base + "pagefind/",
+      mergeIndex: bundles.map(function (bundle) { return { bundlePath: bundle }; }),
       showSubResults: true,
       showImages: false,
       translations: { placeholder: "Search articles" }
