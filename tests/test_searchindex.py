@@ -1,5 +1,5 @@
-"""The search index in parts: the same answers as one whole index, and the same bytes
-however Pagefind ordered its filters."""
+"""The search index in parts: the same answers as one whole index (pages and filter
+counts), and the same bytes however Pagefind ordered its filters."""
 from __future__ import annotations
 
 import functools
@@ -57,21 +57,27 @@ def test_a_failing_pagefind_names_the_part(tmp_path):
 # --- the same answers --------------------------------------------------------------------
 
 QUERY = """
-const [words, done] = [arguments[0], arguments[arguments.length - 1]];
+const [words, filtered, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
 (async () => {
   const whole = await import('/whole-index/pagefind.js');
   await whole.options({bundlePath: '/whole-index/'});
   const parts = (await (await fetch('/pagefind/parts.json')).json()).parts;
-  const sharded = await import('/pagefind/' + parts[0] + 'pagefind.js');
-  await sharded.options({bundlePath: '/pagefind/' + parts[0]});
-  for (const part of parts.slice(1)) await sharded.mergeIndex('/pagefind/' + part);
+  const sharded = await import('/pagefind/pagefind.js');     // what PagefindUI loads (search.js)
+  await sharded.options({});
+  for (const part of parts) await sharded.mergeIndex('/pagefind/' + part);
+  const filters = [await whole.filters(), await sharded.filters()];
   const urls = async found => (await Promise.all(found.results.map(r => r.data()))).map(d => d.url).sort();
+  const answer = async (index, word, options) => {
+    const found = await index.search(word, options);
+    return {urls: await urls(found), filters: found.filters, total: found.totalFilters};
+  };
   const answers = {};
-  for (const word of words) {
-    answers[word] = [await urls(await whole.search(word)), await urls(await sharded.search(word))];
+  for (const word of words) answers[word] = [await answer(whole, word), await answer(sharded, word)];
+  for (const [word, name, value] of filtered) {
+    const options = {filters: {[name]: [value]}};
+    answers[`${word} [${name}=${value}]`] = [await answer(whole, word, options), await answer(sharded, word, options)];
   }
-  answers['filters'] = [await whole.filters(), await sharded.filters()];
-  done({parts: parts.length, answers});
+  done({parts: parts.length, filters, answers});
 })().catch(error => done({error: String(error)}));
 """
 
@@ -99,6 +105,10 @@ def test_a_query_finds_the_same_pages_in_the_parts_as_in_one_whole_index(tmp_pat
     ranked = sorted(counts, key=lambda w: (-counts[w], w))
     words = ranked[::max(1, len(ranked) // (WORDS - 20))][:WORDS - 20] + [w[:3] for w in ranked[:20]]
 
+    # A few two-word queries, a few words no article has, and some words narrowed by a filter.
+    words += [f"{a} {b}" for a, b in zip(words[::30], words[7::30])] + ["zzxqv", "argentinasx", "ministryx"]
+    filtered = [(word, "topic", topic) for word in words[:100:10] for topic in ("Diplomacy", "Health")]
+
     handler = functools.partial(QuietHandler, directory=str(paths["output"]))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -106,31 +116,28 @@ def test_a_query_finds_the_same_pages_in_the_parts_as_in_one_whole_index(tmp_pat
     try:
         driver.get(f"http://127.0.0.1:{server.server_port}/404.html")
         driver.set_script_timeout(300)
-        found = driver.execute_async_script(QUERY, words)
+        found = driver.execute_async_script(QUERY, words, filtered)
     finally:
         driver.quit()
         server.shutdown()
     assert "error" not in found, found.get("error")
     assert found["parts"] == 8
+    whole_filters, sharded_filters = found["filters"]
+    assert json.dumps(sharded_filters) == json.dumps(whole_filters) and sharded_filters["topic"]   # summed, sorted
     answers = found["answers"]
-    whole_filters, sharded_filters = answers.pop("filters")
-    assert sharded_filters == whole_filters and sharded_filters["topic"]     # counts summed over the parts
-    # Never a page lost: whatever one whole index finds, the parts find.
-    lost = {word: sorted(set(whole) - set(parts)) for word, (whole, parts) in answers.items() if set(whole) - set(parts)}
-    assert not lost, f"{len(lost)} of {len(answers)} queries lose pages in the parts: {lost}"
-    # The same pages exactly when the word is in every part. Where a part lacks it,
-    # Pagefind 1.5.2 answers from that part with near matches (its fallback when an
-    # index has no exact one), which a whole index does not: the merged list then has
-    # extra pages at the bottom. See README, Search.
-    everywhere = {word for word, (whole, _) in answers.items()
-                  if len({shards.part_of(url.strip("/").split("/")[-1], 8) for url in whole}) == 8}
-    differ = {word: answers[word] for word in everywhere if answers[word][0] != answers[word][1]}
-    assert len(everywhere) >= 40 and not differ, f"{len(differ)} of {len(everywhere)} queries differ: {differ}"
-    extra = sum(1 for whole, parts in answers.values() if whole != parts)
-    print(f"{len(answers)} queries: {len(everywhere)} words in every part, same pages; "
-          f"{extra} with extra near matches from parts without the word")
-    assert sum(1 for whole, _ in answers.values() if whole) >= WORDS * 0.9       # the words are found
-    assert len({url for whole, _ in answers.values() for url in whole}) >= len(articles) * 0.9
+    # The same pages, and the same filter counts, as one whole index: for every query.
+    differ = {query: (whole, parts) for query, (whole, parts) in answers.items()
+              if json.dumps(whole) != json.dumps(parts)}        # filter values in the same order too
+    assert not differ, f"{len(differ)} of {len(answers)} queries differ: {differ}"
+    print(f"{len(answers)} queries ({len(filtered)} with a filter): the same pages and filter counts")
+    assert sum(1 for whole, _ in answers.values() if whole["urls"]) >= WORDS * 0.9       # the words are found
+    assert len({url for whole, _ in answers.values() for url in whole["urls"]}) >= len(articles) * 0.9
+    assert sum(1 for query in answers if "[" in query and answers[query][0]["urls"]) >= 10   # filters narrow
+    # Words in only some parts, for which each part without them fell back to near matches.
+    somewhere = {word for word, (whole, _) in answers.items() if " " not in word and whole["urls"]
+                 and len({shards.part_of(url.strip("/").split("/")[-1], 8) for url in whole["urls"]}) < 8}
+    assert len(somewhere) >= 100, len(somewhere)
+
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
