@@ -70,7 +70,10 @@ export async function init() {
 // another word may leave a part no page while its words still decide what the whole
 // index matches): FULL, the length of its fallback word, or NONE.
 async function rank(part, word) {
-  const found = await part.search(word);
+  return rankOf(await part.search(word));
+}
+
+function rankOf(found) {
   const stem = (found.search_keywords || [])[0];
   let best = NONE;
   for (const result of found.results) {
@@ -127,10 +130,12 @@ function sorted(object, each) {
 export async function search(term, given = {}) {
   const pagefind = await start();
   const parts = pagefind.instances;
-  const [answers, keep] = await Promise.all([
-    Promise.all(parts.map((part) => part.search(term, given))),
-    kept(parts, term),
-  ]);
+  const answers = await Promise.all(parts.map((part) => part.search(term, given)));
+  // One word, unfiltered: its answers are the ones rank() would search for again.
+  const filtered = Object.values(given.filters || {}).some((values) => [].concat(values).length);
+  const word = typeof term === "string" ? term.trim() : "";
+  if (word && !/\s/.test(word) && !filtered && !ranks.has(word)) ranks.set(word, Promise.resolve(answers.map(rankOf)));
+  const keep = await kept(parts, term);
   const response = {
     results: answers.flatMap((answer, i) => (keep[i] ? answer.results : [])).sort((a, b) => b.score - a.score),
     unfilteredResultCount: answers.reduce((sum, answer, i) => sum + (keep[i] ? answer.unfilteredResultCount : 0), 0),
