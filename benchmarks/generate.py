@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic raw dumps for the benchmark, in exactly the format of seeds/*.txt.
 
-    python benchmarks/generate.py --articles 1000 --out benchmarks/work/seeds [--seed 1] [--per-dump 25]
+    python benchmarks/generate.py --articles 1000 --out benchmarks/work/seeds [--seed 1] [--per-dump 25] [--news]
 
 Every article is English news prose of about 6 to 8 KB with subheadings and
 `+ ` lists, about a few of ~100 real countries (named by country, capital and
@@ -9,6 +9,13 @@ demonym, on every continent) and one or two of twelve topics. As in the real
 archive, ~15% of the stories come back byte-identical in a later dump, ~5% come
 back as near-duplicates (a paragraph added, or a typo fixed), and a few
 distinct stories share a title.
+
+The generator's sentences come from a few hundred templates, so the whole corpus
+has a vocabulary of ~3,000 words; real news has tens of thousands, and a search
+index grows with them. `--news` makes about half the sentences from a vocabulary
+of NEWS_VOCABULARY words instead (English function words first, then made-up
+words), drawn Zipf-distributed as words in real text are (the r-th commonest with
+probability proportional to 1/r).
 
 Everything comes from one random.Random(seed) in a fixed order (no hash(), no
 set iteration), so the same arguments give byte-identical files.
@@ -27,6 +34,8 @@ REPEAT_SHARE = 0.15
 NEAR_DUPLICATE_SHARE = 0.05
 TITLE_COLLISION_SHARE = 0.005
 SIZE_RANGE = (6200, 7800)          # characters per article, header included
+NEWS_VOCABULARY = 40_000           # --news: words in the Zipf-distributed vocabulary
+NEWS_SHARE = 0.5                   # --news: share of sentences drawn from it
 
 # name, capital, demonym
 COUNTRIES = [
@@ -418,9 +427,50 @@ class _Slots(dict):
         return value
 
 
+FUNCTION_WORDS = """the of and to in a that for is on said with was as by it at from his be have has
+are an not but were had they after its their who been this more which will than two would about over
+also one when there new up into out other some year people government could first last three can""".split()
+ONSETS = ["b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r", "s", "st",
+          "t", "tr", "v", "w", "z"]
+NUCLEI = ["a", "e", "i", "o", "u", "ai", "ea", "ou"]
+CODAS = ["", "", "n", "r", "s", "l", "m", "nd", "st", "rt"]
+
+
+class _Vocabulary:
+    """NEWS_VOCABULARY words, the commonest first, and a Zipf draw over them."""
+
+    def __init__(self, size: int = NEWS_VOCABULARY):
+        import bisect
+        import itertools
+
+        syllables = [o + n + c for o in ONSETS for n in NUCLEI for c in CODAS]
+        words = list(FUNCTION_WORDS)
+        seen = set(words)
+        for length in (2, 3):
+            for parts in itertools.product(syllables, repeat=length):
+                word = "".join(parts)
+                if len(words) >= size:
+                    break
+                if word not in seen and len(word) <= 12:
+                    seen.add(word)
+                    words.append(word)
+        self.words = words[:size]
+        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
+        self._bisect = bisect.bisect_left
+
+    def draw(self, rng: random.Random) -> str:
+        return self.words[min(self._bisect(self.cumulative, rng.random() * self.cumulative[-1]),
+                              len(self.words) - 1)]
+
+    def sentence(self, rng: random.Random) -> str:
+        text = " ".join(self.draw(rng) for _ in range(rng.randint(8, 22)))
+        return text[0].upper() + text[1:] + "."
+
+
 class _Story:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, vocabulary: _Vocabulary | None = None):
         self.rng = rng
+        self.vocabulary = vocabulary
         self.countries = rng.sample(COUNTRIES, rng.choice((2, 2, 3, 3, 4)))
         self.topics = rng.sample(TOPIC_NAMES, rng.choice((1, 2, 2)))
         self.vocab = TOPICS[self.topics[0]]
@@ -448,6 +498,8 @@ class _Story:
     def _sentence(self) -> str:
         rng = self.rng
         vocab = self.vocab
+        if self.vocabulary is not None and rng.random() < NEWS_SHARE:
+            return self.vocabulary.sentence(rng)
         if rng.random() < 0.12:
             quote = self.fill(rng.choice(vocab["quotes"]))
             return self.fill(f"\u201c{quote[0].upper()}{quote[1:]},\u201d said {{P}}, {{role}}.")
@@ -542,10 +594,11 @@ def _typo(rng: random.Random, body: list[str]) -> list[str] | None:
     return body[:index] + [" ".join(words)] + body[index + 1:]
 
 
-def build_corpus(n: int, seed: int = 1, per_dump: int = 25) -> Corpus:
+def build_corpus(n: int, seed: int = 1, per_dump: int = 25, news: bool = False) -> Corpus:
     if n < 1 or per_dump < 1:
         raise ValueError("need at least one article and one article per dump")
     rng = random.Random(seed)
+    vocabulary = _Vocabulary() if news else None
     titles: list[str] = []
     seen: set[str] = set()
     collisions = round(n * TITLE_COLLISION_SHARE) if n >= 20 else 0
@@ -553,7 +606,7 @@ def build_corpus(n: int, seed: int = 1, per_dump: int = 25) -> Corpus:
     entries: list[tuple[float, str]] = []      # (position key, article text)
     stories = []
     for i in range(n):
-        story = _Story(rng)
+        story = _Story(rng, vocabulary)
         if i in collide_at:
             title = rng.choice(titles)      # a distinct story that happens to share a title
         else:
@@ -621,9 +674,9 @@ def build_corpus(n: int, seed: int = 1, per_dump: int = 25) -> Corpus:
     return Corpus(files=files, distinct=n, repeats=len(repeated), near_duplicates=near_count)
 
 
-def generate(n: int, seed: int = 1, per_dump: int = 25) -> dict[str, str]:
+def generate(n: int, seed: int = 1, per_dump: int = 25, news: bool = False) -> dict[str, str]:
     """n distinct synthetic articles as dump files: file name -> text."""
-    return build_corpus(n, seed, per_dump).files
+    return build_corpus(n, seed, per_dump, news).files
 
 
 def write(corpus: Corpus, out: Path) -> None:
@@ -638,12 +691,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the dump files")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-dump", type=int, default=25, help="articles per dump file")
+    parser.add_argument("--news", action="store_true",
+                        help=f"news-like text: half the sentences from a {NEWS_VOCABULARY:,}-word "
+                             "Zipf-distributed vocabulary")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.glob("*.txt")):
         print(f"error: {args.out} already holds dump files; pass an empty or new folder", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    corpus = build_corpus(args.articles, args.seed, args.per_dump)
+    corpus = build_corpus(args.articles, args.seed, args.per_dump, args.news)
     write(corpus, args.out)
     print(f"generated {corpus.distinct} distinct articles, {corpus.repeats} exact repeats, "
           f"{corpus.near_duplicates} near-duplicates in {len(corpus.files)} dump files, "

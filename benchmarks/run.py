@@ -78,6 +78,11 @@ class Row:
     hugo_rss_mb: float | None = None
     search_s: float | None = None
     search_rss_mb: float | None = None
+    cold_search_s: float | None = None      # the default build: with the search index in parts
+    cold_search_rss_mb: float | None = None
+    edit_search_s: float | None = None
+    hugo_search_s: float | None = None      # Pagefind over Hugo's output
+    hugo_search_rss_mb: float | None = None
     cold_timings: str | None = None
     edit_timings: str | None = None
     cold_runs: tuple[float, ...] = ()
@@ -122,16 +127,22 @@ def cli(command: str, folders: Folders, extra: list[str], *, prefix: list[str] |
 
 
 def search_index(folders: Folders) -> tuple[float, float]:
-    """Pagefind over the built site, as `build.py build` runs it: (seconds, peak RSS MB)."""
-    shutil.rmtree(folders.output / "pagefind", ignore_errors=True)
-    argv = [python(), "-m", "pagefind", "--site", str(folders.output), "--silent"]
+    """Pagefind over the whole built site in one index, as `build.py build` ran it before
+    the index was split into parts: (seconds, peak RSS MB)."""
+    return pagefind(folders.output, folders.root / "whole-index")
+
+
+def pagefind(site: Path, into: Path) -> tuple[float, float]:
+    """Pagefind over a site into a folder of its own: (seconds, peak RSS MB)."""
+    shutil.rmtree(into, ignore_errors=True)
+    argv = [python(), "-m", "pagefind", "--site", str(site), "--output-path", str(into), "--silent"]
     seconds, status, stderr, rss = hugo_site.run_measured(argv, cwd=ROOT)
     if status != 0:
         raise BenchError(f"Pagefind failed with exit status {status}: {stderr.strip()[-2000:]}")
     return seconds, rss
 
 
-def prepare(n: int, seed: int, work: Path) -> tuple[Folders, Row]:
+def prepare(n: int, seed: int, work: Path, news: bool = False) -> tuple[Folders, Row]:
     """A fresh folder with n articles' worth of dumps."""
     folders = Folders.under(work / f"n{n}")
     if folders.root.exists():
@@ -141,7 +152,7 @@ def prepare(n: int, seed: int, work: Path) -> tuple[Folders, Row]:
     # command measured later is forked from this process. Linux carries a process's peak
     # RSS across fork and exec, so a big benchmark process would inflate every peak we report.
     done = subprocess.run([python(), str(HERE / "generate.py"), "--articles", str(n), "--seed", str(seed),
-                           "--out", str(folders.seeds)], capture_output=True, text=True)
+                           "--out", str(folders.seeds), *(["--news"] if news else [])], capture_output=True, text=True)
     if done.returncode != 0:
         raise BenchError(f"generate.py failed: {done.stderr.strip()}")
     dumps = sorted(folders.seeds.glob("*.txt"))
@@ -396,33 +407,56 @@ def measure_serve_edit(folders: Folders, **options) -> float:
 
 
 def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool,
-            search: bool = True, repeat: int = REPEAT) -> Row:
-    folders, row = prepare(n, seed, work)
+            search: bool = True, repeat: int = REPEAT, news: bool = False) -> Row:
+    folders, row = prepare(n, seed, work, news)
     row.ingest_s, _ = cli("ingest", folders, extra=[])
     row.content_files = len(content_files(folders))
     print(f"[{n}] ingest: {row.ingest_s:.1f} s -> {row.content_files} content files", flush=True)
 
     cold_builds(n, folders, row, extra=extra, hugo=hugo, repeat=repeat)
+    # The default build (with the search index, in parts) in folders of its own.
+    searching = Folders(folders.root, folders.seeds, folders.content, folders.root / "output-search",
+                        folders.root / "cache-search")
+    if search:
+        printed = []
+        row.cold_search_s, row.cold_search_rss_mb = cli("build", searching, ["--timings"], stderr_out=printed)
+        print(f"[{n}] cold build with search: {row.cold_search_s:.1f} s, {row.cold_search_rss_mb:.0f} MB peak "
+              f"(largest process, Pagefind's included)", flush=True)
+        print(f"[{n}]   {timings_line(printed)}", flush=True)
+        if hugo:
+            row.hugo_search_s, row.hugo_search_rss_mb = pagefind(folders.root / "hugo-public-1",
+                                                                 folders.root / "hugo-pagefind")
+            print(f"[{n}] Pagefind over Hugo's output: {row.hugo_search_s:.1f} s, {row.hugo_search_rss_mb:.0f} MB peak",
+                  flush=True)
 
     row.rebuild_s, _ = cli("build", folders, extra)
     print(f"[{n}] rebuild, nothing changed: {row.rebuild_s:.2f} s", flush=True)
     edited = edit_one_title(folders)
     printed: list[str] = []
     row.edit_s, _ = cli("build", folders, [*extra, "--timings"], stderr_out=printed)
-    row.edit_timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
-                             if line.startswith("timings: ")), None)
+    row.edit_timings = timings_line(printed)
     print(f"[{n}] rebuild after editing the title of {edited.name}: {row.edit_s:.2f} s", flush=True)
     print(f"[{n}]   {row.edit_timings}", flush=True)
+    if search:  # the same edit, seen by the default build's own cache: one part re-indexed
+        printed = []
+        row.edit_search_s, _ = cli("build", searching, ["--timings"], stderr_out=printed)
+        print(f"[{n}] with search, rebuild after the same edit: {row.edit_search_s:.2f} s", flush=True)
+        print(f"[{n}]   {timings_line(printed)}", flush=True)
 
     row.serve_ms = measure_serve_edit(folders)
     print(f"[{n}] serve, 1 title edited: reload sent {row.serve_ms:.0f} ms after the save (median of "
           f"{SERVE_EDITS})", flush=True)
 
-    if search:  # last: an index added to output/ is a change the cached rebuilds would see
+    if search:
         row.search_s, row.search_rss_mb = search_index(folders)
-        print(f"[{n}] search index (Pagefind) on top: {row.search_s:.1f} s, {row.search_rss_mb:.0f} MB peak",
-              flush=True)
+        print(f"[{n}] one whole Pagefind index (as before the parts): {row.search_s:.1f} s, "
+              f"{row.search_rss_mb:.0f} MB peak", flush=True)
     return row
+
+
+def timings_line(printed: list[str]) -> str | None:
+    return next((line.removeprefix("timings: ") for line in printed[0].splitlines()
+                 if line.startswith("timings: ")), None)
 
 
 def cold_builds(n: int, folders: Folders, row: Row, *, extra: list[str], hugo: bool, repeat: int) -> None:
@@ -439,8 +473,7 @@ def cold_builds(n: int, folders: Folders, row: Row, *, extra: list[str], hugo: b
                                                 folders.root / f"output-{run}", folders.root / f"cache-{run}")
         printed: list[str] = []
         seconds, rss = cli("build", runs, [*extra, "--timings"], stderr_out=printed)
-        timings = next((line.removeprefix("timings: ") for line in printed[0].splitlines()
-                        if line.startswith("timings: ")), None)
+        timings = timings_line(printed)
         ours.append((seconds, rss, timings))
         print(f"[{n}] cold build {run}/{repeat}: {seconds:.1f} s, {rss:.0f} MB peak", flush=True)
         print(f"[{n}]   {timings}", flush=True)
@@ -495,9 +528,15 @@ COLUMNS = [
     ("cold build peak RSS (MB)", lambda r: _num(r.cold_rss_mb, 0)),
     ("pages", lambda r: _num(r.pages, 0)),
     ("serve rebuild, 1-article edit (ms)", lambda r: _num(r.serve_ms, 0)),
-    ("+ search index (s)", lambda r: _num(r.search_s, 1)),
-    ("search index peak RSS (MB)", lambda r: _num(r.search_rss_mb, 0)),
+    ("cold build with search (s)", lambda r: _num(r.cold_search_s, 1)),
+    ("with search: peak RSS (MB)", lambda r: _num(r.cold_search_rss_mb, 0)),
+    ("with search: 1 title edited (s)", lambda r: _num(r.edit_search_s, 2)),
+    ("one whole Pagefind index (s)", lambda r: _num(r.search_s, 1)),
+    ("whole index peak RSS (MB)", lambda r: _num(r.search_rss_mb, 0)),
     ("Hugo cold (s)", lambda r: _num(r.hugo_s, 2)),
+    ("Pagefind over Hugo (s)", lambda r: _num(r.hugo_search_s, 1)),
+    ("Hugo + Pagefind (s)", lambda r: "n/a" if r.hugo_s is None or r.hugo_search_s is None
+                                      else f"{r.hugo_s + r.hugo_search_s:.1f}"),
     ("Hugo pages", lambda r: _num(r.hugo_pages, 0)),
     ("Hugo peak RSS (MB)", lambda r: _num(r.hugo_rss_mb, 0)),
     ("ours / Hugo", lambda r: "n/a" if r.ratio is None else f"{r.ratio:.1f}x"),
@@ -594,6 +633,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder (default: benchmarks/work)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--no-search", action="store_true", help="do not time the Pagefind index")
+    parser.add_argument("--news", action="store_true",
+                        help="news-like text: a 40,000-word Zipf-distributed vocabulary (generate.py --news)")
     parser.add_argument("--keep", action="store_true", help="keep each size's folders (they are large)")
     parser.add_argument("--repeat", type=positive, default=REPEAT,
                         help=f"cold builds per size, ours and Hugo's in turn (default {REPEAT})")
@@ -615,8 +656,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_hugo and not hugo:
             notes.append("Hugo columns are n/a: hugo is not on PATH (apt-get install hugo).")
         notes.append("Build columns are without the Pagefind search index (`--no-search`), like Hugo's "
-                     "build; '+ search index' is Pagefind over the same output, which `build.py build` "
-                     "adds on a cold build and again whenever an article page changed.")
+                     "build; 'with search' columns are the default `build.py build` (the index in parts, "
+                     "each part re-indexed only when its pages changed) in folders of their own, its peak "
+                     "RSS the largest process's, Pagefind's included; 'one whole Pagefind index' is Pagefind "
+                     "over the whole output at once, as builds ran it before the parts; 'Pagefind over "
+                     "Hugo' indexes every page of Hugo's output.")
         notes.append(f"Cold builds: {args.repeat} of ours and {args.repeat if hugo else 0} of Hugo's per size, "
                      "taking turns; the table has the medians and the largest peak RSS.")
         roots = [Folders.under(args.work / f"n{n}").root for n in args.sizes]
@@ -633,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for n in args.sizes:
                 rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo,
-                                    search=not args.no_search, repeat=args.repeat))
+                                    search=not args.no_search, repeat=args.repeat, news=args.news))
         finally:
             if not args.keep:
                 for root in roots:

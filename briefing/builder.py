@@ -28,21 +28,24 @@ import time
 from dataclasses import dataclass
 from typing import Generator, Iterable, Sequence
 
-from . import store, workers
+from . import searchindex, store, workers
 from .cache import (CLASSIFIER_FILES, SITE_FILE, Cached, State, code_key, collector_paused, load_state,
                     save_state, snapshot)
 from .content import check_collection
-from .keys import DocumentKeys, PageKeys, file_digest, fingerprint, folder_key, search_key
+from .keys import DocumentKeys, PageKeys, file_digest, fingerprint, folder_key
 from .model import BuildError
 from .options import Options
-from .output import index_search, link_tree, remove_file, staging_dir, swap_into_place, write_file
+from .output import link_tree, remove_file, staging_dir, swap_into_place, write_file
 from .plan import feed_specs, plan_pages, render_feed
 from .report import Reporter
+from .shards import MANIFEST, indexed_digest, is_article_page, plan_parts
 from .scheduler import (HELD_FILES, PREPARE_BATCH, ArticleViews, prepare_files, render_job, render_jobs,
                         scan)
 from .workers import PARALLEL_THRESHOLD, parallel_map, parallel_results
 
 SEARCH_DIR = "pagefind"
+# Pagefind processes at a time: each is single-threaded and holds one part of the index.
+SEARCH_JOBS = 2
 # The pages that draw a map (render.Renderer): their workers want the country shapes.
 MAP_PAGES = frozenset({"home", "countries", "country", "topic"})
 
@@ -65,7 +68,7 @@ class Builder:
                  *, reindex: bool = True, repeat_warnings: bool = True):
         self.options = options
         self.reporter = reporter or Reporter(quiet=True)
-        self.reindex = reindex                  # serve keeps its first search index
+        self.reindex = reindex                  # serve re-indexes in the background instead (search_job)
         self.repeat_warnings = repeat_warnings  # a build reports every file's warnings; serve the new ones
         self.state = State()
         self.site = None
@@ -357,32 +360,38 @@ class Builder:
     # -- writing --
 
     def _commit(self, written: dict[str, bytes], keep: set[str]) -> list[str]:
-        """Put the staged files in place; remove files the site no longer has."""
+        """Put the staged files in place; remove files the site no longer has; bring the
+        search index's parts whose pages changed up to date."""
         state, output, stage = self.state, self.options.output.resolve(), self._stage
         removed = sorted(set(state.file_keys) - keep)
         fresh = self._fresh
-        search = self.options.search and (fresh or self.reindex)
-        indexed = search_key(state, written, removed) if search else state.search_key
-        reindex = search and (fresh or indexed != state.search_key or not (output / SEARCH_DIR).is_dir())
-        # A new search index or a link check needs the whole site in one place: then the
-        # unchanged files are hard-linked beside the new ones and the tree is swapped in
-        # whole, so a failing Pagefind or check leaves output/ as it was.
-        staged = fresh or self.options.strict or reindex
         held, self._held = self._held, None
+        # A link check needs the whole site in one place: then the unchanged files are
+        # hard-linked beside the new ones and the tree is swapped in whole, so a failing
+        # check leaves output/ as it was.
+        staged = fresh or self.options.strict
+        search = self._search_plan(written, removed, held, staged) if self.options.search else None
+        stale = search[1] if search and (fresh or self.reindex) else ()
+        scratch = output.parent / f".{output.name}.search-{os.getpid()}"
         try:
             if staged:
                 for path, data in (held or {}).items():
                     write_file(stage, path, data)
                 if not fresh:
-                    link_tree(output, stage, skip=set(removed), skip_dirs={SEARCH_DIR} if reindex else set())
-                if reindex:
-                    index_search(stage)
+                    link_tree(output, stage, skip=set(removed), skip_dirs=set())
+                if stale:
+                    self._index(scratch, stale, lambda path: stage / path, stage / SEARCH_DIR)
                 if self.options.strict:
                     from .verify import strict_check     # crawling a site needs more imports
 
                     strict_check(stage, self._config, self.options, self.reporter)
                 swap_into_place(stage, output)
             else:
+                # Indexed before anything is written: a failing Pagefind leaves output/ as it was.
+                job = self._gather(scratch, stale, held) if stale else None
+                if job:
+                    with self._phase("search"):
+                        searchindex.run(job, SEARCH_JOBS)
                 # Until the state is updated below, a file being replaced is one whose bytes
                 # nobody knows: should this stop part way, the next build writes it again.
                 for path in [*written, *removed]:
@@ -405,8 +414,11 @@ class Builder:
                         os.replace(stage / path, target)
                 for path in removed:
                     remove_file(output, path)
+                if job:
+                    self.finish_search(job)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
         shown = self.options.output  # stamps are keyed by the path as given, like _manifest's
         if staged or self._output_stamps is None:
             self._output_stamps = snapshot([shown]) if self.options.cache else None
@@ -422,5 +434,79 @@ class Builder:
         state.file_keys.update(written)
         for path in removed:
             state.file_keys.pop(path, None)
-        state.search_key = indexed if search else None
+        if not self.options.search:
+            state.search_pages, state.search_parts = {}, {}
+        elif staged:     # the swapped-in tree's index: what was indexed now, and what was linked
+            state.search_parts = {part.name: part.key for part in search[0]
+                                  if part in stale or state.search_parts.get(part.name) == part.key}
         return sorted([*written, *removed])
+
+    # -- the search index (shards.py: its parts; searchindex.py: Pagefind) --
+
+    def _search_plan(self, written, removed, held, staged) -> tuple[tuple, tuple]:
+        """(the index's parts, those not indexed as they are now). Records what Pagefind
+        reads of each article page written (shards.indexed_digest)."""
+        pages = self.state.search_pages = {} if self._fresh else dict(self.state.search_pages)
+        for path in removed:
+            pages.pop(path, None)
+        for path in written:
+            if is_article_page(path):
+                data = held[path] if held is not None and path in held else (self._stage / path).read_bytes()
+                pages[path] = indexed_digest(data)
+        parts = plan_parts(pages)
+        index = (self._stage if staged else self.options.output.resolve()) / SEARCH_DIR
+        done = self.state.search_parts
+        stale = tuple(part for part in parts if done.get(part.name) != part.key or not (index / part.name).is_dir()
+                      or not (index / MANIFEST).is_file())
+        return parts, stale
+
+    def _gather(self, scratch, parts, held=None) -> searchindex.Job:
+        """The parts' pages, for Pagefind: a page being written comes from this build."""
+        output, stage = self.options.output.resolve(), self._stage
+
+        def source(path: str):
+            if held is not None and path in held:
+                return held[path]
+            staged = stage / path
+            return staged if staged.is_file() else output / path
+        return searchindex.gather(scratch, parts, source)
+
+    def _index(self, scratch, parts, source, index) -> None:
+        with self._phase("search"):
+            job = searchindex.gather(scratch, parts, source)
+            searchindex.run(job, SEARCH_JOBS)
+            searchindex.place(job, index, plan_parts(self.state.search_pages))
+
+    def search_job(self, scratch: Path) -> searchindex.Job | None:
+        """For serve: the parts of the index that its builds (reindex=False) left behind
+        the pages in output/, gathered (quick: hard links) for searchindex.run on another
+        thread; finish_search(job) then puts them in place. None when all are current."""
+        stale = self.search_stale()
+        if not stale:
+            return None
+        output = self.options.output.resolve()
+        return searchindex.gather(scratch, stale, lambda path: output / path)
+
+    def search_stale(self) -> list:
+        """The parts of the search index not indexed as the pages in output/ are now."""
+        if not self.options.search or self.site is None:
+            return []
+        index = self.options.output.resolve() / SEARCH_DIR
+        return [part for part in plan_parts(self.state.search_pages)
+                if self.state.search_parts.get(part.name) != part.key or not (index / part.name).is_dir()]
+
+    def finish_search(self, job: searchindex.Job) -> None:
+        """Put a finished job's parts into output/ (in the build's thread: no build is
+        writing meanwhile), and remember the keys they were indexed at."""
+        index = self.options.output.resolve() / SEARCH_DIR
+        searchindex.place(job, index, plan_parts(self.state.search_pages))
+        for part in job.parts:
+            self.state.search_parts[part.name] = part.key
+        for name in list(self.state.search_parts):
+            if not (index / name).is_dir():
+                del self.state.search_parts[name]
+        if self._output_stamps is not None:
+            shown = str(self.options.output / SEARCH_DIR) + os.sep
+            self._output_stamps = {path: stamp for path, stamp in self._output_stamps.items()
+                                   if not path.startswith(shown)}
+            self._output_stamps.update(snapshot([self.options.output / SEARCH_DIR]))

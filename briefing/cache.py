@@ -89,7 +89,8 @@ class State:
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)   # by file name
     output_keys: dict[str, bytes] = field(default_factory=dict)        # inputs of each rendered file
     file_keys: dict[str, bytes] = field(default_factory=dict)          # bytes of each written file
-    search_key: bytes | None = None                                    # article pages last indexed
+    search_pages: dict[str, bytes] = field(default_factory=dict)       # article page -> what Pagefind reads of it
+    search_parts: dict[str, bytes] = field(default_factory=dict)       # search index part -> key it was indexed at
     classifier: object = None           # classify.Classifier built from the data files (`data`)
     templates: bytes = b""              # templates/ stamps the template keys were made from
     template_keys: dict[str, bytes] = field(default_factory=dict)      # template -> its files' key

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import feeds
-from .cache import Cached, State, snapshot
+from .cache import Cached, snapshot
 from .model import Entry
 from .plan import feed_entries, site_documents
 
@@ -357,14 +357,6 @@ def join_digests(*parts: bytes) -> bytes:
 
 def folder_key(folder: Path) -> bytes:
     return fingerprint(sorted(snapshot([folder]).items()))
-
-
-def search_key(state: State, written: dict[str, bytes], removed: list[str]) -> bytes:
-    """The article pages' bytes: Pagefind indexes only them (data-pagefind-body)."""
-    keys = {**state.file_keys, **written}
-    for path in removed:
-        keys.pop(path, None)
-    return fingerprint(*sorted((p, k) for p, k in keys.items() if p.startswith("articles/")))
 
 
 class DocumentKeys:

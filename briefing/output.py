@@ -1,12 +1,10 @@
 """Writing the output folder: a file at a time (never outside it), a staging folder
-made beside it and swapped in whole, files removed or hard-linked, and the Pagefind
-search index over a finished tree. I/O only: what to write is decided above."""
+made beside it and swapped in whole, files removed or hard-linked. I/O only: what to
+write is decided above (the search index: searchindex.py)."""
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from .model import BuildError
@@ -26,14 +24,6 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
         file = open(target, "wb")
     with file:
         file.write(data)
-
-
-def index_search(root: Path) -> None:
-    """Build the Pagefind index of the rendered pages into root/pagefind/."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(root), "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise BuildError(f"Pagefind could not index the site: {done.stderr.strip() or done.stdout.strip()}")
 
 
 def staging_dir(output: Path) -> Path:

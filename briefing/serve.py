@@ -18,8 +18,10 @@ import logging
 import mimetypes
 import os
 import re
+import shutil
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +37,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .config import load_config
+from . import searchindex
 from .builder import Builder
 from .cache import changed_paths, manifest_of, snapshot, up_to_date, watched_name
 from .model import BuildError
@@ -57,6 +60,9 @@ QUIET_SECONDS = 0.01
 # Work done while idle (making every feed and page once, so that edits find the feed
 # entries and story cards made) runs in slices this long: a save waits one at most.
 WARM_SLICE_SECONDS = 0.01
+# Edits settle for this long before the search index's changed parts are re-indexed
+# (in the background): a burst of saves costs one re-index, not one each.
+SEARCH_SETTLE_SECONDS = 1.0
 
 BANNER_STYLE = (
     "position:sticky;top:0;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
@@ -122,11 +128,13 @@ class Session:
 
     def _built_manifest(self) -> dict:
         """cache.up_to_date's manifest of the inputs the last build saw, from the
-        built snapshot instead of another walk of every folder. Serve indexes for search
-        only at start-up: with search on, the next build must not take the folder as up
-        to date (its settings differ), yet may use the cache."""
+        built snapshot instead of another walk of every folder. While a part of the
+        search index is behind its pages (_SearchRefresh has not caught up yet), the
+        next build must not take the folder as up to date (its settings differ), yet
+        may use the cache: it re-indexes those parts."""
+        behind = self.options.search and self.builder.search_stale()
         return manifest_of(self.options, self.built_snapshot,
-                           None if self.options.search else (self.options.base_url, False))
+                           None if behind else (self.options.base_url, self.options.search))
 
     def _visible(self, path: str) -> bool:
         """Whether snapshot() would list the file: below a watched folder, no part hidden."""
@@ -389,6 +397,67 @@ def _in_idle_slices(loop: ioloop.IOLoop, steps: Generator[None, None, bool | Non
     loop.add_callback(run)
 
 
+class _SearchRefresh:
+    """Keeps the search index up to date while serving: once edits have settled
+    (SEARCH_SETTLE_SECONDS after the last good build), the parts of the index whose
+    pages changed are re-indexed by Pagefind on a thread (a process of its own: the
+    event loop and the next rebuild do not wait for it), and put in place on the event
+    loop, between builds. Builds themselves never index (Builder(reindex=False))."""
+
+    def __init__(self, loop: ioloop.IOLoop, session: Session, say: Callable[[str], None] | None):
+        self.loop, self.session, self.say = loop, session, say
+        self.timer = None
+        self.running = False
+        self.scratch = session.options.output.resolve().parent / f".{session.options.output.name}.serve-search-{os.getpid()}"
+
+    def schedule(self) -> None:
+        if not self.session.options.search:
+            return
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_later(SEARCH_SETTLE_SECONDS, self.start)
+
+    def start(self) -> None:
+        self.timer = None
+        if self.running:
+            return          # done() looks again when this one is finished
+        if self.session.pending is not None or self.session.error is not None:
+            self.schedule()     # an edit is being saved, or the site is broken: later
+            return
+        started = time.perf_counter()
+        job = self.session.builder.search_job(self.scratch)
+        if job is None:
+            return
+        self.running = True
+        thread = threading.Thread(target=self._run, args=(job, started), daemon=True, name="search-refresh")
+        thread.start()
+
+    def _run(self, job: searchindex.Job, started: float) -> None:
+        try:
+            searchindex.run(job, 1)     # one process: the other core stays free for rebuilds
+            error = None
+        except BuildError as failed:
+            error = failed
+        self.loop.add_callback(self._done, job, started, error)
+
+    def _done(self, job: searchindex.Job, started: float, error: BuildError | None) -> None:
+        self.running = False
+        try:
+            if error is not None:
+                print(f"error: {error}", file=sys.stderr, flush=True)
+                return
+            self.session.builder.finish_search(job)
+            if self.say is not None:
+                names = ", ".join(part.name for part in job.parts)
+                self.say(f"search: re-indexed part(s) {names} in {time.perf_counter() - started:.1f} s")
+            self.start()    # pages may have changed again meanwhile
+        finally:
+            shutil.rmtree(job.scratch, ignore_errors=True)
+
+    def stop(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
 class _WarmUp:
     """Makes every feed and page once while idle (Builder.warm_feeds_and_pages): after
     start-up, and again after a good build when the last warm-up stopped short (a failed
@@ -452,9 +521,16 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     observer = _watch(session, loop)
     interval = EVENT_POLL_SECONDS if observer else POLL_SECONDS
     ioloop.PeriodicCallback(session.poll, interval * 1000).start()
-    warm_up = _WarmUp(loop, session.builder, None if options.quiet else lambda line: print(line, flush=True))
-    session.after_good_build = warm_up.start
+    say = None if options.quiet else lambda line: print(line, flush=True)
+    warm_up = _WarmUp(loop, session.builder, say)
+    search = _SearchRefresh(loop, session, say)
+
+    def after_good_build() -> None:
+        warm_up.start()
+        search.schedule()
+    session.after_good_build = after_good_build
     warm_up.start()
+    search.schedule()
     print(f"Serving {options.output} on http://{host}:{port}{prefix} (Ctrl-C to stop)", flush=True)
     _stop_on_ctrl_c(loop)
     try:
@@ -464,6 +540,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     finally:
         if observer:
             observer.stop()
+        search.stop()
         if session.unsaved_since is not None:
             session.save_cache()
     print("\nstopped", flush=True)

@@ -37,13 +37,16 @@ PAGE_KINDS = ("home", "article", "article-dated", "interview", "countries", "cou
 LAYOUTS = Path(__file__).parent / "fixtures" / "dumps" / "layouts"
 DUMPS = (LAYOUTS / "site-page.txt", LAYOUTS / "interview-no-blank.txt")
 AXE_REPORTS = SCREENSHOTS.parent / "axe"
+PART_SIZE = 2        # articles per part of the search index, on average (shards.py)
 RELOAD_BUDGET = 2.0  # seconds from a save to the open page showing it
 TRANSIENT = (JavascriptException, NoSuchElementException, StaleElementReferenceException)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    server = Served(tmp_path_factory.mktemp("browser-site"), search=True, dumps=DUMPS)
+    # Two articles a part: every search test runs over an index in several parts, merged.
+    server = Served(tmp_path_factory.mktemp("browser-site"), search=True, dumps=DUMPS,
+                    env={"BRIEFING_SEARCH_PART_SIZE": str(PART_SIZE)})
     yield server
     server.close()
 
@@ -267,12 +270,25 @@ def filter_values(site, url: str, name: str) -> set[str]:
     return {html.unescape(value) for value in re.findall(rf'data-pagefind-filter="{name}">([^<]*)<', page)}
 
 
-def test_a_country_or_topic_filter_narrows_the_results(browser, site):
+def part_of(site, url: str) -> str:
+    """The part of the search index an article page is in (shards.py, as serve split it)."""
+    from briefing import shards
+
+    manifest = json.loads((site.paths["output"] / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    count = int(manifest["parts"][0].split("-")[0])
+    return f"{count}-{shards.part_of(path_of(url).strip('/').split('/')[-1], count)}"
+
+
+def test_a_country_or_topic_filter_narrows_the_results_from_every_part(browser, site):
     word = word_in_most_articles(site)
     browser.get(f"{site.url}/search/?q={quote(word)}")
     before = search_results(browser, word)
     assert before["count"] >= 2, f"{word!r} should be in several articles: {before}"
 
+    # A filter whose articles sit in different parts of the index, so that it narrows
+    # results merged from several parts to results still from several parts.
+    parts = {link: part_of(site, link) for link in before["links"]}
+    assert len(set(parts.values())) >= 2, before["links"]
     choice = None
     for block in browser.find_elements(By.CSS_SELECTOR, "details.pagefind-ui__filter-block"):
         if not block.get_attribute("open"):
@@ -281,16 +297,23 @@ def test_a_country_or_topic_filter_narrows_the_results(browser, site):
             box = option.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
             label = option.find_element(By.CSS_SELECTOR, "label")
             shown = re.search(r"\((\d+)\)$", text_of(label))
-            if shown and 0 < int(shown.group(1)) < before["count"]:
-                choice = (box.get_attribute("name"), box.get_attribute("value"), int(shown.group(1)), label)
+            name, value = box.get_attribute("name"), box.get_attribute("value")
+            spread = {parts[link] for link in parts if value in filter_values(site, link, name)}
+            if shown and 0 < int(shown.group(1)) < before["count"] and len(spread) >= 2:
+                choice = (name, value, int(shown.group(1)), label)
                 break
         if choice:
             break
-    assert choice, f"no country or topic filter narrows the {before['count']} results for {word!r}"
+    assert choice, f"no country or topic filter narrows the {before['count']} results for {word!r} " \
+                   "to results from two parts"
     name, value, count, label = choice
+    assert browser.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-excerpt mark"), "highlighted excerpts"
+    if len(before["links"]) == before["count"]:     # all shown: the filter's count is over every part
+        assert count == sum(value in filter_values(site, link, name) for link in before["links"])
     label.click()
     after = search_results(browser, word, count)
     print(f"search {word!r}: {before['count']} results; filter {name}={value!r}: {after['count']}")
+    assert len({part_of(site, link) for link in after["links"]}) >= 2, after["links"]
     assert after["count"] < before["count"] and set(after["links"]) < set(before["links"])
     for link in after["links"]:
         assert value in filter_values(site, link, name), (link, name, value)

@@ -349,3 +349,15 @@ def test_cold_builds_take_turns_with_hugo_in_folders_of_their_own(our_site, monk
     assert (row.cold_s, row.hugo_s, row.cold_rss_mb, row.hugo_rss_mb) == (8.0, 5.0, 210.0, 300.0)
     assert row.cold_timings == "took 8.0" and row.ratio == 8.0 / 5.0
     assert row.cold_runs == (9.0, 7.0, 8.0) and row.hugo_runs == (5.0, 6.0, 4.0)
+
+
+def test_news_text_has_a_large_zipf_distributed_vocabulary():
+    plain = " ".join(gen.generate(60, seed=3).values())
+    news = " ".join(gen.generate(60, seed=3, news=True).values())
+    assert news == " ".join(gen.generate(60, seed=3, news=True).values())     # deterministic
+    words = Counter(re.findall(r"[a-z]+", news.lower()))
+    assert len(words) > 3 * len(set(re.findall(r"[a-z]+", plain.lower())))
+    ranked = [count for _, count in words.most_common()]
+    # Zipf: the 10th commonest word is roughly a tenth as common as the first.
+    assert 0.04 < ranked[9] / ranked[0] < 0.3
+    assert len(gen._Vocabulary().words) == gen.NEWS_VOCABULARY

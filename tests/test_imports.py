@@ -13,7 +13,7 @@ LAYERS = {
     "engine": {"builder", "scheduler", "keys", "cache", "store"},
     "stages": {"ingest", "dumps", "layouts", "furniture", "dedupe", "content", "classify", "countries",
                "topics", "explain", "markup", "site", "related", "render", "feeds", "api", "plan", "check",
-               "verify", "config", "dates", "events", "briefs", "maps"},
+               "verify", "config", "dates", "events", "briefs", "maps", "shards", "searchindex"},
     "shared": {"model", "options", "report", "workers", "output", "urls"},
 }
 RANK = {name: rank for rank, names in enumerate(LAYERS.values()) for name in names}

@@ -501,10 +501,10 @@ def test_a_failing_search_index_leaves_the_output_as_it_was(project, monkeypatch
     build(project, search=True)
     before = tree(project.output)
 
-    def broken(root):
-        raise BuildError("Pagefind could not index the site: simulated")
+    def broken(job, jobs=1):
+        raise BuildError("Pagefind could not index part 1-0: simulated")
 
-    monkeypatch.setattr(builder_module, "index_search", broken)
+    monkeypatch.setattr(builder_module.searchindex, "run", broken)
     retitle(project)
     with pytest.raises(BuildError, match="Pagefind"):
         build(project, search=True)
@@ -733,3 +733,27 @@ def test_an_author_or_place_edit_through_the_cache_reaches_the_api_and_equals_a_
     record = next(a for a in json.loads((project.output / "api" / "articles.json").read_text())["articles"]
                   if a["author"])
     assert (record["author"], record["place"]) == ("Leila Example", "Cairo")
+
+
+def test_an_edit_re_indexes_only_its_part_and_the_index_equals_a_cold_builds(project, tmp_path, monkeypatch):
+    from briefing import shards
+
+    monkeypatch.setattr(shards, "PART_SIZE", 2)     # several parts from the few articles
+    build(project, search=True)
+    index = project.output / "pagefind"
+    parts = sorted(p.name for p in index.iterdir() if p.is_dir())
+    assert len(parts) >= 3 and (index / "parts.json").is_file()
+    inodes = {p: p.stat().st_ino for p in index.rglob("*") if p.is_file()}
+    indexed = []
+    real = builder_module.searchindex.run
+    monkeypatch.setattr(builder_module.searchindex, "run",
+                        lambda job, jobs=1: indexed.extend(part.name for part in job.parts) or real(job, jobs))
+    retitle(project)
+    build(project, search=True)
+    slug = article_file(project).stem
+    count = shards.part_count(len(list((project.content / "articles").glob("*.md"))))
+    assert indexed == [f"{count}-{shards.part_of(slug, count)}"]
+    for path, inode in inodes.items():      # the other parts' files were left in place, not rewritten
+        if indexed[0] not in path.parts:
+            assert path.stat().st_ino == inode, path
+    assert tree(project.output) == cold_tree(replace(project, search=True), tmp_path)

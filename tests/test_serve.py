@@ -1,6 +1,7 @@
 """`python build.py serve` over HTTP: live-reload script, error banner, 404, clean stop."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -49,7 +50,7 @@ class Served:
     """
 
     def __init__(self, tmp: Path, *extra: str, search: bool = False, ignore_sigint: bool = False,
-                 dumps: tuple[Path, ...] = ()):
+                 dumps: tuple[Path, ...] = (), env: dict[str, str] | None = None):
         self.paths = make_project(tmp)
         for dump in dumps:      # more dumps beside the seeds
             shutil.copy(dump, self.paths["seeds"] / dump.name)
@@ -61,7 +62,7 @@ class Served:
              "--seeds", str(self.paths["seeds"]), "--content", str(self.paths["content"]),
              "--output", str(self.paths["output"]), "--cache", str(tmp / "cache"),
              *(() if search else ("--no-search",)), *extra],
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp,
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=tmp, env={**os.environ, **(env or {})},
             # As a background job or a script's child starts: with Ctrl-C ignored.
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
         wait_for(lambda: self.alive() and "Serving" in self.log.read_text(), timeout=90 if search else 60)
@@ -410,9 +411,68 @@ def test_serve_with_search_on_leaves_the_next_build_to_bring_the_index_up_to_dat
     pipeline.run_build(searching, pipeline.Reporter(quiet=True))
     served_edit(searching, "Retitled While Serving")     # serve does not index again
     assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is not None   # not "up to date"
-    index = (cached_options.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    index = (cached_options.output / "pagefind" / "parts.json").read_text(encoding="utf-8")
     assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is None        # now it is
     assert index
+
+
+def test_serve_re_indexes_the_edited_part_in_the_background_after_edits_settle(cached_options, tmp_path,
+                                                                             monkeypatch):
+    """An edit is built (and reloaded) without Pagefind; once edits settle, the part of
+    the search index holding the edited page is indexed again on a thread, put in place
+    on the event loop, and the folder is then a cold build's, search index included."""
+    import re
+    from dataclasses import replace
+
+    from tornado import ioloop
+
+    from briefing import cache, pipeline, serve, shards
+
+    monkeypatch.setattr(shards, "PART_SIZE", 2)   # several parts from the five articles
+    monkeypatch.setattr(serve, "SEARCH_SETTLE_SECONDS", 0.05)
+    searching = replace(cached_options, search=True)
+    pipeline.run_build(searching, pipeline.Reporter(quiet=True))
+    parts = sorted(p.name for p in (searching.output / "pagefind").iterdir() if p.is_dir())
+    assert len(parts) >= 3
+    before = {name: tree(searching.output / "pagefind" / name) for name in parts}
+
+    loop = ioloop.IOLoop()
+    live = serve.Session(searching, pipeline.Reporter(quiet=True))
+    live.builder.restore(cache.up_to_date(searching)[1])
+    said: list[str] = []
+    refresh = serve._SearchRefresh(loop, live, said.append)
+    live.after_good_build = refresh.schedule
+    assert live.rebuild([])
+    path = sorted((searching.content / "articles").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", "title: Zanzibar Retitled While Serving", text, count=1, flags=re.M),
+                    encoding="utf-8")
+    started = time.perf_counter()
+    assert live.rebuild([str(path)])
+    assert time.perf_counter() - started < 2 and not said      # the rebuild did not wait for Pagefind
+    assert live.builder.search_stale()
+
+    def finished():
+        if said:
+            loop.stop()
+        else:
+            loop.call_later(0.05, finished)
+    loop.call_later(0.05, finished)
+    loop.call_later(60, loop.stop)
+    loop.start()
+    loop.close()
+    assert said and said[0].startswith("search: re-indexed part(s) ")
+    edited = f"{shards.part_count(5)}-{shards.part_of(path.stem, shards.part_count(5))}"
+    assert said[0].split("part(s) ")[1].split(" in ")[0] == edited
+    assert not live.builder.search_stale()
+    for name in parts:      # the other parts kept their bytes
+        assert (tree(searching.output / "pagefind" / name) == before[name]) == (name != edited), name
+    live.built_snapshot = serve.snapshot(live.watched)     # as poll() takes the edit as built
+    live.save_cache()
+    assert pipeline.run_build(searching, pipeline.Reporter(quiet=True)) is None   # up to date, index too
+    cold = replace(searching, output=tmp_path / "cold", cache=None)
+    pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+    assert tree(searching.output) == tree(cold.output)
 
 
 def test_a_rebuild_interrupted_part_way_leaves_nothing_to_save(cached_options):
