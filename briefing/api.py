@@ -7,7 +7,7 @@ base URL is known, else base-path-prefixed site paths.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from . import briefs, maps
 from .model import Entry, Event, Site
@@ -33,13 +33,18 @@ def _join(name: str, lines: list[bytes]) -> bytes:
     return b"".join([f'{{"{name}": [\n'.encode("utf-8"), b",\n".join(lines), b"\n]}\n"])
 
 
-def articles_json(site: Site, memo: dict | None = None) -> bytes:
+def articles_json(site: Site, memo: dict | None = None,
+                  shown: Callable[[Entry], object] | None = None) -> bytes:
     """/api/articles.json: every published article, newest first.
 
     memo (the builder keeps it, in its cache too, less its "entries" and "order"): each
     article's line, reused while what the line shows of the article and the site
-    settings are the same.
+    settings are the same. shown(entry): what a line shows of an article, or a digest
+    of it (the builder's is the article's listing fingerprint, which covers all of it);
+    by default the fields themselves, which the memo would then keep, dates and events
+    and all, in the cache.
     """
+    shown = shown or _shown
     memo = {} if memo is None else memo
     if memo.get("config") != site.config:
         memo.clear()
@@ -52,10 +57,9 @@ def articles_json(site: Site, memo: dict | None = None) -> bytes:
         article = entry.article
         found = known.get(article.slug)
         if found is None or checked.get(article.slug) is not entry:
-            shown = (article.title, article.date, entry.updated, article.author, article.place, article.sources,
-                     entry.classification, entry.summary, entry.url, entry.news, entry.events)
-            if found is None or found[0] != shown:
-                found = known[article.slug] = (shown, _line(_article(site, entry)))
+            now = shown(entry)
+            if found is None or found[0] != now:
+                found = known[article.slug] = (now, _line(_article(site, entry)))
             checked[article.slug] = entry
         return found[1]
 
@@ -79,6 +83,12 @@ def articles_json(site: Site, memo: dict | None = None) -> bytes:
         fresh[slug], fresh_checked[slug] = known[slug], entry
     memo.update(lines=fresh, entries=fresh_checked, order=entries, ordered=lines)
     return _join("articles", lines)
+
+
+def _shown(entry: Entry) -> tuple:
+    article = entry.article
+    return (article.title, article.date, entry.updated, article.author, article.place, article.sources,
+            entry.classification, entry.summary, entry.url, entry.news, entry.events)
 
 
 def _article(site: Site, entry: Entry) -> dict[str, Any]:

@@ -20,6 +20,7 @@ unchanged files into a new tree, checks its links, and swaps it in whole.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import os
@@ -302,8 +303,6 @@ class Builder:
         return keys[name]
 
     def _render(self, site):
-        from .render import static_files
-
         state = self.state
         self._stage = staging_dir(self.options.output)
         try:
@@ -323,32 +322,57 @@ class Builder:
             # writes each straight into output/: creating their folders in a staging tree
             # first cost more than rendering them. Many go to the staging tree as they come.
             self._held = {} if not self._fresh and len(jobs) <= HELD_FILES else None
-            with self._phase("render"):
-                digests = {}
-                for path, digest, data in parallel_results(
-                        render_job, jobs, self.options.jobs, worker,
-                        progress=self.reporter.progress("render", len(jobs))):
-                    if data is not None:
-                        self._put(path, data)
-                    digests[path] = digest
-            with self._phase("documents"):
-                documents = self._documents(site, pages, page_key, static_files(self.options.templates),
-                                            state.api)
-                for path, (key, make) in documents.items():
-                    keys[path] = key
-                    if state.output_keys.get(path) == key and path in state.file_keys:
-                        continue
-                    data = make()
-                    digest = file_digest(data)
-                    if state.file_keys.get(path) != digest:
-                        self._put(path, data)
-                    digests[path] = digest
+            # The site-wide documents (the API, the sitemap) are made on a thread while the
+            # workers render: the parent mostly waits on them meanwhile, and the API's
+            # 11 MB at 4,000 articles were a serial quarter second after them. Started once
+            # the workers are forked, so that no thread runs across a fork.
+            overlap = workers.process_count(self.options.jobs) > 1 and len(jobs) >= workers.PARALLEL_THRESHOLD
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if overlap else None
+            made = None
+            try:
+                with self._phase("render"):
+                    digests = {}
+                    for path, digest, data in parallel_results(
+                            render_job, jobs, self.options.jobs, worker,
+                            progress=self.reporter.progress("render", len(jobs))):
+                        if pool is not None and made is None:
+                            made = pool.submit(self._make_documents, site, pages, page_key)
+                        if data is not None:
+                            self._put(path, data)
+                        digests[path] = digest
+                with self._phase("documents"):
+                    documents, changed = (made.result() if made is not None
+                                          else self._make_documents(site, pages, page_key))
+                    for path, (key, _) in documents.items():
+                        keys[path] = key
+                    for path, (digest, data) in changed.items():
+                        if state.file_keys.get(path) != digest:
+                            self._put(path, data)
+                        digests[path] = digest
+            finally:
+                if pool is not None:    # no thread outlives the render: later builds fork again
+                    pool.shutdown(wait=True)
         except BaseException:
             shutil.rmtree(self._stage, ignore_errors=True)
             raise
         written = {path: digest for path, digest in sorted(digests.items())
                    if state.file_keys.get(path) != digest}
         return written, len(jobs), keys, documents, len(pages)
+
+    def _make_documents(self, site, pages, page_key) -> tuple[dict, dict[str, tuple[bytes, bytes]]]:
+        """The documents' keys and makers, and (digest, bytes) of those whose key changed.
+        Reads the state, writes nothing: it may run on a thread beside the render."""
+        from .render import static_files
+
+        state = self.state
+        documents = self._documents(site, pages, page_key, static_files(self.options.templates), state.api)
+        changed = {}
+        for path, (key, make) in documents.items():
+            if state.output_keys.get(path) == key and path in state.file_keys:
+                continue
+            data = make()
+            changed[path] = (file_digest(data), data)
+        return documents, changed
 
     def _put(self, path: str, data: bytes) -> None:
         """A rendered file whose bytes changed: held for the commit, or staged."""

@@ -375,7 +375,10 @@ class DocumentKeys:
             documents[path] = (fingerprint("static", data), lambda data=data: data)
         plan = self.plan_lists(site, pages, page_key)
         urls = plan["urls"]
-        makers = site_documents(site, urls, api_memo)
+        by_slug = page_key.by_slug
+        # An article's line in the API shows what its listing fingerprint covers: the
+        # memo keeps that, not the fields (a dozen dated events an article) in the cache.
+        makers = site_documents(site, urls, api_memo, lambda entry: by_slug[entry.article.slug].listing)
         # Joined strings, not tuples: these cover every article and page of the site.
         lastmod = self.sitemap_key(site, urls)
         listings = b"".join(plan["listings"])

@@ -397,6 +397,27 @@ def test_worker_processes_give_the_same_site(project, tmp_path, monkeypatch):
     assert tree(parallel.output) == tree(serial.output)
 
 
+def test_with_workers_the_documents_are_made_on_a_thread_beside_the_render(project, tmp_path, monkeypatch):
+    import threading
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 2)
+    threads = []
+    real = Builder._make_documents
+
+    def noted(self, *args):
+        threads.append(threading.get_ident())
+        return real(self, *args)
+
+    monkeypatch.setattr(Builder, "_make_documents", noted)
+    parallel = replace(project, output=tmp_path / "parallel", cache=None, jobs=2)
+    pipeline.run_build(parallel, pipeline.Reporter(quiet=True))
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    assert threading.active_count() == 1        # and none is left running
+    serial = replace(project, output=tmp_path / "serial", cache=None, jobs=1)
+    pipeline.run_build(serial, pipeline.Reporter(quiet=True))
+    assert threads[1] == threading.get_ident()
+    assert tree(parallel.output) == tree(serial.output)
+
+
 def test_timings_name_every_phase(project, capsys):
     build(project, timings=True)
     printed = capsys.readouterr().err
