@@ -551,7 +551,11 @@ def _stop_on_ctrl_c(loop: ioloop.IOLoop) -> None:
     """Ctrl-C asks the loop to stop, from inside the loop. A KeyboardInterrupt raised
     wherever Python happens to be can be swallowed (inside a weakref callback, say: the
     benchmark caught one) and leave the server running. A second Ctrl-C, for a rebuild
-    that takes too long, raises at once."""
+    that takes too long, raises at once.
+
+    SIGTERM (`kill`, a process manager) and SIGHUP (the terminal closed) stop it the
+    same way, so the cache is saved on the way out as after Ctrl-C: killed without a
+    save, serve left the next start a cold build (12.7 s at 4,000 articles, not 0.4)."""
     pressed = []
 
     def on_ctrl_c(signum, frame):
@@ -560,4 +564,5 @@ def _stop_on_ctrl_c(loop: ioloop.IOLoop) -> None:
         pressed.append(signum)
         loop.asyncio_loop.call_soon_threadsafe(loop.stop)  # type: ignore[attr-defined]
 
-    signal.signal(signal.SIGINT, on_ctrl_c)
+    for stop in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, on_ctrl_c)

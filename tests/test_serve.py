@@ -71,8 +71,8 @@ class Served:
         assert self.process.poll() is None, self.log.read_text()
         return True
 
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, how: int = signal.SIGINT) -> int:
+        self.process.send_signal(how)
         return self.process.wait(timeout=15)
 
     def close(self) -> None:
@@ -142,6 +142,22 @@ def test_ctrl_c_stops_cleanly_and_leaves_the_cache_for_the_next_build(served, tm
          "--content", str(served.paths["content"]), "--output", str(served.paths["output"]),
          "--cache", str(tmp_path / "cache"), "--no-search"], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0 and "nothing changed" in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "term", "hup"])
+def test_stopped_right_after_an_edit_it_saves_the_cache_with_the_edit(served, tmp_path, how):
+    # Stopped before its idle save (SAVE_IDLE_SECONDS): only the way out can save the edit.
+    target = sorted((served.paths["content"] / "articles").glob("*.md"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1),
+                      encoding="utf-8")
+    wait_for(lambda: "Edited " in fetch(served.url + "/")[1], timeout=10)
+    assert served.stop(how) == 0
+    assert "stopped" in served.log.read_text()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--seeds", str(served.paths["seeds"]),
+         "--content", str(served.paths["content"]), "--output", str(served.paths["output"]),
+         "--cache", str(tmp_path / "cache"), "--no-search"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and "nothing changed" in done.stderr + done.stdout, done.stderr
 
 
 def test_ctrl_c_stops_it_even_when_started_with_ctrl_c_ignored(tmp_path):
