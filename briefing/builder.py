@@ -103,8 +103,9 @@ class Builder:
     # -- the cache folder --
 
     def restore(self, manifest: dict | None = None) -> bool:
-        """Load the state a previous build saved, unless output/ was changed since.
-        manifest: this run's, when up_to_date() already made it."""
+        """Load the state a previous build saved (when output/ was changed since, less
+        what it knew of output/: see cache.load_state). manifest: this run's, when
+        up_to_date() already made it."""
         loaded = load_state(self.options, manifest)
         if loaded is None:
             return False

@@ -192,16 +192,20 @@ def up_to_date(options: Options) -> tuple[bool, dict]:
 def load_state(options: Options, manifest: dict | None = None
                ) -> tuple[State, dict[str, tuple[int, int]]] | None:
     """The state a previous build saved, and the stamps of the output it left; None when
-    there is none to use (no cache, other code, or output/ changed since).
-    manifest: this run's, when up_to_date() already made it."""
+    there is none to use (no cache, or other code). manifest: this run's, when
+    up_to_date() already made it.
+
+    When output/ changed since the save (a serve killed after writing more, files edited
+    or deleted by hand), what is in it is unknown, so the state comes back without what
+    it knew of output/ (the stamps are None): the build then makes every file again, as a
+    cold one does, but keeps what depends only on the content (the prepared articles,
+    the related-article and API memos): at 4,000 articles, no 5 s of preparing."""
     try:
         with open(options.cache / MANIFEST_FILE, "rb") as file:
             last = pickle.load(file)
         output = (manifest or {}).get("output")
         if output is None:
             output = snapshot([options.output])
-        if last.get("output") != output:
-            return None  # someone changed output/: build it whole again
         with open(options.cache / STATE_FILE, "rb") as file:
             saved = pickle.load(file)
         if not isinstance(saved, State) or saved.code != code_key():
@@ -211,6 +215,10 @@ def load_state(options: Options, manifest: dict | None = None
     except (OSError, StoreError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
             ValueError):
         return None
+    if last.get("output") != output:
+        saved.output_keys, saved.file_keys = {}, {}
+        saved.search_pages, saved.search_parts = {}, {}
+        return saved, None
     return saved, output
 
 

@@ -263,6 +263,22 @@ def test_a_file_changed_in_output_by_hand_is_put_back(project):
     assert result is not None and tree(project.output) == before
 
 
+def test_after_output_changed_behind_the_cache_every_file_is_made_again_from_the_prepared_articles(
+        project, tmp_path, monkeypatch):
+    # As a serve killed after its last save leaves it: output/ newer than the cache.
+    first, _ = build(project)
+    retitle(project)
+    (project.output / "articles" / ARTICLE / "index.html").write_text("scribbled on", encoding="utf-8")
+    prepared = []
+    real = scheduler.prepare_files
+    monkeypatch.setattr(scheduler, "prepare_files", lambda names: prepared.extend(names) or real(names))
+    monkeypatch.setattr(builder_module, "prepare_files", scheduler.prepare_files)
+    result, _ = build(project)
+    assert result is not None and result.pages == first.pages      # every file made again
+    assert prepared == [article_file(project).name]                # only the edited article prepared
+    assert tree(project.output) == cold_tree(project, tmp_path)
+
+
 def test_a_deleted_output_folder_is_built_whole_again(project):
     build(project)
     before = tree(project.output)
