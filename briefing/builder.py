@@ -42,7 +42,7 @@ from .report import Reporter
 from .shards import MANIFEST, indexed_digest, is_article_page, plan_parts
 from .scheduler import (HELD_FILES, PREPARE_BATCH, ArticleViews, prepare_files, render_job, render_jobs,
                         scan)
-from .workers import PARALLEL_THRESHOLD, parallel_map, parallel_results
+from .workers import parallel_map, parallel_results
 
 SEARCH_DIR = "pagefind"
 # Pagefind processes at a time: each is single-threaded and holds one part of the index.
@@ -314,7 +314,8 @@ class Builder:
                 jobs, keys = render_jobs(state, pages, page_key,
                                          functools.partial(self._template_key, renderer), self._fresh)
             worker = {"renderer": renderer, "site": site, "file_keys": state.file_keys}
-            if len(jobs) >= PARALLEL_THRESHOLD and any(job[2].kind in MAP_PAGES for job in jobs if job[0] == "page"):
+            parallel = workers.process_count(self.options.jobs) > 1 and len(jobs) >= workers.PARALLEL_THRESHOLD
+            if parallel and any(job[2].kind in MAP_PAGES for job in jobs if job[0] == "page"):
                 # The country shapes, loaded once here, before the workers fork, instead of
                 # once in each (80 ms apiece): the API's key facts want them here anyway.
                 from .maps import preload
@@ -327,8 +328,7 @@ class Builder:
             # workers render: the parent mostly waits on them meanwhile, and the API's
             # 11 MB at 4,000 articles were a serial quarter second after them. Started once
             # the workers are forked, so that no thread runs across a fork.
-            overlap = workers.process_count(self.options.jobs) > 1 and len(jobs) >= workers.PARALLEL_THRESHOLD
-            pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if overlap else None
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if parallel else None
             made = None
             try:
                 with self._phase("render"):
@@ -480,10 +480,12 @@ class Builder:
                 pages[path] = indexed_digest(data)
         parts = plan_parts(pages)
         index = (self._stage if staged else self.options.output.resolve()) / SEARCH_DIR
+        return parts, (tuple(self._stale(parts, index)) if (index / MANIFEST).is_file() else parts)
+
+    def _stale(self, parts, index: Path) -> list:
+        """Of `parts`, those not indexed as their pages are now, or missing from `index`."""
         done = self.state.search_parts
-        stale = tuple(part for part in parts if done.get(part.name) != part.key or not (index / part.name).is_dir()
-                      or not (index / MANIFEST).is_file())
-        return parts, stale
+        return [part for part in parts if done.get(part.name) != part.key or not (index / part.name).is_dir()]
 
     def _gather(self, scratch, parts, held=None) -> searchindex.Job:
         """The parts' pages, for Pagefind: a page being written comes from this build."""
@@ -516,9 +518,7 @@ class Builder:
         """The parts of the search index not indexed as the pages in output/ are now."""
         if not self.options.search or self.site is None:
             return []
-        index = self.options.output.resolve() / SEARCH_DIR
-        return [part for part in plan_parts(self.state.search_pages)
-                if self.state.search_parts.get(part.name) != part.key or not (index / part.name).is_dir()]
+        return self._stale(plan_parts(self.state.search_pages), self.options.output.resolve() / SEARCH_DIR)
 
     def finish_search(self, job: searchindex.Job) -> None:
         """Put a finished job's parts into output/ (in the build's thread: no build is

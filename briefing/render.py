@@ -296,12 +296,14 @@ class Renderer:
         """The years a page names only as years, one link each to where it first does
         (a fragment when that is on the page itself). In Python: an article page has a
         handful, and a Jinja loop of them cost a tenth of the page."""
-        links = []
-        for year, link in years:
-            page, _, fragment = link.partition("#")
-            href = escape(f"#{fragment}" if fragment else self.url(page))
-            links.append(f'<a href="{href}"><time datetime="{year:04d}">{year}</time></a>')
-        return Markup(" · ".join(links))
+        return Markup(" · ".join(f'<a href="{self._href(link, here=True)}"><time datetime="{year:04d}">{year}</time></a>'
+                                 for year, link in years))
+
+    def _href(self, link: str, here: bool) -> str:
+        """A link to a site path, perhaps with a #fragment, for an href: only the fragment
+        when the page is `here` (the one being drawn), else the path as url() makes it."""
+        page, hash_, fragment = link.partition("#")
+        return escape(f"#{fragment}" if hash_ and here else self.url(page) + hash_ + fragment)
 
     def development_rows(self, rows: Sequence[briefs.Development]) -> Markup:
         """The rows of a "latest developments" list. In Python and made once per article:
@@ -348,10 +350,8 @@ class Renderer:
         title = escape(moment.title)
         text = title if moment.published else escape(moment.text)
         after = f' <span class="moment-source">— {title}</span>' if source and not moment.published else ""
-        # On the article's own page (no source named) a paragraph is a fragment away; else
-        # the page's link is made once (url() keeps it), not once per paragraph.
-        page, hash_, fragment = moment.url.partition("#")
-        href = f"#{fragment}" if hash_ and not source else escape(self.url(page) + hash_ + fragment)
+        # On the article's own page (no source named) a paragraph is a fragment away.
+        href = self._href(moment.url, here=not source)
         made = Markup(
             f'    <li class="{classes}">\n'
             f'      <p class="moment-when"><time datetime="{briefs.iso_date(moment.date, moment.precision)}"{hidden}>'

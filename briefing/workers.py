@@ -8,7 +8,10 @@ pause. In a cold build of 4,000 articles that loop was over a third of the paren
 Python time (py-spy --gil), on a 2-core machine where each cycle the parent takes is
 one a worker loses, and the parent's three threads took turns at its one GIL.
 
-Here the parent has no threads. The workers are forked with the work already in
+Here the parent has no threads of ours at a fork (the build's documents thread starts
+after its workers are forked and ends before the next fork; only serve's search
+refresh may be waiting on a Pagefind process meanwhile, which a child never touches).
+The workers are forked with the work already in
 memory and take the next group themselves from a shared counter, so none waits for
 the parent to hand one out; the parent only reads the results, in order. Each
 worker's result pipe is made large enough to take a whole result, so it does not
