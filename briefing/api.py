@@ -10,6 +10,7 @@ import json
 from typing import Any, Callable
 
 from . import briefs, maps
+from .markup import paragraph_id
 from .model import Entry, Event, Site
 from .urls import absolute_url
 
@@ -120,7 +121,7 @@ def _event(event: Event) -> dict[str, Any]:
         "end": briefs.iso_date(event.end, event.precision) if event.end else None,
         "precision": event.precision,
         "text": event.text,
-        "anchor": f"p-{event.paragraph}" if event.paragraph else None,     # on the article's page; None: its top
+        "anchor": paragraph_id(event.paragraph) if event.paragraph else None,  # on the article's page; None: its top
         "ahead": event.ahead,
     }
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
-from .markup import split_sentences
+from .markup import paragraph_id, split_sentences
 from .model import Entry, Event
 
 LATEST = 5              # one-line developments at the top of a briefing page
@@ -121,9 +121,13 @@ def _own_moment(entry: Entry) -> Moment:
 
 
 def _event_moment(entry: Entry, event: Event) -> Moment:
-    # Where it was read: its paragraph (#p-<n>); the caption sits at the article's top.
-    url = f"{entry.url}#p-{event.paragraph}" if event.paragraph else entry.url
-    return Moment(event.date, event.precision, event.end, event.text, url, entry.article.title, event.ahead, False)
+    return Moment(event.date, event.precision, event.end, event.text, _where(entry, event), entry.article.title,
+                  event.ahead, False)
+
+
+def _where(entry: Entry, event: Event) -> str:
+    """Where an event was read: its paragraph's link; the caption sits at the article's top."""
+    return f"{entry.url}#{paragraph_id(event.paragraph)}" if event.paragraph else entry.url
 
 
 def timeline(entries: Sequence[Entry], limit: int | None = TIMELINE_MAX, memo: dict | None = None) -> list[Period]:
@@ -167,7 +171,7 @@ def article_timeline(entry: Entry) -> tuple[list[Period], list[tuple[int, str]]]
     for event in entry.events:
         if event.precision == "year" and event.end is None:
             if event.date.year not in years:
-                years[event.date.year] = f"{entry.url}#p-{event.paragraph}" if event.paragraph else entry.url
+                years[event.date.year] = _where(entry, event)
         else:
             dated.append(_event_moment(entry, event))
     return periods_of(dated), sorted(years.items())

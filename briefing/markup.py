@@ -79,6 +79,11 @@ def _assign_anchors(tokens: list[Token]) -> list[Heading]:
     return headings
 
 
+def paragraph_id(number: int) -> str:
+    """The id of a body's paragraph (1-based, in reading order): what links to it use."""
+    return f"p-{number}"
+
+
 def render_markdown(body: str) -> Rendered:
     """One parse: the HTML, with ids on headings (from their text) and on paragraphs
     ("p-1", "p-2", ... in reading order, so a link to a paragraph holds while the text
@@ -106,7 +111,7 @@ def render_markdown(body: str) -> Rendered:
                     paragraphs.append(text)
                     # A tight list hides its paragraphs' <p>: the id goes on the item.
                     holder = item if paragraph.hidden and item is not None else paragraph
-                    holder.attrSet("id", f"p-{len(paragraphs)}")
+                    holder.attrSet("id", paragraph_id(len(paragraphs)))
                     if not lead and token.level <= 1:
                         lead = text
         elif kind in ("code_block", "fence"):
