@@ -676,6 +676,7 @@ class Renderer:
             breadcrumbs=[("Home", "/"), (noun, page.url)],
             feeds=self._feeds(),
             noun=noun,
+            one="person" if people else "organisation",
             groups=groups,
             filter_countries=[self.countries_by_code[code] for code in codes],
         )

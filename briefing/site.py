@@ -224,7 +224,8 @@ def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[
         updated = max((e.updated for e in entries), default=FALLBACK_DATE)
     if movers or any(new.entry.entities != old.entry.entities or new.entry.classification != old.entry.classification
                      for _, _, new, old in in_place):
-        actors = group_entities(entries, min_articles, group_memo.setdefault("entities", {}))
+        actors = group_entities(entries, min_articles, group_memo.setdefault("entities", {}),
+                                moved=[mover[2].entry.article.slug for mover in movers])
     else:
         actors = Actors(site.people, site.organisations, site.actors)
     site = _site(config, entries, countries, topic_groups, updated, by_slug, actors)

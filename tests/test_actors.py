@@ -68,3 +68,23 @@ def test_groups_are_reused_while_what_they_show_is_the_same():
 def test_entity_urls():
     assert entity_url("person", "a-b") == "/people/a-b/"
     assert entity_url("organisation", "un") == "/organisations/un/"
+
+
+def test_an_edit_naming_the_same_ones_is_brought_up_to_date_and_equals_grouping_afresh():
+    memo: dict = {}
+    entries = list(_entries())
+    group_entities(entries, 2, memo)
+    # A sentence edited (the same people named), then the article moved to last place.
+    edited = dataclasses.replace(entries[0], entities=(ENVOY._replace(sentence="Edited."), *entries[0].entities[1:]))
+    steps = [([edited, *entries[1:]], ()), ([*entries[1:], edited], (edited.article.slug,))]
+    for step, moved in steps:
+        updated = group_entities(step, 2, memo, moved)
+        assert updated == group_entities(step, 2), step[0].article.slug
+    assert memo["actors"] is updated
+    assert updated.people[0].articles == ("iraq-oil-revenue", "kirkuk-talks-resume")
+    # Naming someone else is grouped afresh, and still right.
+    renamed = dataclasses.replace(edited, entities=(ENVOY._replace(slug="someone-else"),))
+    again = [*entries[1:], renamed]
+    assert group_entities(again, 2, memo) == group_entities(again, 2)
+    # Another order with no mover named: afresh too.
+    assert group_entities(entries, 2, memo) == group_entities(entries, 2)
