@@ -1,20 +1,23 @@
 """People and organisations named in an article, found from what the text itself says.
 
-No language model: an article's names are read from the words around them, the way a
-reader of this newspaper recognises them.
+No language model: names are read from the words around them, the way a reader of this
+newspaper recognises them.
 - A name is a run of capitalised words, with the particles Arabic names carry in
-  transliteration (al-, bin, Abu, Abdul...). Each run is split into what its words are:
-  a name listed in content/entities.yaml, a country, demonym or city (the gazetteer's),
-  a title or role ("Iraqi Prime Minister"), a body's kind ("... Council", "... Forces"),
-  and what is left, the name proper.
+  transliteration (al-, bin, Abu, Abdul...) and the joining words of bodies' names
+  ("Central Bank of Iraq"). Each run is split into what its words are: a name listed in
+  content/entities.yaml, a country, demonym or city (the gazetteer's), a title or role
+  ("Iraqi Prime Minister"), the word for a body's kind ("... Council", "... Forces"),
+  and the name proper.
 - A person is a name of two words or more that the text marks as one: a title or role
-  before it ("Foreign Minister ...", "UN envoy ..."), one after it (", a researcher at"),
-  an Arabic particle, a common given name, or a verb of speech ("..., said X").
-  A name given as one word only is no person (unless entities.yaml lists it).
+  before it ("Foreign Minister ...", "UN envoy ..."), a role after it (", a researcher
+  at ...", " as head coach"), Arabic particles, a common given name, a verb of speech
+  ("..., said X"), a surname the article then uses alone, a list it shares with people.
+  A name the article gives as one word only is no person (unless entities.yaml lists it).
 - An organisation is listed, or named with the word for its kind ("Supreme Judicial
   Council", "Central Bank of Iraq"), or defined with an acronym ("Popular Mobilization
-  Forces (PMF)"). A generic body ("the Iraqi Foreign Ministry", "Lebanese army") is not
-  one: the convention leaves those to editors.
+  Forces (PMF)"), or called one beside its name ("the private equity firm X", "X, the
+  country's main Islamist party"). A generic state body ("the Iraqi Foreign Ministry",
+  "Lebanese Army") is not one: the convention leaves those to editors.
 - Later mentions by surname or acronym are resolved to the full name within the article;
   the title, in headline case where every word is capitalised, only names entities the
   rest of the article (or entities.yaml) establishes.
@@ -97,8 +100,8 @@ class EntityRules:
 EXCLUDED = -1
 
 # --- the words ------------------------------------------------------------------------
-# Word classes are closed lists of English news usage, not knowledge of particular
-# entities (that is entities.yaml's): they say what a capitalised word is doing.
+# Closed lists of English news usage, not knowledge of particular entities (that is
+# entities.yaml's): they say what a capitalised word is doing in a name.
 
 
 def _words(text: str) -> frozenset[str]:
@@ -117,16 +120,16 @@ Separately Elsewhere Overall Once Every Each All Any No Not None Nothing Some Se
 Most More Much Few Other Others Another Such Same Further Last Next First Second Third
 Following During Despite Amid Amidst Among Amongst According Asked Speaking Addressing
 Writing Responding Commenting Referring Earlier Later Previously Recently Currently Already
-Just Again Yes Please Let Perhaps Maybe Although Whether Unless Until Upon Via Toward
-Towards Around Beyond Near Behind Beside Besides Throughout Regarding Concerning Given
-Sources Officials Analysts Observers Residents Witnesses Critics Experts Diplomats Many
-Dear Thank Thanks Welcome Hello Oh Well Why Is Are Was Were Be Been Has Have Had Do Does
-Did Can Could Will Would Shall Should May Might Must Mr Mrs Ms One Two Three Four Five Six
-Seven Eight Nine Ten Dozens Hundreds Thousands Millions Billions Half Part
+Just Again Yes Please Let Perhaps Maybe Whether Unless Until Upon Via Toward Towards Around
+Beyond Near Behind Beside Besides Throughout Regarding Concerning Given Sources Officials
+Analysts Observers Residents Witnesses Critics Experts Diplomats Dear Thank Thanks Welcome
+Hello Oh Well Is Are Was Were Be Been Has Have Had Do Does Did Can Could Will Would Shall
+Should Might Must One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens
+Hundreds Thousands Millions Billions Half Part Ex Pro Anti Non Post Pre Mid
 """)
 
-# Capitalised words that are never part of a name: days, months, seasons, feasts,
-# currencies, generic nouns of headline case.
+# Capitalised words that are never part of a name: days, months, feasts, currencies,
+# the furniture of a page.
 _NOT_NAME = _words("""
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
 June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
@@ -134,14 +137,22 @@ Oct Nov Dec Spring Summer Autumn Winter Ramadan Eid Hajj Umrah Christmas Easter 
 Nowruz Hanukkah Passover Diwali Muharram Mawlid Arbaeen Dollar Dollars Euro Euros Riyal
 Riyals Dirham Dirhams Dinar Dinars Pound Pounds Lira Rial Rials Shekel Shekels Yuan Yen
 Rouble Roubles Ruble Rubles Internet Covid COVID-19 Coronavirus God Allah Quran Koran Bible
-Islam Christianity Judaism Sunni Sunnis Shiite Shiites Shia Shiism Alawite Alawites Druze
-Kurd Kurds Kurdish Arab Arabs Arabic Arabian Islamic Muslim Muslims Christian Christians
-Jewish Jews Jew Western Eastern Northern Southern Central North South East West English
-Persian Hebrew Turkic Berber Amazigh Bedouin Coptic Maronite Orthodox Catholic Catholics
-Evangelical Zionist Zionism Israeli-Palestinian Arab-Israeli
-Page Pages Chapter Article Articles Photo Photos Video Videos File Files Image Images
-Reporting Editing Writing Update Updated Breaking Exclusive Analysis Opinion Interview
-Read Watch Listen Live News
+Islam Christianity Judaism Shiism Zionism Page Pages Chapter Photo Photos Video Videos File
+Files Image Images Reporting Editing Update Updated Breaking Exclusive Analysis Opinion
+Interview Read Watch Listen Live News
+""")
+
+# Capitalised adjectives of faith, people and direction: words of bodies' names ("Islamic
+# Jihad", "Central Bank"), and inside some people's ("Mohammed Shia al-Sudani"), but no
+# person's name starts with one.
+_ADJECTIVES = _words("""
+Sunni Sunnis Shiite Shiites Shia Alawite Alawites Druze Kurd Kurds Kurdish Arab Arabs Arabic
+Arabian Islamic Muslim Muslims Christian Christians Jewish Jews Jew Western Eastern Northern
+Southern Central North South East West Coptic Maronite Orthodox Catholic Catholics
+Evangelical Zionist Persian Hebrew Amazigh Bedouin Islamist Islamists Jihadist Jihadists
+Salafist Salafi Sufi Yazidi Yazidis Assyrian Chaldean Turkmen Berber Sahrawi English
+Israeli-Palestinian Arab-Israeli International Global Regional European African Asian
+Latin Gulf Levantine Mediterranean Middle Far Near
 """)
 
 # Titles a name is given: they mark what follows as a person's name, and are no role.
@@ -150,35 +161,35 @@ Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sheikh Sheikha Sayyed Sayyid Sayed Haj Hajj Hajji 
 Lord Lady Mullah Monsignor Rev Rev.
 """)
 
-# Nouns of the roles people have, as they stand before a name ("Foreign Minister X",
-# "envoy X") or head a phrase after it (", the group's spokesman"). Lower case; a
-# capitalised word of a run is looked up lower-cased.
+# Nouns of people's roles, as they stand before a name ("Foreign Minister X", "envoy X")
+# or head a phrase after it (", the group's spokesman"). Lower case (plurals found too).
 _ROLE_NOUNS = _words("""
 president vice-president president-elect minister premier chancellor king queen prince
 princess emir amir sultan crown-prince monarch heir leader chief head commander
 commander-in-chief general gen. lt. lieutenant col. colonel maj. major brig. brigadier
-capt. captain adm. admiral marshal sgt. sergeant corporal private secretary
-secretary-general under-secretary undersecretary speaker chairman chairwoman chairperson
-chair director director-general governor mayor ambassador envoy representative rapporteur
-coordinator commissioner spokesman spokeswoman spokesperson senator sen. rep. congressman
+capt. captain adm. admiral marshal sgt. sergeant corporal secretary secretary-general
+under-secretary undersecretary speaker chairman chairwoman chairperson chair director
+director-general governor mayor ambassador envoy representative rapporteur coordinator
+commissioner spokesman spokeswoman spokesperson senator sen. rep. congressman
 congresswoman lawmaker legislator mp deputy judge prosecutor attorney lawyer patriarch pope
 cardinal archbishop bishop mufti imam ayatollah rabbi cleric preacher scholar professor
 prof. researcher analyst expert economist journalist reporter correspondent editor writer
 author novelist poet artist filmmaker actor actress singer musician composer photographer
-coach manager striker midfielder defender goalkeeper player footballer forward winger
-athlete champion runner boxer activist campaigner candidate negotiator mediator diplomat
-adviser advisor counsellor counselor aide official officer inspector administrator
-founder co-founder ceo cfo coo owner investor banker businessman businesswoman tycoon
-billionaire entrepreneur executive president member commissioner custodian ruler regent
-doctor physician surgeon nurse engineer architect teacher student farmer resident son
-daughter father mother brother sister wife husband widow uncle nephew niece cousin
-grandson granddaughter relative spokesperson presenter anchor host blogger dissident
-militant fighter soldier pilot colonel chieftain prosecutor-general attorney-general
-ombudsman auditor treasurer registrar dean rector chancellor captain skipper referee
+curator coach manager striker midfielder defender goalkeeper player footballer forward
+winger athlete champion runner boxer activist campaigner candidate negotiator mediator
+diplomat adviser advisor counsellor counselor aide official officer inspector
+administrator founder co-founder ceo cfo coo owner investor banker businessman
+businesswoman tycoon billionaire entrepreneur executive member custodian ruler regent
+doctor physician surgeon nurse engineer architect teacher student farmer son daughter
+father mother brother sister wife husband widow uncle nephew niece cousin grandson
+granddaughter presenter anchor host blogger dissident strongman warlord pilot chieftain
+prosecutor-general attorney-general ombudsman auditor treasurer dean rector skipper referee
+economist demographer historian philosopher designer producer playwright dancer sculptor
+painter coach-designate successor predecessor counterpart
 """)
 
-# Words that make a role with the noun after them ("Prime Minister", "Foreign
-# Minister", "Special Envoy") and never start a name.
+# Words that make a role with the noun after them ("Prime Minister", "Foreign Minister",
+# "Special Envoy"): part of a role, never the start of a name.
 _ROLE_MODIFIERS = _words("""
 prime foreign defense defence interior finance economy economic oil energy petroleum health
 justice education information culture transport trade industry agriculture water
@@ -186,57 +197,65 @@ electricity planning labor labour housing tourism sports youth communications
 telecommunications environment media affairs awqaf endowments religious higher social
 state deputy vice acting interim caretaker former late special senior chief grand supreme
 high assistant executive general crown field associate top military political security
-national presidential royal
+national presidential royal managing
 """)
 
-# The last word of an organisation's name says what kind of body it is.
-_ORG_HEADS = _words("""
+# The last word of a body's name says what kind of body it is.
+_HEADS = _words("""
 Party Movement Front Forces Force Brigades Brigade Battalions Battalion Corps Guards Guard
 Militia Militias Army Council Councils Assembly Parliament Congress Senate Committee
 Commission Authority Agency Bureau Office Organization Organisation Organizations
 Organisations Union Federation League Alliance Coalition Bloc Framework Association
-Syndicate Society Institute Institution Foundation Fund Bank Company Corporation Corp
-Group Holding Holdings Industries Airways Airlines Network Centre Center University
-College Academy School Court Tribunal Ministry Ministries Government Cabinet Presidency
-Police Navy Administration Directorate Department Service Services Unit Units Club FC
-Team Trust Exchange Chamber Board Observatory Initiative Mission Programme Program
-Watch Crescent Cross Inc Ltd LLC PLC Co
+Syndicate Society Institute Institution Foundation Fund Bank Banque Company Companies
+Corporation Corp Group Holding Holdings Industries Airways Airlines Network Centre Center
+University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
+Police Navy Administration Directorate Department Service Services Club Trust Exchange
+Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC Embassy Consulate
+Judiciary Municipality Unit Units Team Chamber Board Order House
 """)
-
-# Bodies every state has: by these words alone, with a country or a portfolio, they are
-# the convention's generic state bodies ("the Iraqi Foreign Ministry"), not named ones.
+# Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
+# after a country ("Saudi Energy Minister").
+_WEAK_HEADS = _words("""
+Energy Oil Gas Petroleum Partners Investments Ventures Resources Management Media
+Games Entertainment Solutions Securities Shipping Logistics Telecom Technologies Systems
+Pharmaceuticals Motors Steel Cement Mining Petrochemicals Airline
+""")
+# Heads that are a body's name only with "of ..." ("House of Representatives").
+_OF_ONLY = _words("House Chamber Board Order")
+# Bodies every state has: with a country or a portfolio alone they are the convention's
+# generic state bodies ("the Iraqi Foreign Ministry"), not named ones.
 _GENERIC_HEADS = _words("""
 Ministry Ministries Government Cabinet Presidency Police Navy Army Administration
 Directorate Department Office Embassy Consulate Parliament Senate Congress Judiciary
-Municipality Service Services Unit Units Forces Force Guard Military Team
+Municipality Service Services Unit Units Forces Force Guard Team Court Mission
 """)
-_GENERIC_MODIFIERS = _words("""
+# Heads of companies: "Kuwait Petroleum Corporation" is a name, though all but one of its
+# words are a country and an industry.
+_COMPANY_HEADS = _words("""
+Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
+LLC PLC Exchange
+""") | _WEAK_HEADS
+_GENERIC_WORDS = _words("""
 Armed Security Air Naval Ground Special Federal State National Interim Transitional
-Caretaker Royal Presidential Military Border Coast Civil Defense Defence Interior
-Foreign Finance Health Justice Education Information Culture Economy Oil Energy Trade
-Industry Agriculture Water Electricity Planning Labor Labour Housing Tourism Transport
-Environment Religious Endowments Affairs Public General Local Regional Provincial
-Municipal Central New Old Current Previous Former Iraqi Syrian Lebanese Israeli
+Caretaker Royal Presidential Military Border Coast Civil Public General Local Provincial
+Municipal Central
 """)
-
-# An organisation's name may run on with "of ..." ("Central Bank of Iraq") after these.
-_OF_HEADS = _ORG_HEADS | _words("House Houses Chamber Board Order")
 
 # Arabic words that open the name of a group ("Saraya al-Quds", "Jaysh al-Adl").
 _ORG_OPENERS = _words("""
 Jaysh Jaish Jeish Saraya Kataib Kata'ib Kataeb Liwa Harakat Hizb Jabhat Jabha Ahrar Ansar
 Asaib Asa'ib Faylaq Failaq Tanzim Tayyar Jamaat Jamaa Jama'at Junud Quwat Majlis Hayat
-Hay'at Ittihad Rabita Dar
+Hay'at Rabita
 """)
 
 # Words that open the name of a place ("Deir al-Zor", "Khan Younis", "Ras al-Khaimah").
 _PLACE_OPENERS = _words("""
-Deir Dayr Ain Ayn Jabal Jebel Jabel Bab Wadi Kafr Kfar Tell Tal Tel Beit Bayt Jisr Ras
-Umm Bir Bint Khirbet Marj Nahr Qasr Souq Suq Sharm Hay Hayy Majdal Khan Mazraat Madinat
-Mount Lake Cape Port Fort Saint St. San Santa Sidi Bani Beni Arab Tall Qalaat Wadi
+Deir Dayr Ain Ayn Jabal Jebel Jabel Bab Wadi Kafr Kfar Tell Tal Tel Beit Bayt Jisr Ras Umm
+Bir Bint Khirbet Marj Nahr Qasr Souq Suq Sharm Hay Hayy Majdal Khan Mazraat Madinat Mount
+Lake Cape Port Fort Saint St. San Santa Sidi Bani Beni Tall Qalaat Marsa Mersa Alam Wadi
 """)
 
-# The last word of a place's or a thing's name: no person, no organisation.
+# The last word of the name of a place or a thing: neither person nor organisation.
 _PLACE_ENDS = _words("""
 Mosque Mosques Church Cathedral Synagogue Shrine Temple Square Street Road Avenue Highway
 Bridge Dam Airport Port Harbour Harbor Station Stadium Arena Hospital Clinic Hotel Palace
@@ -244,40 +263,43 @@ Tower Towers Mall Market Souk Camp Camps Crossing Checkpoint Strait Straits Sea 
 River Lake Canal Valley Mountain Mountains Desert Island Islands Peninsula Plain Plains
 Heights Hills Hill Field Fields Base Prison Jail Park Garden Gardens Village City Town
 District Province Governorate Region Quarter Neighbourhood Neighborhood Compound Zone
-Corridor Causeway Gate Wall Building Centre Museum Library Plant Refinery Terminal
-Pipeline Reactor Facility Agreement Accord Accords Treaty Deal Plan Initiative Roadmap
-Resolution Declaration Protocol Act Law Bill Charter Constitution Vision Strategy Summit
-Conference Forum Festival Expo Exhibition Cup Trophy Prize Award Awards Games Olympics
-Championship Championships Tournament League Day Week Year Era War Wars Revolution
-Uprising Intifada Massacre Crisis Spring Operation Storm Flood Campaign Report Index
-Doctrine Project Programme Program Scheme Fire Earthquake Pandemic Virus Syndrome
-Convention Talks Process Dialogue
+Corridor Causeway Gate Wall Building Museum Library Plant Refinery Terminal Pipeline
+Reactor Facility Agreement Accord Accords Treaty Deal Plan Initiative Roadmap Resolution
+Declaration Protocol Act Law Bill Charter Constitution Vision Strategy Summit Conference
+Forum Festival Expo Exhibition Cup Trophy Prize Award Awards Games Olympics Championship
+Championships Tournament League Day Week Year Era War Wars Revolution Uprising Intifada
+Massacre Crisis Spring Storm Flood Campaign Report Index Doctrine Project Scheme
+Earthquake Pandemic Virus Syndrome Convention Talks Process Dialogue Coast Biennial
+Biennale Prize Medal Visa
 """)
 
-# Nouns that say the name beside them is an organisation ("the militia Kataib ...",
-# "X, an Iran-backed group").
+# Nouns that say the name beside them is an organisation: before it ("the private equity
+# firm X", "maker X") or heading a phrase after it (", the national carrier").
 _ORG_NOUNS = _words("""
-militia militias group groups faction factions party parties movement movements company
-companies firm firms bank banks organisation organization organisations organizations
-alliance coalition network charity charities agency agencies bloc club team union
-syndicate federation association institute university body outfit brigade brigades
-battalion battalions newspaper broadcaster channel daily website startup start-up giant
-conglomerate operator carrier airline producer manufacturer insurer lender fund
+militia militias group faction party movement company firm bank lender organisation
+organization alliance coalition network charity agency bloc club team union syndicate
+federation association institute university body outfit brigade battalion startup
+start-up giant conglomerate operator maker
+producer manufacturer insurer fund consortium developer retailer chain subsidiary
+affiliate insurer exporter importer shipper contractor
 """)
+_ORG_NOUNS_AFTER = _ORG_NOUNS | _words("airline arm museum wing")
+# "X coalition", "X group": a name and the lower-case word for its kind after it.
+_KIND_AFTER = _words("coalition alliance militia movement faction bloc party group")
 
 _SPEECH = _words("""
 said says told added stated noted explained stressed warned argued wrote insisted
 confirmed announced declared urged affirmed asserted emphasized emphasised replied
-acknowledged claimed reiterated pointed
+acknowledged claimed reiterated pointed recalled described called
 """)
 
-# Particles inside a transliterated name: lower-case words between its parts, and the
-# capitalised ones ("Al Thani", "El-Sisi").
-_JOINERS = _words("of for and of the for the")
-_PARTICLES = _words("bin ibn bint ben bou abu al el de del della di da du dos das van von der den la le ould wuld")
-_CAP_PARTICLES = _words("Al El")
-_ARABIC_LEADS = ("Abdul", "Abdel", "Abdal", "Abdol", "Abd", "Abu", "Abou", "Aboul", "Umm")
+# The particles of transliterated names and the words that join a body's name.
+_JOINERS = _words("of for and on in the")
+_PARTICLES = _words("bin ibn bint ben bou al el de del della di da du dos das van von der den la le ould wuld Al El Bin Ibn Bint Van Von De Der Den Du Da Di Del La Le")
+_ARABIC_LEADS = ("Abdul", "Abdel", "Abdal", "Abdol", "Abd", "Abu", "Abou", "Aboul")
 _PREFIX = re.compile(r"^(?:[Aa]l|[Ee]l|[Aa]d|[Aa]n|[Aa]r|[Aa]s|[Aa]sh|[Aa]t|[Aa]z|[Ee]z|[Uu]l|[Uu]d)-(?=\w)")
+_LOWER_PREFIXES = ("al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-", "ez-", "ul-", "ud-")
+_ABBREVIATIONS = _words("Mr. Mrs. Ms. Dr. Gen. Lt. Col. Maj. Brig. Capt. Sgt. Adm. Prof. Sen. Rep. Gov. Rev. Jr. Sr. St. Co. Inc. Ltd. Corp.")
 
 # Given names common in this newspaper's news (Arabic, Persian, Turkish, Kurdish and
 # Hebrew transliterations, and the world's): a two-word name opening with one is a
@@ -458,8 +480,6 @@ def _parse(text: str, path: str, gazetteer: Gazetteer) -> EntityRules:
             if other is not None and other is not entity:
                 raise BuildError(f"{text_!r} is listed twice: under {other.name!r} (line "
                                  f"{other.line}) and {entity.name!r}; keep one", path, entity.line)
-            if other is entity and text_ != entity.name and normalise(entity.name) == key:
-                continue
             owners[key] = entity
             for words in _written_forms(text_):
                 forms.setdefault(words, number)
@@ -558,34 +578,96 @@ def normalise(name: str) -> str:
     return text[4:] if text.startswith("the ") else text
 
 
-# --- reading an article -------------------------------------------------------------------
+# --- reading an article ---------------------------------------------------------------
 
-# A run of capitalised words: names, with the particles of transliterated names inside
-# ("Mohammed bin Salman", "Abdul-Malik al-Houthi") and the joining words of bodies'
-# names ("Central Bank of Iraq"); a possessive "'s" after it; an acronym defined after it.
+# A run of capitalised words, the particles of transliterated names inside ("Mohammed
+# bin Salman", "Abdul-Malik al-Houthi") and the joining words of bodies' names ("Bank of
+# Iraq"), and an acronym defined after it. The pattern starts with a capital letter and
+# nothing else: most positions of a text fail at once, which keeps one pass over an
+# article fast (a lookbehind or an optional prefix there made it several times slower);
+# what the text before a run says is checked only for runs.
 _CAP = "A-ZÀ-ÖØ-Þ"
-_ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Brig|Capt|Sgt|Adm|Prof|Sen|Rep|Gov|Rev|Jr|Sr|St)\."
-_WORD = (rf"(?:(?:[a-z]{{1,3}}-)?[{_CAP}][\w]*(?:['’](?!s\b)\w+)*"
-         rf"(?:-(?:[a-z]{{1,3}}-)?[{_CAP}\d][\w]*(?:['’](?!s\b)\w+)*)*\+?)")
-_INITIALS = rf"(?:[{_CAP}]\.){{2,}}|[{_CAP}]\.(?=\s[{_CAP}])"
-_ELEMENT = rf"(?:{_ABBREVIATION}|{_INITIALS}|{_WORD})"
-_LINK = r"(?:\s(?:(?:bin|ibn|bint|ben|bou|abu|al|el|de|del|di|da|du|dos|van|von|der|den|la|le|ould|of|for|and|of\sthe|for\sthe)\s)?)"
-_RUN = re.compile(
-    rf"(?<![\w'’.-])(?P<run>{_ELEMENT}(?:{_LINK}{_ELEMENT})*)"
-    rf"(?P<possessive>['’]s?\b)?"
-    rf"(?:\s\((?P<acronym>[{_CAP}][\w&+.\-]{{1,11}})\))?")
-_ACRONYM = re.compile(r"[A-Z].*[A-Z]")
+_WORD = rf"[{_CAP}][\w'’]*(?:[-.][\w'’]+)*\.?\+?"
+_LINKED = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az|ez|ul|ud)-)?{_WORD}"
+_LINK = (r"\s(?:(?:of|for|on|in|and|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
+         r"|la|le|ould)\s(?:the\s)?)?")
+_RUN = re.compile(rf"(?P<run>{_WORD}(?:{_LINK}{_LINKED})*)(?:\s\((?P<acronym>[{_CAP}][\w&+.\-]{{1,11}})\))?")
+_IN_WORD = re.compile(r"[\w'’.-]")
 _CREDIT = re.compile(r"\s*\([^()]*\)\s*[.]?\s*$")
-_WORD_SPLIT = re.compile(r"\S+")
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
 
-# kinds of the words of a run
-KNOWN, GAZ, NAME, ROLE, MODIFIER, HONORIFIC, JOIN, PARTICLE, HEAD, STOPPER = range(10)
+# What a word of a run is.
+KNOWN, GAZ, NAME, ADJECTIVE, ROLE, ROLES, MODIFIER, HONORIFIC, JOIN, PARTICLE, HEAD, \
+    WEAK_HEAD, STOPPER = range(13)
+# Words a body's name may hold: plural roles too ("Sudan Doctors Network").
+_ORGANISATION_WORDS = frozenset((NAME, GAZ, ADJECTIVE, MODIFIER, HEAD, WEAK_HEAD, PARTICLE, ROLES))
+_ROLE_KINDS = (ROLE, ROLES, MODIFIER, HONORIFIC)
+# Words that may be titles or names: a title before a given name ("Sultan Haitham bin
+# Tariq"), a name before anything else ("Sultan Al Jaber").
+_TITLE_OR_NAME = _words("Sultan Amir Emir Malik Prince Sheikh")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_kind(word: str) -> int:
+    if word in _JOINERS:
+        return JOIN
+    if word in _PARTICLES:
+        return PARTICLE
+    if word in _HONORIFICS:
+        return HONORIFIC
+    if word in _STOP or word in _NOT_NAME or not word[0].isupper() and not word.startswith(
+            _LOWER_PREFIXES) or any(ch.isdigit() for ch in word):
+        return STOPPER
+    if "-" in word and not word.startswith(("Al-", "El-")) and any(
+            part[:1].islower() for part in word.split("-")[1:]) and not _PREFIX.match(word):
+        return STOPPER          # "Iran-backed", "Saudi-led", "Ex-Lafarge"
+    if word in _HEADS:
+        return HEAD
+    if word in _WEAK_HEADS:
+        return WEAK_HEAD
+    if word in _GIVEN_NAMES:
+        return NAME
+    if word in _ADJECTIVES:
+        return ADJECTIVE
+    lower = word.lower()
+    if lower in _ROLE_NOUNS:
+        return ROLE
+    if lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS:
+        return ROLES
+    if lower in _ROLE_MODIFIERS:
+        return MODIFIER
+    return NAME
+
+
+@functools.lru_cache(maxsize=65536)
+def _gazetteer_tokens(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
+
+
+def _country(word: str, gazetteer: Gazetteer | None) -> str | None:
+    """The one country a word (or a possessive: "Libya's") names, if any."""
+    if gazetteer is None:
+        return None
+    if word.endswith(_POSSESSIVE):
+        word = word[:-2]
+    name = gazetteer.names.get(_gazetteer_tokens(word))
+    if name is None or name.never or name.weak or len(name.codes) != 1:
+        return None
+    return name.codes[0]
+
+
+class _Segment(NamedTuple):
+    kind: int
+    first: int                      # index of its first word in the run
+    end: int
+    data: Any = None                # KNOWN: index in rules.entities; GAZ: country codes
+    country: bool = False           # GAZ: a country's name, not a city's or a region's
 
 
 @dataclass
 class _Occurrence:
-    """One place an entity is named: passage (-1 title, 0 caption, n paragraph n) and
-    character span in that passage's text."""
+    """A place an entity is named: a passage (-1 title, 0 caption, n paragraph n) and a
+    span of that passage's text."""
 
     passage: int
     start: int
@@ -598,7 +680,7 @@ class _Occurrence:
 
 @dataclass
 class _Candidate:
-    """A person or organisation while one article is read (mutable, local to a call)."""
+    """A person or organisation while one article is read (local to one call)."""
 
     kind: EntityKind
     words: tuple[str, ...]
@@ -606,10 +688,11 @@ class _Candidate:
     roles: list[str] = field(default_factory=list)
     countries: set[str] = field(default_factory=set)
     listed: int | None = None          # index in rules.entities
-    evidence: bool = False
-    acronyms: set[str] = field(default_factory=set)
+    evidence: bool = False             # the text marks it as what it is
+    weak: bool = False                 # only Arabic particles say it is a person, after "in"/"at"
 
-    def add(self, passage: int, start: int, end: int, roles=(), countries=()) -> None:
+    def add(self, passage: int, start: int, end: int, roles: Sequence[str] = (),
+            countries: Sequence[str] = ()) -> None:
         self.occurrences.append(_Occurrence(passage, start, end))
         for role in roles:
             if role and role not in self.roles:
@@ -617,9 +700,9 @@ class _Candidate:
         self.countries.update(countries)
 
 
-@dataclass
-class _Single:
-    """A capitalised word left over (a surname, an acronym, a first name after a title)."""
+class _Single(NamedTuple):
+    """A capitalised word left over: a surname, an acronym, a first name after a title,
+    a one-word organisation."""
 
     word: str
     passage: int
@@ -628,26 +711,53 @@ class _Single:
     titled: bool = False               # after a title or honorific ("President Aoun")
     roles: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
+    lead: int = -1                     # where the run starts, with a country before the
+                                       # word ("Qatari Diar"); -1: at the word
 
 
 @dataclass
 class _Reading:
     """What one article's runs say, before names are resolved."""
 
-    people: dict[str, _Candidate] = field(default_factory=dict)    # normalised name ->
+    rules: EntityRules
+    gazetteer: Gazetteer
+    people: dict[tuple[str, ...], _Candidate] = field(default_factory=dict)
     organisations: dict[str, _Candidate] = field(default_factory=dict)
+    listed: dict[int, _Candidate] = field(default_factory=dict)
     singles: list[_Single] = field(default_factory=list)
-    title_runs: list[tuple[list[str], list[int], int]] = field(default_factory=list)
+    title_runs: list[tuple[list[str], list[int]]] = field(default_factory=list)
     acronyms: dict[str, _Candidate] = field(default_factory=dict)
+
+    def listed_entity(self, index: int) -> _Candidate:
+        candidate = self.listed.get(index)
+        if candidate is None:
+            entity = self.rules.entities[index]
+            candidate = self.listed[index] = _Candidate(
+                entity.kind, tuple(entity.name.split()), listed=index, evidence=True)
+        return candidate
+
+    def organisation(self, words: Sequence[str]) -> _Candidate:
+        words = tuple(words[1:] if words[0] in ("The", "the") else words)
+        key = " ".join(words).casefold()
+        candidate = self.organisations.get(key)
+        if candidate is None:
+            candidate = self.organisations[key] = _Candidate("organisation", words, evidence=True)
+        return candidate
+
+    def person(self, words: Sequence[str]) -> _Candidate:
+        key = tuple(words)
+        candidate = self.people.get(key)
+        if candidate is None:
+            candidate = self.people[key] = _Candidate("person", key)
+        return candidate
 
 
 def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
                      rules: EntityRules, gazetteer: Gazetteer) -> tuple[Mention, ...]:
-    """The people and organisations the article names, in order of first mention.
-
-    `paragraphs` are the plain texts of the body's paragraphs; `caption` may end with a
-    credit ("(AFP)"), which is not read."""
-    reading = _Reading()
+    """The people and organisations the article names, in order of first mention (title,
+    caption, body). `paragraphs` are the plain texts of the body's paragraphs; a credit
+    ending the caption ("(AFP)") is not read."""
+    reading = _Reading(rules, gazetteer)
     texts: dict[int, str] = {-1: title or ""}
     if caption:
         credit = _CREDIT.search(caption)
@@ -656,42 +766,96 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
         texts[number] = text
     for number, text in texts.items():
         if number >= 0 and text:
-            _read_passage(text, number, reading, rules, gazetteer)
+            _read_passage(text, number, reading)
     if title:
-        for match in _RUN.finditer(title):
-            words, offsets = _split(match)
-            reading.title_runs.append((words, offsets, match.start("run")))
-    return _resolve(reading, texts, rules)
+        for words, offsets, _ in _runs(title):
+            reading.title_runs.append((words, offsets))
+    return _resolve(reading, texts)
 
 
-def _split(match: re.Match) -> tuple[list[str], list[int]]:
-    base = match.start("run")
-    words, offsets = [], []
-    for part in _WORD_SPLIT.finditer(match.group("run")):
-        words.append(part.group())
-        offsets.append(base + part.start())
-    return words, offsets
-
-
-def _read_passage(text: str, number: int, reading: _Reading, rules: EntityRules,
-                  gazetteer: Gazetteer) -> None:
+def _runs(text: str):
+    """(words, their offsets, the acronym after them) of each run of a text. A run is
+    cut after a possessive ("Libya's | Presidential Council") and at a sentence's end."""
     for match in _RUN.finditer(text):
-        words, offsets = _split(match)
-        while words and (words[0] in _STOP or words[0] in _JOINERS or words[0] in _PARTICLES):
+        start = match.start()
+        if start:
+            before = text[start - 1]
+            if before == "-" and text[max(0, start - 4):start].lstrip(" (\"“").endswith(_LOWER_PREFIXES) \
+                    and (start < 4 or not text[start - 4].isalpha() or text[start - 5:start - 3] == " a"):
+                # "al-Sudani": the lower-case particle belongs to the name
+                head = text.rfind(" ", 0, start) + 1
+                start = head if start - head <= 4 else start
+            elif _IN_WORD.match(before):
+                continue        # a capital inside a word ("McDonald", "ex-Lafarge")
+        run = text[start:match.end("run")]
+        words = run.split(" ") if "\n" not in run and "\t" not in run else run.split()
+        offsets = []
+        position = start
+        for word in words:
+            position = text.index(word, position)
+            offsets.append(position)
+            position += len(word)
+        acronym = match.group("acronym")
+        first = 0
+        for index, word in enumerate(words):
+            cut = word.endswith(_POSSESSIVE) and len(word) > 2
+            if not cut and word[-1] == "." and word not in _ABBREVIATIONS and not (
+                    len(word) == 2 or word.count(".") > 1):
+                cut = True
+            if cut:
+                stripped = word[:-2] if word.endswith(_POSSESSIVE) else word[:-1]
+                part = words[first:index] + [stripped]
+                yield part, offsets[first:index + 1], None
+                first = index + 1
+        if first < len(words):
+            yield words[first:], offsets[first:], acronym
+
+
+def _read_passage(text: str, number: int, reading: _Reading) -> None:
+    forms, single_kinds = reading.rules.forms, _word_kind
+    for words, offsets, acronym in _runs(text):
+        while words and words[0] in _STOP:
             del words[0], offsets[0]
-        while words and (words[-1] in _JOINERS or words[-1] in _PARTICLES):
-            del words[-1], offsets[-1]
         if not words:
             continue
-        _read_run(words, offsets, match, text, number, reading, rules, gazetteer)
+        if len(words) == 1 and acronym is None:
+            # Most runs are one word: a sentence's first, a country, a surname.
+            word = words[0]
+            index = forms.get((word,))
+            if index is not None:
+                if index != EXCLUDED:
+                    reading.listed_entity(index).add(number, offsets[0], offsets[0] + len(word))
+                continue
+            kind = single_kinds(word)
+            if kind == NAME:
+                _read_single(text, number, offsets[0], word, reading)
+            continue
+        _read_run(words, offsets, acronym, text, number, reading)
 
 
-def _kinds(words: list[str], rules: EntityRules, gazetteer: Gazetteer
-           ) -> list[tuple[int, int, int, Any]]:
-    """Split a run's words into segments (kind, first word, end, data): a listed name
-    (data: its index), a place (data: country codes), or one word of another kind."""
-    segments: list[tuple[int, int, int, Any]] = []
+def _read_single(text: str, number: int, start: int, word: str, reading: _Reading,
+                 titled: bool = False, roles: Sequence[str] = (),
+                 countries: Sequence[str] = (), lead: int = -1) -> None:
+    """A one-word name: kept to be resolved once the article's full names are known."""
+    reading.singles.append(_Single(word, number, start, start + len(word), titled, tuple(roles),
+                                   tuple(countries), lead))
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_key(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
+
+
+def _place(word: str, gazetteer: Gazetteer) -> bool:
+    name = gazetteer.names.get(_place_key(word))
+    return name is not None and not name.never and bool(name.codes)
+
+
+def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
+    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
+    rules, gazetteer = reading.rules, reading.gazetteer
     forms, lengths = rules.forms, rules.lengths
+    segments: list[_Segment] = []
     count = len(words)
     i = 0
     while i < count:
@@ -701,51 +865,39 @@ def _kinds(words: list[str], rules: EntityRules, gazetteer: Gazetteer
             if i + length <= count:
                 index = forms.get(tuple(words[i:i + length]))
                 if index is not None:
-                    found = (length, index)
+                    found = _Segment(KNOWN, i, i + length, index)
                     break
+        if found is None:
+            place = _gazetteer_span(words, i, gazetteer)
+            if place is not None and not (
+                    place.end == i + 1 and word in gazetteer.person_names and i + 1 < count
+                    and _word_kind(words[i + 1]) == NAME):
+                found = place
         if found is not None:
-            segments.append((KNOWN, i, i + found[0], found[1]))
-            i += found[0]
+            segments.append(found)
+            i = found.end
             continue
-        place = _place(words, i, gazetteer)
-        if place is not None and not (
-                place[0] == 1 and word in gazetteer.person_names and i + 1 < count
-                and _word_kind(words[i + 1]) == NAME):
-            segments.append((GAZ, i, i + place[0], place[1]))
-            i += place[0]
-            continue
-        segments.append((_word_kind(word), i, i + 1, None))
+        kind = _word_kind(word)
+        if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] == "of"):
+            kind = NAME
+        elif word in _TITLE_OR_NAME:
+            kind = ROLE if i + 1 < count and words[i + 1] in _GIVEN_NAMES else NAME
+        segments.append(_Segment(kind, i, i + 1))
         i += 1
+    # A listed name inside a longer name is not that entity: "Kataib Hezbollah" is no
+    # Hezbollah, the "Supreme National Security Council" no UN Security Council.
+    for position, segment in enumerate(segments):
+        if segment.kind == KNOWN and segment.data != EXCLUDED and position:
+            before = segments[position - 1].kind
+            tail = words[segment.end - 1]
+            if before == NAME or before in (MODIFIER, ADJECTIVE) and segment.end - segment.first > 1 \
+                    and (tail in _HEADS or tail in _WEAK_HEADS):
+                segments[position:position + 1] = [
+                    _Segment(_word_kind(words[j]), j, j + 1) for j in range(segment.first, segment.end)]
     return segments
 
 
-@functools.lru_cache(maxsize=65536)
-def _word_kind(word: str) -> int:
-    if word in _JOINERS:
-        return JOIN
-    if word in _PARTICLES or word in _CAP_PARTICLES:
-        return PARTICLE
-    if word in _HONORIFICS:
-        return HONORIFIC
-    if word in _STOP or word in _NOT_NAME or any(ch.isdigit() for ch in word):
-        return STOPPER
-    if word in _ORG_HEADS:
-        return HEAD
-    lower = word.lower()
-    if lower in _ROLE_NOUNS and word not in _GIVEN_NAMES:
-        return ROLE
-    if lower in _ROLE_MODIFIERS:
-        return MODIFIER
-    return NAME
-
-
-@functools.lru_cache(maxsize=65536)
-def _gazetteer_tokens(word: str) -> tuple[str, ...]:
-    return tuple(tokenize(word))
-
-
-def _place(words: list[str], i: int, gazetteer: Gazetteer) -> tuple[int, tuple[str, ...]] | None:
-    """(number of words, country codes) of a gazetteer name starting at words[i]."""
+def _gazetteer_span(words: list[str], i: int, gazetteer: Gazetteer) -> _Segment | None:
     first = _gazetteer_tokens(words[i])
     if not first or first[0] not in gazetteer.start_words:
         return None
@@ -755,365 +907,483 @@ def _place(words: list[str], i: int, gazetteer: Gazetteer) -> tuple[int, tuple[s
         for word in words[i + 1:i + length]:
             key += _gazetteer_tokens(word)
         name = names.get(key)
-        if name is not None and not name.never and name.codes:
-            if name.weak and (length == 1 and words[i] in _GIVEN_NAMES):
-                continue
-            return length, (name.codes if len(name.codes) == 1 and not name.weak else ())
+        # A province (a weak name) inside a run is more often a word of a name
+        # ("Maritime Trade Operations") than the place.
+        if name is not None and not name.never and name.codes and not name.weak:
+            return _Segment(GAZ, i, i + length, name.codes if len(name.codes) == 1 else (),
+                            not (name.place or name.seat))
     return None
 
 
-def _read_run(words: list[str], offsets: list[int], match: re.Match, text: str, number: int,
-              reading: _Reading, rules: EntityRules, gazetteer: Gazetteer) -> None:
-    segments = _kinds(words, rules, gazetteer)
-    # A listed name right after a name word is part of a longer name ("Kataib Hezbollah"
-    # is not Hezbollah): read those words again without the list.
-    for position, (kind, first, end, data) in enumerate(segments):
-        if kind == KNOWN and data != EXCLUDED and position and segments[position - 1][0] == NAME \
-                and end - first == 1:
-            segments[position] = (_word_kind(words[first]), first, end, None)
+def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: str,
+              number: int, reading: _Reading) -> None:
+    segments = _segments(words, reading)
+    used = [False] * len(segments)
 
     def span(first: int, end: int) -> tuple[int, int]:
         return offsets[first], offsets[end - 1] + len(words[end - 1])
 
-    used = [False] * len(segments)
-    # 1. listed names
-    for position, (kind, first, end, data) in enumerate(segments):
-        if kind == KNOWN:
+    # An acronym defined after the run names the body whose initials it holds.
+    if acronym and sum(ch.isupper() for ch in acronym) >= 2:
+        _read_acronym(words, segments, used, acronym, span, number, reading)
+    for position, segment in enumerate(segments):
+        if segment.kind == KNOWN:
             used[position] = True
-            if data != EXCLUDED:
-                entity = rules.entities[data]
-                candidate = _listed(reading, entity, data)
-                start, stop = span(first, end)
-                candidate.add(number, start, stop)
-    # 2. bodies named by their kind ("Supreme Judicial Council", "Central Bank of Iraq")
-    for position, (kind, first, end, data) in enumerate(segments):
-        if kind != HEAD or used[position]:
-            continue
-        left = position
-        while left > 0 and not used[left - 1] and segments[left - 1][0] in (NAME, GAZ, MODIFIER, HEAD, PARTICLE):
-            left -= 1
-        right = position + 1
-        if words[first] in _OF_HEADS:
-            while right + 1 < len(segments) and segments[right][0] == JOIN \
-                    and words[segments[right][1]] != "and" \
-                    and segments[right + 1][0] in (NAME, GAZ, MODIFIER, HEAD, PARTICLE, KNOWN):
-                probe = right + 1
-                while probe < len(segments) and segments[probe][0] in (NAME, GAZ, MODIFIER, HEAD, PARTICLE, KNOWN):
-                    probe += 1
-                right = probe
-                if right < len(segments) and segments[right][0] == JOIN and words[segments[right][1]] == "and" \
-                        and right + 1 < len(segments) and segments[right + 1][0] in (NAME, MODIFIER, HEAD):
-                    probe = right + 1
-                    while probe < len(segments) and segments[probe][0] in (NAME, MODIFIER, HEAD, PARTICLE):
-                        probe += 1
-                    right = probe
-        for taken in range(left, right):
-            used[taken] = True
-        if left == position and right == position + 1:
-            continue        # "Council" alone names nothing
-        name_words = words[segments[left][1]:segments[right - 1][2]]
-        if _generic(segments[left:right], words):
-            continue
-        if name_words[-1] in _PLACE_ENDS and right == position + 1:
-            continue
-        start, stop = span(segments[left][1], segments[right - 1][2])
-        codes = [code for seg in segments[left:right] if seg[0] == GAZ for code in seg[3]]
-        codes += _possessive_country(text, start, gazetteer)
-        candidate = _organisation(reading, name_words)
-        candidate.evidence = True
-        candidate.add(number, start, stop, countries=codes)
-    # 3. the rest: names proper, with the titles and roles before them
-    position = 0
-    count = len(segments)
+            if segment.data != EXCLUDED:
+                reading.listed_entity(segment.data).add(number, *span(segment.first, segment.end))
+    _read_bodies(words, segments, used, span, text, number, reading)
+    position, count = 0, len(segments)
     while position < count:
-        kind = segments[position][0]
-        if used[position] or kind not in (NAME, PARTICLE):
+        if used[position] or segments[position].kind not in (NAME, PARTICLE, ADJECTIVE):
             position += 1
             continue
         end = position
-        while end < count and not used[end] and segments[end][0] in (NAME, PARTICLE):
+        while end < count and not used[end] and segments[end].kind in (NAME, PARTICLE, ADJECTIVE):
             end += 1
-        while end > position and segments[end - 1][0] == PARTICLE and words[segments[end - 1][1]] not in _CAP_PARTICLES:
+        while end > position and segments[end - 1].kind == PARTICLE and words[segments[end - 1].first] not in ("Al", "El"):
             end -= 1
-        if end == position:
+        while position < end and segments[position].kind in (ADJECTIVE, PARTICLE) and not (
+                segments[position].kind == PARTICLE and words[segments[position].first] in ("Al", "El")):
+            position += 1
+        if position < end:
+            _read_name(words, offsets, segments, position, end, text, number, reading)
+        position = max(end, position + 1)
+
+
+def _read_acronym(words, segments, used, acronym, span, number, reading) -> None:
+    """The longest tail of the run whose initials make the acronym ("Popular Mobilization
+    Forces (PMF)", "United Kingdom Maritime Trade Operations (UKMTO)") is a body."""
+    for position, segment in enumerate(segments):
+        if segment.kind in (ROLE, ROLES, HONORIFIC, STOPPER, JOIN):
+            continue
+        tail = words[segment.first:]
+        if not _initials_fit(acronym, tail):
+            continue
+        last = segments[-1]
+        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]):
+            return                     # "United Arab Emirates (UAE)", a treaty
+        if last.kind == KNOWN and last.first == segment.first:
+            if last.data != EXCLUDED:
+                reading.acronyms.setdefault(acronym, reading.listed_entity(last.data))
+            return
+        candidate = reading.organisation(tail)
+        candidate.add(number, *span(segment.first, len(words)),
+                      countries=[code for seg in segments[position:] if seg.kind == GAZ for code in seg.data])
+        reading.acronyms.setdefault(acronym, candidate)
+        for taken in range(position, len(segments)):
+            used[taken] = True
+        return
+
+
+def _initials_fit(acronym: str, name: Sequence[str]) -> bool:
+    """Whether an acronym is made of a name's initials ("PMF", "HTS", "SPLM-N"), or at
+    least of its letters in order from its first ("EGX": Egyptian Exchange)."""
+    letters = [ch for ch in acronym.lower() if ch.isalpha()]
+    words = [_PREFIX.sub("", word) for word in name if word not in _JOINERS]
+    if not words or len(letters) < 2 or words[0][:1].lower() != letters[0]:
+        return False
+    capitals = "".join(ch for word in words for ch in word if ch.isupper()).lower()
+    if _subsequence(letters, capitals):
+        return True
+    if len(words) < 2:
+        return False
+    return _subsequence(letters, "".join(word.lower() for word in name if word not in _JOINERS))
+
+
+def _subsequence(letters: Sequence[str], text: str) -> bool:
+    position = 0
+    for letter in letters:
+        position = text.find(letter, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _read_bodies(words, segments, used, span, text, number, reading) -> None:
+    """Bodies named by their kind: a stretch of name words ending in a head ("Supreme
+    Judicial Council", "Rystad Energy"), run on with "of ..." ("Central Bank of Iraq",
+    "Association of Banks in Lebanon")."""
+    count = len(segments)
+    position = 0
+    while position < count:
+        if used[position] or segments[position].kind not in _ORGANISATION_WORDS:
             position += 1
             continue
-        for taken in range(position, end):
+        # the stretch a body's name may fill, joining words inside it
+        end = position
+        while end < count and not used[end]:
+            kind = segments[end].kind
+            if kind in _ORGANISATION_WORDS:
+                end += 1
+                continue
+            if kind == JOIN and end > position:
+                after = end
+                while after < count and segments[after].kind == JOIN:
+                    after += 1
+                if after < count and not used[after] and segments[after].kind in _ORGANISATION_WORDS:
+                    end = after
+                    continue
+            break
+        head = None
+        for index in range(end - 1, position - 1, -1):
+            kind = segments[index].kind
+            if kind == HEAD or kind == WEAK_HEAD and index > position and segments[index - 1].kind == NAME:
+                head = index
+                break
+        if head is None:
+            position = end
+            continue
+        stop = _run_on(words, segments, head, end)
+        start = position
+        for index in range(position, head):
+            segment = segments[index]
+            if segment.kind == JOIN and words[segment.first] == "and" and index > position:
+                before = segments[index - 1]
+                word = words[before.first]
+                if before.kind in (HEAD, WEAK_HEAD, GAZ) or word.isupper() or word in _PLACE_ENDS:
+                    start = index + 1       # "HKN and Hunt Oil": two names
+        while start < head and segments[start].kind in (JOIN, PARTICLE):
+            start += 1
+        for taken in range(start, stop):
             used[taken] = True
-        _read_name(words, offsets, segments, position, end, match, text, number, reading,
-                   rules, gazetteer)
-        position = end
+        if start > position:             # the name before "and" is read on its own
+            stop_left = start - 1
+            while stop_left > position and segments[stop_left - 1].kind == JOIN:
+                stop_left -= 1
+            used[start - 1] = True
+        chosen = segments[start:stop]
+        first, last = chosen[0].first, chosen[-1].end
+        name = words[first:last]
+        if len(chosen) > 1 and not _thing(name[-1]) and not _generic(chosen, words):
+            begin, finish = span(first, last)
+            candidate = reading.organisation(name)
+            candidate.add(number, begin, finish,
+                          countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
+                          + _possessive_country(text, begin, reading.gazetteer))
+        position = stop
 
 
-def _generic(segments, words) -> bool:
-    """A state body named by description: a generic head ("Ministry", "Army") with only
-    countries and portfolio words, or any head with only countries ("Iraqi Forces")."""
-    head_generic = any(seg[0] == HEAD and words[seg[1]] in _GENERIC_HEADS for seg in segments)
-    proper = False
-    for kind, first, end, _ in segments:
-        if kind in (GAZ, JOIN):
+def _run_on(words, segments, head, end) -> int:
+    """Where a body's name ends after its head: on through "of X", "for X", "on X", "du X"
+    ("Banque du Liban"), then "and X", or "in" a country ("Association of Banks in Lebanon",
+    not "Central Bank of Yemen in Aden")."""
+    stop = head + 1
+    if stop >= end or segments[stop].kind not in (JOIN, PARTICLE) or words[segments[stop].first] in ("and", "in", "the"):
+        return stop
+    index = stop
+    while index < end:
+        segment = segments[index]
+        word = words[segment.first]
+        if segment.kind in (JOIN, PARTICLE):
+            if word == "and" and (index + 1 < end and segments[index + 1].kind == JOIN or any(
+                    seg.kind in (HEAD, WEAK_HEAD) for seg in segments[index + 1:end])):
+                break               # "House of Representatives and the High Council of State"
+            if word == "in":
+                following = index + 1
+                while following < end and segments[following].kind == JOIN:
+                    following += 1
+                if not (following < end and segments[following].kind == GAZ and segments[following].country):
+                    break
+            index += 1
             continue
-        word = words[first]
-        if kind == HEAD:
-            if word not in _GENERIC_HEADS and len(segments) > 1 and any(
-                    seg[0] not in (GAZ, JOIN, HEAD) for seg in segments):
-                proper = True
-            continue
-        if word in _GENERIC_MODIFIERS or kind == MODIFIER:
-            continue
-        proper = True
-    if not head_generic:
-        return not any(seg[0] not in (GAZ, JOIN, HEAD) or (seg[0] == HEAD and seg is not segments[-1])
-                       for seg in segments)
-    return not proper
+        if segment.kind not in _ORGANISATION_WORDS:
+            break
+        index += 1
+        stop = index
+    return stop
 
 
-def _listed(reading: _Reading, entity: ListedEntity, index: int) -> _Candidate:
-    table = reading.people if entity.kind == "person" else reading.organisations
-    key = normalise(entity.name)
-    candidate = table.get(key)
-    if candidate is None:
-        candidate = table[key] = _Candidate(entity.kind, tuple(entity.name.split()),
-                                            listed=index, evidence=True)
-    return candidate
+def _thing(word: str) -> bool:
+    """The last word of a place's or a thing's name ("Square", "Treaty", "Cups")."""
+    return word in _PLACE_ENDS or word[-1:] == "s" and word[:-1] in _PLACE_ENDS
 
 
-def _organisation(reading: _Reading, words: Sequence[str]) -> _Candidate:
-    words = tuple(words)
-    if words and words[0] in ("The", "the"):
-        words = words[1:]
-    key = normalise(" ".join(words))
-    candidate = reading.organisations.get(key)
-    if candidate is None:
-        candidate = reading.organisations[key] = _Candidate("organisation", words)
-    return candidate
+def _generic(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
+    """A state body named by description, not by a name of its own: "Iraqi Foreign
+    Ministry", "Lebanese Army", "Presidential Council", "Central Bank"."""
+    heads = [words[seg.first] for seg in segments if seg.kind in (HEAD, WEAK_HEAD)]
+    others = [seg for seg in segments if seg.kind not in (HEAD, WEAK_HEAD, JOIN, PARTICLE)]
+    proper = [seg for seg in others if seg.kind in (NAME, ROLES) and words[seg.first] not in _GENERIC_WORDS]
+    described = [seg for seg in others if seg.kind != GAZ]
+    head = heads[-1]
+    if head in _GENERIC_HEADS and all(word in _GENERIC_HEADS for word in heads):
+        return not proper
+    if any(seg.kind == JOIN for seg in segments):
+        return False                # "Central Bank of Iraq": a name, where "Central Bank" is none
+    if head in _COMPANY_HEADS:
+        return not others or not proper and len(described) <= 1 and len(others) == len(described)
+    return not proper and len(described) < 2
 
 
 def _possessive_country(text: str, start: int, gazetteer: Gazetteer) -> list[str]:
-    """The country of a possessive just before `start` ("Libya's Presidential Council")."""
-    before = text[max(0, start - 40):start]
-    match = re.search(r"([A-Z][\w.-]*(?: [A-Z][\w.-]*)?)['’]s\s+$", before)
-    if not match:
+    """The country of a possessive just before a name ("Libya's Presidential Council")."""
+    before = text[max(0, start - 30):start].rstrip()
+    if not before.endswith(_POSSESSIVE):
         return []
-    name = gazetteer.names.get(tuple(tokenize(match.group(1))))
-    if name is None or name.never or name.weak or len(name.codes) != 1:
-        return []
-    return [name.codes[0]]
+    word = before.rsplit(" ", 1)[-1]
+    code = _country(word, gazetteer)
+    return [code] if code else []
 
 
-def _read_name(words, offsets, segments, position, end, match, text, number, reading,
-               rules, gazetteer) -> None:
-    first_word, end_word = segments[position][1], segments[end - 1][2]
-    name = words[first_word:end_word]
-    start = offsets[first_word]
-    stop = offsets[end_word - 1] + len(words[end_word - 1])
-    roles, countries, titled, after_join = _roles_in_run(words, segments, position)
-    outside_roles, outside_countries, outside_evidence, org_before = (), (), False, False
-    if position == 0 or all(seg[0] == GAZ for seg in segments[:position]):
-        outside_roles, outside_countries, outside_evidence, org_before = _role_before(
-            text, offsets[segments[0][1]], gazetteer)
-    core = [word for word in name if word not in _PARTICLES and word not in _CAP_PARTICLES]
-    if len(core) < 2 or after_join and not titled:
-        if len(core) == 1 and not after_join:
-            reading.singles.append(_Single(core[0], number, offsets[first_word + name.index(core[0])],
-                                           offsets[first_word + name.index(core[0])] + len(core[0]),
-                                           titled=titled or outside_evidence,
-                                           roles=tuple(roles) + tuple(outside_roles),
-                                           countries=tuple(countries) + tuple(outside_countries)))
+def _read_name(words, offsets, segments, position, end, text, number, reading) -> None:
+    """A name proper (segments[position:end]) with what the run and the text around it say."""
+    gazetteer = reading.gazetteer
+    first, stop = segments[position].first, segments[end - 1].end
+    name = words[first:stop]
+    begin = offsets[first]
+    finish = offsets[stop - 1] + len(words[stop - 1])
+    roles, countries, titled, after_of = _roles_in_run(words, segments, position)
+    run_start = offsets[segments[0].first]
+    leads = position == 0 or all(seg.kind in (GAZ, ADJECTIVE) for seg in segments[:position])
+    outside = _role_before(text, run_start, gazetteer) if leads else None
+    if outside is not None:
+        roles += outside[0]
+        countries += outside[1]
+    core = [word for word in name if word not in _PARTICLES]
+    if after_of and not titled:
+        return                     # "Custodian of the Two Holy Mosques": the object of "of"
+    if len(core) < 2:
+        if core:
+            index = first + name.index(core[0])
+            _read_single(text, number, offsets[index], core[0], reading,
+                         titled=titled or outside is not None, roles=roles, countries=countries,
+                         lead=run_start if leads and position and not titled else -1)
         return
-    # The acronym defined after the run names an organisation ("... Forces (PMF)").
-    is_last = end_word == len(words)
-    acronym = match.group("acronym") if is_last else None
-    if acronym and _ACRONYM.match(acronym) and not match.group("possessive") \
-            and _initials_fit(acronym, name):
-        candidate = _organisation(reading, name)
-        candidate.evidence = True
-        candidate.acronyms.add(acronym)
-        candidate.add(number, start, stop, countries=countries + list(_possessive_country(text, start, gazetteer)))
-        reading.acronyms[acronym] = candidate
-        return
+    is_last = stop == len(words)
+    after = text[finish:] if is_last else ""
     if name[0] in _ORG_OPENERS:
-        candidate = _organisation(reading, name)
+        reading.organisation(name).add(number, begin, finish)
+        return
+    if leads and (_organisation_before(text, run_start) or _workplace(text, run_start)):
+        reading.organisation(name).add(number, begin, finish, countries=countries)
+        return
+    if _thing(name[-1]):
+        return
+    after_roles, after_countries, after_kind = _role_after(after, gazetteer) if is_last else ((), (), None)
+    if after_kind == "organisation" or is_last and _kind_after(text, run_start, after):
+        reading.organisation(words[segments[0].first if leads else first:stop]).add(
+            number, run_start if leads else begin, finish)
+        return
+    if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
+            or any(word.isupper() and len(word) > 1 for word in name):
+        return
+    arabic = _arabic(name)
+    evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
+        or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
+    candidate = reading.person(name)
+    if evidence:
         candidate.evidence = True
-        candidate.add(number, start, stop)
-        return
-    if name[0] in _PLACE_OPENERS or name[-1] in _PLACE_ENDS or any(
-            word.isupper() and len(word) > 1 for word in name):
-        return
-    after = text[stop + (len(match.group("possessive") or "") if is_last else 0):]
-    if org_before:
-        candidate = _organisation(reading, name)
-        candidate.evidence = True
-        candidate.add(number, start, stop)
-        return
-    after_roles, after_countries, after_kind = (_role_after(after, gazetteer) if is_last
-                                                else ((), (), None))
-    if after_kind == "organisation":
-        candidate = _organisation(reading, name)
-        candidate.evidence = True
-        candidate.add(number, start, stop)
-        return
-    evidence = (titled or outside_evidence or after_kind == "person" or _arabic(name)
-                or name[0] in _GIVEN_NAMES
-                or (is_last and _speech_after(after)) or _speech_before(text, offsets[segments[0][1]]))
-    key = normalise(" ".join(name))
-    candidate = reading.people.get(key)
-    if candidate is None:
-        candidate = reading.people[key] = _Candidate("person", tuple(name))
-    candidate.evidence = candidate.evidence or evidence
-    candidate.add(number, start, stop, roles=[*roles, *outside_roles, *after_roles],
-                  countries=[*countries, *outside_countries, *after_countries])
+    elif arabic:
+        if leads and _after_venue(text, run_start, gazetteer):
+            candidate.weak = True
+        else:
+            candidate.evidence = True
+    candidate.add(number, begin, finish, roles=[*roles, *after_roles],
+                  countries=[*countries, *after_countries])
 
 
 def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool, bool]:
-    """The roles and countries a run gives before a name in it ("Iraqi Prime Minister"),
-    whether a title or honorific marks the name, and whether it follows "of"."""
+    """The role and countries a run gives before a name in it ("Iraqi Prime Minister",
+    "Commander of the Rapid Support Forces"), whether a title or honorific marks the name,
+    and whether the name is the object of "of" / "for" ("... of the Two Holy Mosques")."""
+    back = position - 1
+    if back >= 0 and segments[back].kind == JOIN:
+        return [], [], False, words[segments[back].first] != "and"
     countries: list[str] = []
     titled = False
-    back = position - 1
-    if back >= 0 and segments[back][0] == JOIN:
-        return [], [], False, True
     first_role = None
     while back >= 0:
-        kind, first, end, data = segments[back]
-        if kind in (ROLE, MODIFIER, HONORIFIC):
+        kind = segments[back].kind
+        if kind in _ROLE_KINDS:
             titled = True
             if kind != HONORIFIC or first_role is not None:
                 first_role = back
-        elif kind in (GAZ, KNOWN, JOIN, HEAD):
-            if kind == GAZ:
-                countries.extend(data)
-            if kind in (JOIN, HEAD, KNOWN) and first_role is None and not titled:
-                break
+        elif kind == GAZ:
+            countries.extend(segments[back].data)
+        elif kind in (KNOWN, JOIN, HEAD, WEAK_HEAD) and titled:
+            pass
         else:
             break
         back -= 1
     roles = []
     if first_role is not None:
-        # The role runs from its first role word (after any leading countries) to the
-        # name, honorifics at its end left out: "Emir of Qatar Sheikh" -> "Emir of Qatar".
         start = first_role
-        while start > back + 1 and segments[start - 1][0] in (KNOWN, HEAD):
+        while start > back + 1 and segments[start - 1].kind in (KNOWN, HEAD, WEAK_HEAD):
             start -= 1
         stop = position
-        while stop > start and segments[stop - 1][0] == HONORIFIC:
+        while stop > start and segments[stop - 1].kind == HONORIFIC:
             stop -= 1
         if stop > start:
-            role = " ".join(words[segments[start][1]:segments[stop - 1][2]])
-            roles.append(role)
+            roles.append(" ".join(words[segments[start].first:segments[stop - 1].end]))
     return roles, countries, titled, False
 
 
-_BEFORE = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
-_ARTICLES = _words("the a an The A An its his her their our")
+_TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
+_ARTICLES = _words("the a an The A An")
+_OF = _words("of for to")
+
+
+def _plain(word: str) -> str:
+    return word[:-2] if word.endswith(_POSSESSIVE[:2]) else word
+
+
+def _is_role(word: str) -> bool:
+    lower = word.lower()
+    return lower in _ROLE_NOUNS or lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS
 
 
 def _role_before(text: str, start: int, gazetteer: Gazetteer
-                 ) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+                 ) -> tuple[list[str], list[str]] | None:
     """A role written before a run ("UN envoy for Yemen, Hans Grundberg", "Hamas leader
-    Khalil al-Hayya"): (roles, countries, is a person's role, is an organisation noun)."""
-    before = text[max(0, start - 90):start]
-    tokens = _BEFORE.findall(before)
-    if not tokens:
-        return (), (), False, False
-    if tokens[-1] == ",":
-        tokens = tokens[:-1]
-        if not tokens:
-            return (), (), False, False
-    last = tokens[-1].lower()
-    if last in _ORG_NOUNS:
-        return (), (), False, True
+    Khalil al-Hayya", "the late Nigerian curator X"): (roles, countries), or None."""
+    before = text[max(0, start - 80):start]
+    if not before or before[-1] not in " ,":
+        return None
+    tokens = _TOKENS.findall(before)
+    if tokens and tokens[-1] == ",":
+        tokens.pop()
+    if not tokens or tokens[-1][:1].islower() and not _is_role(tokens[-1]):
+        return None                # the common case, quickly: a verb, an article...
     phrase: list[str] = []
     for token in reversed(tokens):
         lower = token.lower()
-        bare = re.sub(r"['’]s$", "", token)
-        if lower in _ROLE_NOUNS or lower in _ROLE_MODIFIERS or lower in ("of", "for", "to") \
-                or (token[:1].isupper() and token not in _STOP) or (bare != token and bare):
+        if _is_role(token) or lower in _ROLE_MODIFIERS or lower in _OF \
+                or token[:1].isupper() and token not in _STOP or token.endswith(_POSSESSIVE[:2]):
             phrase.append(token)
             if len(phrase) >= 8:
                 break
             continue
         break
     phrase.reverse()
-    while phrase and phrase[0].lower() in ("of", "for", "to"):
+    while phrase and (phrase[0].lower() in _OF or phrase[0] in _STOP):
         phrase.pop(0)
-    # It is a role when a role noun is in it, with only "of X" / "for X" after it.
-    noun = max((index for index, token in enumerate(phrase) if token.lower() in _ROLE_NOUNS),
-               default=None)
+    noun = max((index for index, token in enumerate(phrase) if _is_role(token)), default=None)
     if noun is None:
-        return (), (), False, False
+        return None
     tail = phrase[noun + 1:]
-    if tail and tail[0].lower() not in ("of", "for", "to"):
-        return (), (), False, False
+    if tail and tail[0].lower() not in _OF:
+        return None
     countries: list[str] = []
-    while phrase:
-        word = re.sub(r"['’]s$", "", phrase[0])
-        name = gazetteer.names.get(tuple(tokenize(word)))
-        if name is not None and not name.never and len(name.codes) == 1 and not name.weak:
-            countries.append(name.codes[0])
-            phrase.pop(0)
-        elif phrase[0].islower() and phrase[0] != re.sub(r"['’]s$", "", phrase[0]):
-            phrase.pop(0)                 # "the group's spokesman" -> "spokesman"
-        else:
-            break
-    for token in phrase[noun:]:
-        name = gazetteer.names.get(tuple(tokenize(re.sub(r"['’]s$", "", token))))
-        if name is not None and not name.never and len(name.codes) == 1 and not name.weak:
-            countries.append(name.codes[0])
-    role = " ".join(phrase)
-    return ((role,) if role else ()), tuple(countries), True, False
+    while phrase and noun > 0:
+        code = _country(phrase[0], gazetteer)
+        if code is not None:
+            countries.append(code)
+        elif not (phrase[0][:1].islower() and phrase[0].endswith(_POSSESSIVE[:2])):
+            break                            # "the group's spokesman" -> "spokesman"
+        phrase.pop(0)
+        noun -= 1
+    countries += [code for code in (_country(token, gazetteer) for token in phrase[noun + 1:]) if code]
+    return ([" ".join(phrase)] if phrase else []), countries
 
 
-_AFTER = re.compile(r"\s*,\s*(?:(?:a|an|the)\s+)?([^,.;:()\"“”]{2,90})")
-_STOP_AFTER = _words("of for to in at on with from by under over who which that and since "
-                     "between after before as whose while when where said says told")
+_AFTER = re.compile(r"(?:\s*,\s*|\s+\(|\s+as\s+)(?:(?:a|an|the|its|his|her|their)\s+)?([^,.;:()\"“”]{2,100})")
+_CLAUSE = _words("""
+of for to in at on with from by under over who which that and since between after before as
+whose while when where said says told who's than until during against about
+""")
 
 
 def _role_after(after: str, gazetteer: Gazetteer
                 ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    """A role or kind in apposition after a name (", the UN envoy for Yemen,", ", an
-    Iran-backed militia,"): (roles, countries, "person" | "organisation" | None)."""
+    """A role or a kind in apposition after a name (", the UN envoy for Yemen,", " as head
+    coach", ", an Iran-backed militia,", ", who ..."): (roles, countries, "person" |
+    "organisation" | None)."""
+    if not after or after[0] not in " ,(":
+        return (), (), None
+    if after.startswith((", who ", ", who'")):
+        return (), (), "person"
     match = _AFTER.match(after)
     if not match:
         return (), (), None
     phrase = match.group(1).split()
     head_at = None
     for index, word in enumerate(phrase):
-        if word.lower() in _STOP_AFTER:
+        if word.lower() in _CLAUSE or word[:1].isdigit() and index == 0:
             break
         head_at = index
     if head_at is None:
         return (), (), None
-    head = re.sub(r"['’]s$", "", phrase[head_at]).lower()
-    if head in _ORG_NOUNS and not phrase[head_at].endswith(("'s", "’s")):
-        return (), (), "organisation"
-    if head not in _ROLE_NOUNS:
+    word = phrase[head_at]
+    head = _plain(word).lower()
+    if word.endswith(_POSSESSIVE[:2]):
         return (), (), None
-    # the role runs to the end of the phrase, less a clause after it
+    if head in _ORG_NOUNS_AFTER and not match.group(0).lstrip().startswith("as"):
+        return (), (), "organisation"
+    if not _is_role(head):
+        return (), (), None
     end = len(phrase)
     for index in range(head_at + 1, len(phrase)):
-        if phrase[index].lower() in ("who", "which", "that", "said", "says", "told", "and", "as",
-                                     "since", "while", "when"):
+        if phrase[index].lower() in _CLAUSE and phrase[index].lower() not in _OF:
             end = index
             break
     words = phrase[:end]
     countries = []
-    while words:
-        name = gazetteer.names.get(tuple(tokenize(re.sub(r"['’]s$", "", words[0]))))
-        if name is not None and not name.never and len(name.codes) == 1 and not name.weak:
-            countries.append(name.codes[0])
-            words = words[1:]
-        else:
+    while words and len(words) > 1:
+        code = _country(words[0], gazetteer)
+        if code is None:
             break
-    for word in words:
-        name = gazetteer.names.get(tuple(tokenize(re.sub(r"['’]s$", "", word))))
-        if name is not None and not name.never and len(name.codes) == 1 and not name.weak:
-            countries.append(name.codes[0])
+        countries.append(code)
+        words = words[1:]
+    countries += [code for code in (_country(word, gazetteer) for word in words[1:]) if code]
     return ((" ".join(words),) if words else ()), tuple(countries), "person"
 
 
-_SPEECH_AFTER = re.compile(r"\s+(?:has\s+|had\s+|also\s+|later\s+|then\s+)?(\w+)")
-_SPEECH_BEFORE = re.compile(r"(?:\b(?:said|says|told|added|according\s+to|wrote|asked)\s+)$")
+def _previous_word(text: str, start: int) -> str:
+    end = start - 1 if start and text[start - 1] == " " else start
+    return text[text.rfind(" ", 0, end) + 1:end]
+
+
+def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
+    """Whether the words around a one-word name no person has call it an organisation
+    ("the private equity firm Carlyle", "Islah, the country's main Islamist party", "a
+    Yemenia official", "the Sumoud coalition"). A news agency is a source, not an actor."""
+    if _country(single.word, gazetteer):
+        return False
+    lead = single.start if single.lead < 0 else single.lead
+    if _organisation_before(text, lead):
+        return _previous_word(text, lead - len(_previous_word(text, lead)) - 1).lower() != "news"
+    return _organisation_after(text, single.end) or _kind_after(text, lead, text[single.end:]) \
+        or _workplace(text, lead)
+
+
+def _workplace(text: str, start: int) -> bool:
+    """A name after "<role> ... at": where someone works ("an analyst at Capital
+    Economics", "head of research at EFG Hermes")."""
+    if _previous_word(text, start) != "at":
+        return False
+    before = text[max(0, start - 60):start - 4].split()[-5:]
+    return any(_is_role(word.strip(",")) for word in before)
+
+
+def _organisation_before(text: str, start: int) -> bool:
+    """The word before a name calls it an organisation: "the private equity firm X",
+    "chemicals maker X". A ship after "carrier" is no company."""
+    return _previous_word(text, start).lower() in _ORG_NOUNS
+
+
+_MEMBER_AFTER = re.compile(r" (?:official|officials|spokesman|spokeswoman|spokesperson|executives|"
+                           r"chief executive|CEO|chairman|shareholders|board)\b")
+
+
+def _organisation_after(text: str, end: int) -> bool:
+    """The words after a one-word name call it an organisation: ", a bottled water maker",
+    ", the country's main Islamist party", "X official", "X chief executive"."""
+    after = text[end:end + 110]
+    if after[:1] == ",":
+        return _role_after(after, _NO_GAZETTEER)[2] == "organisation"
+    return bool(_MEMBER_AFTER.match(after))
+
+
+def _kind_after(text: str, start: int, after: str) -> bool:
+    """"the Sumoud coalition": the name between "the" and the word for its kind."""
+    if _previous_word(text, start) not in ("the", "The"):
+        return False
+    word = after[1:after.find(" ", 1)] if after[:1] == " " else ""
+    return word.rstrip(",.;:") in _KIND_AFTER
+
+
+_SPEECH_AFTER = re.compile(r"\s+(?:has\s+|had\s+|also\s+|later\s+|then\s+|previously\s+|earlier\s+)?([a-z]+)")
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|according\s+to|wrote|asked)\s+$")
 
 
 def _speech_after(after: str) -> bool:
@@ -1122,152 +1392,202 @@ def _speech_after(after: str) -> bool:
 
 
 def _speech_before(text: str, start: int) -> bool:
-    return bool(_SPEECH_BEFORE.search(text[max(0, start - 20):start]))
+    return bool(_SPEECH_BEFORE.search(text, max(0, start - 16), start))
+
+
+def _after_venue(text: str, start: int, gazetteer: Gazetteer) -> bool:
+    """After "in", "at", "near"...: a place ("near Alam El-Roum"), for a name that only its
+    Arabic particles would make a person."""
+    return _previous_word(text, start).lower() in gazetteer.venue_words
 
 
 def _arabic(name: Sequence[str]) -> bool:
     """Particles of a transliterated Arabic name: al-, bin, ibn, bint, Abu, Abdul..."""
     for word in name:
-        if word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word):
+        if word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) \
+                or "-al-" in word or "-Al-" in word:
             return True
-        if word.startswith(_ARABIC_LEADS) and word not in _PLACE_OPENERS:
+        if word.startswith(_ARABIC_LEADS):
             return True
     return False
 
 
-def _initials_fit(acronym: str, name: Sequence[str]) -> bool:
-    """Whether an acronym is made of the name's initials ("PMF", "IRGC", "HTS")."""
-    letters = [ch for ch in acronym if ch.isupper()]
-    if len(letters) < 2:
-        return False
-    capitals = []
-    for word in name:
-        if word in _JOINERS or word in _PARTICLES:
-            continue
-        word = _PREFIX.sub("", word)
-        capitals.extend(ch for ch in word if ch.isupper())
-    if not capitals or capitals[0] != letters[0]:
-        return False
-    position = 0
-    for letter in letters:
-        while position < len(capitals) and capitals[position] != letter:
-            position += 1
-        if position == len(capitals):
-            return False
-        position += 1
-    return True
+_NO_GAZETTEER = None
+
+# --- resolving -----------------------------------------------------------------------------
 
 
-# --- resolving --------------------------------------------------------------------------
-
-def _surname_forms(word: str) -> set[str]:
-    """"al-Sudani" -> {"al-Sudani", "Al-Sudani", "Sudani"}."""
-    bare = _PREFIX.sub("", word)
-    forms = {word, bare}
-    if bare != word:
-        prefix = word[:len(word) - len(bare)]
-        forms.add(prefix[:1].upper() + prefix[1:] + bare)
-        forms.add(prefix[:1].lower() + prefix[1:] + bare)
-    return forms
+def _bare(word: str) -> str:
+    """A name's word without its particle prefix, compared loosely ("al-Sudani" -> "sudani")."""
+    return fold(_PREFIX.sub("", word)).casefold()
 
 
-def _resolve(reading: _Reading, texts: Mapping[int, str], rules: EntityRules) -> tuple[Mention, ...]:
-    people = [candidate for candidate in reading.people.values() if candidate.evidence]
-    # A person named with fewer words is the same as one with more when the first and
-    # last names agree or the shorter name's words are all in the longer one.
+def _core(words: Sequence[str]) -> list[str]:
+    return [_bare(word) for word in words if word not in _PARTICLES] or [_bare(words[-1])]
+
+
+def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]:
+    rules = reading.rules
+    organisations = list(reading.organisations.values())
+    body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
+    people = [candidate for words, candidate in reading.people.items()
+              if " ".join(words).casefold() not in body_names]
+    _spread_evidence(people, reading.singles, texts, reading.gazetteer)
+
+    # A person named with fewer words is the one with more when first and last names
+    # agree, or all the shorter name's words are in the longer one.
     people.sort(key=lambda candidate: -len(candidate.words))
     merged: list[_Candidate] = []
+    cores: list[list[str]] = []
     for candidate in people:
-        for fuller in merged:
-            if _same_person(candidate.words, fuller.words):
-                fuller.occurrences += candidate.occurrences
-                for role in candidate.roles:
-                    if role not in fuller.roles:
-                        fuller.roles.append(role)
-                fuller.countries |= candidate.countries
+        if not candidate.evidence:
+            continue
+        core = _core(candidate.words)
+        for fuller, fuller_core in zip(merged, cores):
+            if _same_person(core, fuller_core):
+                _merge(fuller, candidate)
                 break
         else:
             merged.append(candidate)
-    # Names of people without evidence that are another's full name count as mentions.
-    for key, candidate in reading.people.items():
-        if not candidate.evidence:
-            for fuller in merged:
-                if _same_person(candidate.words, fuller.words):
+            cores.append(core)
+    for candidate in people:
+        if not candidate.evidence:       # a repeat of a full name without its evidence
+            core = _core(candidate.words)
+            for fuller, fuller_core in zip(merged, cores):
+                if _same_person(core, fuller_core):
                     fuller.occurrences += candidate.occurrences
                     break
-    organisations = [candidate for candidate in reading.organisations.values() if candidate.evidence]
 
-    # one word -> the entities it may stand for
+    # one word -> who it may stand for: a surname ("Sudani", "al-Sudani"), an acronym
     surnames: dict[str, list[_Candidate]] = defaultdict(list)
-    for candidate in merged:
-        if candidate.listed is not None and len(candidate.words) < 2:
-            continue
-        core = [word for word in candidate.words if word not in _PARTICLES and word not in _CAP_PARTICLES]
-        for form in _surname_forms(core[-1]):
-            surnames[form].append(candidate)
     first_names: dict[str, list[_Candidate]] = defaultdict(list)
-    for candidate in merged:
-        first_names[candidate.words[0]].append(candidate)
-    acronyms = dict(reading.acronyms)
-
-    def one_word(single: _Single) -> _Candidate | None:
-        found = acronyms.get(single.word)
-        if found is not None:
-            return found
-        options = surnames.get(single.word) or (first_names.get(single.word) if single.titled else None)
-        if not options:
-            return None
-        if len(options) == 1:
-            return options[0]
-        # Two people of one family: the one named last before this word.
-        order = (single.passage + 1, single.start)
-        named = [(max((o.order for o in c.occurrences if o.order <= order), default=None), i)
-                 for i, c in enumerate(options)]
-        named = [item for item in named if item[0] is not None]
-        return options[max(named)[1]] if named else options[0]
-
+    for candidate, core in zip(merged, cores):
+        surnames[core[-1]].append(candidate)
+        first_names[core[0]].append(candidate)
+    acronyms = reading.acronyms
     for single in reading.singles:
-        found = one_word(single)
+        found = acronyms.get(single.word)
+        if found is None:
+            options = surnames.get(_bare(single.word)) or (
+                first_names.get(_bare(single.word)) if single.titled else None)
+            if options:
+                found = options[0] if len(options) == 1 else _nearest(options, single)
+            elif _one_word_body(single, texts[single.passage], reading.gazetteer):
+                lead = single.start if single.lead < 0 else single.lead
+                found = reading.organisation(texts[single.passage][lead:single.end].split())
+                if found not in organisations:
+                    organisations.append(found)
+                found.add(single.passage, lead, single.end)
+                continue
         if found is not None:
             found.add(single.passage, single.start, single.end, roles=single.roles,
                       countries=single.countries)
 
-    # The title: headline case, so only names established elsewhere count.
+    everyone = [*merged, *organisations, *reading.listed.values()]
+    _read_title(reading, everyone, surnames, texts)
+    everyone = [*merged, *organisations, *reading.listed.values()]
+    found = []
+    for candidate in everyone:
+        mention = _mention(candidate, texts, rules)
+        if mention is not None:
+            found.append((min(o.order for o in candidate.occurrences), mention))
+    found.sort(key=lambda item: item[0])
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for _, mention in found:
+        if (mention.kind, mention.slug) not in seen:
+            seen.add((mention.kind, mention.slug))
+            result.append(mention)
+    return tuple(result)
+
+
+def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
+                     texts: Mapping[int, str], gazetteer: Gazetteer) -> None:
+    """Names the text does not mark where they stand, marked by the rest of the article: a
+    list with a person in it ("Alia Swastika, Amal Khalaf and ..."), a family name a
+    person has ("Belqasem Haftar" beside "Khalifa Haftar"), a surname the article then uses
+    alone ("Wilders said")."""
+    unmarked = [candidate for candidate in people if not candidate.evidence]
+    if not unmarked:
+        return
+    # a word alone, not where a place would be ("travelled to Milan")
+    alone = {_bare(single.word) for single in singles
+             if not _after_venue(texts[single.passage], single.start, gazetteer)}
+    # lists: neighbouring names in one passage joined by a comma or "and"
+    by_passage: dict[int, list[tuple[int, int, _Candidate]]] = defaultdict(list)
+    for candidate in people:
+        for occurrence in candidate.occurrences:
+            by_passage[occurrence.passage].append((occurrence.start, occurrence.end, candidate))
+    links: dict[int, set[int]] = defaultdict(set)
+    index = {id(candidate): candidate for candidate in people}
+    for passage, spans in by_passage.items():
+        spans.sort(key=lambda item: item[0])
+        text = texts[passage]
+        for (_, end, left), (start, _, right) in zip(spans, spans[1:]):
+            if text[end:start] in (", ", " and ", ", and ") and left is not right:
+                links[id(left)].add(id(right))
+                links[id(right)].add(id(left))
+    for _ in range(2):
+        families = {_core(candidate.words)[-1] for candidate in people if candidate.evidence}
+        for candidate in unmarked:
+            if candidate.evidence:
+                continue
+            last = _core(candidate.words)[-1]
+            if any(index[other].evidence for other in links.get(id(candidate), ())) \
+                    or (last in families or last in alone) and not candidate.weak:
+                candidate.evidence = True
+
+
+def _same_person(shorter: Sequence[str], longer: Sequence[str]) -> bool:
+    if not shorter or not longer or shorter[-1] != longer[-1]:
+        return False
+    return shorter[0] == longer[0] or set(shorter) <= set(longer)
+
+
+def _merge(fuller: _Candidate, other: _Candidate) -> None:
+    fuller.occurrences += other.occurrences
+    for role in other.roles:
+        if role not in fuller.roles:
+            fuller.roles.append(role)
+    fuller.countries |= other.countries
+
+
+def _nearest(options: Sequence[_Candidate], single: _Single) -> _Candidate:
+    """Of two people with one surname, the one named last before the word (else the first)."""
+    order = (single.passage + 1, single.start)
+    named = [(max((o.order for o in candidate.occurrences if o.order <= order), default=(-9, 0)), index)
+             for index, candidate in enumerate(options)]
+    return options[max(named)[1]]
+
+
+def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
+                surnames: Mapping[str, list[_Candidate]], texts: Mapping[int, str]) -> None:
+    """The title's mentions: its words are all capitalised, so only names the rest of the
+    article (or entities.yaml) establishes are read there."""
     known: dict[tuple[str, ...], _Candidate] = {}
-    for candidate in [*merged, *organisations]:
+    for candidate in everyone:
         known.setdefault(tuple(candidate.words), candidate)
         for occurrence in candidate.occurrences:
-            text = texts.get(occurrence.passage, "")
-            known.setdefault(tuple(text[occurrence.start:occurrence.end].split()), candidate)
-    for form, candidates in surnames.items():
-        if len(candidates) == 1:
-            known.setdefault((form,), candidates[0])
-    for acronym, candidate in acronyms.items():
+            if occurrence.passage >= 0:
+                text = texts[occurrence.passage]
+                known.setdefault(tuple(text[occurrence.start:occurrence.end].split()), candidate)
+    for acronym, candidate in reading.acronyms.items():
         known.setdefault((acronym,), candidate)
-    listed_by_index: dict[int, _Candidate] = {}
-    for candidate in [*merged, *organisations]:
-        if candidate.listed is not None:
-            listed_by_index[candidate.listed] = candidate
-    for words, offsets, _ in reading.title_runs:
+    forms = reading.rules.forms
+    for words, offsets in reading.title_runs:
         i = 0
         while i < len(words):
             hit = None
             for length in range(min(6, len(words) - i), 0, -1):
                 form = tuple(words[i:i + length])
-                index = rules.forms.get(form)
+                index = forms.get(form)
                 if index is not None:
-                    if index == EXCLUDED:
-                        hit = (length, None)
-                        break
-                    entity = rules.entities[index]
-                    candidate = listed_by_index.get(index)
-                    if candidate is None:
-                        candidate = _listed(reading, entity, index)
-                        listed_by_index[index] = candidate
-                        (merged if entity.kind == "person" else organisations).append(candidate)
-                    hit = (length, candidate)
+                    hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
                     break
                 candidate = known.get(form)
+                if candidate is None and length == 1:
+                    options = surnames.get(_bare(words[i]))
+                    candidate = options[0] if options and len(options) == 1 else None
                 if candidate is not None:
                     hit = (length, candidate)
                     break
@@ -1279,53 +1599,34 @@ def _resolve(reading: _Reading, texts: Mapping[int, str], rules: EntityRules) ->
                 candidate.add(-1, offsets[i], offsets[i + length - 1] + len(words[i + length - 1]))
             i += length
 
-    mentions = []
-    for candidate in [*merged, *organisations]:
-        mention = _mention(candidate, texts, rules)
-        if mention is not None:
-            mentions.append((min(o.order for o in candidate.occurrences), mention))
-    mentions.sort(key=lambda item: item[0])
-    return tuple(mention for _, mention in mentions)
-
-
-def _same_person(shorter: Sequence[str], longer: Sequence[str]) -> bool:
-    a = [normalise(_PREFIX.sub("", w)) for w in shorter if w not in _PARTICLES and w not in _CAP_PARTICLES]
-    b = [normalise(_PREFIX.sub("", w)) for w in longer if w not in _PARTICLES and w not in _CAP_PARTICLES]
-    if not a or not b or a[-1] != b[-1]:
-        return False
-    return a[0] == b[0] or set(a) <= set(b)
-
 
 def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules) -> Mention | None:
     if not candidate.occurrences:
         return None
     entity = rules.entities[candidate.listed] if candidate.listed is not None else None
+    occurrences = sorted(candidate.occurrences, key=lambda o: o.order)
     if entity is not None:
         name = entity.name
     else:
-        forms = {}
-        for occurrence in candidate.occurrences:
+        # the fullest form the article gives (the first of equals), not a title's
+        best: tuple[str, ...] = ()
+        for occurrence in occurrences:
             if occurrence.passage >= 0:
                 words = tuple(texts[occurrence.passage][occurrence.start:occurrence.end].split())
-                forms.setdefault(words, occurrence.order)
-        if not forms:
+                if len(words) > len(best):
+                    best = words
+        if not best:
             return None
-        best = max(forms, key=lambda words: (len(words), -forms[words][0], -forms[words][1]))
-        if candidate.kind == "person" and len(candidate.words) > len(best):
-            best = candidate.words
+        if candidate.kind == "organisation" and best[0] in ("The", "the"):
+            best = best[1:]
         name = " ".join(best)
     if normalise(name) in rules.excluded:
         return None
     slug = slugify(name)
     if not slug:
         return None
-    occurrences = sorted(candidate.occurrences, key=lambda o: o.order)
     body = [o for o in occurrences if o.passage >= 1]
     first = body[0] if body else occurrences[0]
-    if body:
-        paragraph, surface = first.passage, texts[first.passage][first.start:first.end]
-    else:
-        paragraph, surface = 0, ""
     text = texts[first.passage]
     sentence = next((text[start:end] for start, end in sentence_spans(text)
                      if start <= first.start < end), text)
@@ -1334,8 +1635,10 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     if entity is not None:
         roles += [role for role in entity.roles if role not in roles]
         countries |= set(entity.countries)
-    return Mention(slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
-                   countries=tuple(sorted(countries)),
-                   category=entity.category if entity is not None else "",
-                   paragraph=paragraph, surface=surface, sentence=sentence.strip(),
-                   mentions=len({(o.passage, o.start) for o in occurrences}), listed=entity is not None)
+    return Mention(
+        slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
+        countries=tuple(sorted(countries)), category=entity.category if entity is not None else "",
+        paragraph=first.passage if body else 0,
+        surface=text[first.start:first.end] if body else "",
+        sentence=" ".join(sentence.split()),
+        mentions=len({(o.passage, o.start) for o in occurrences}), listed=entity is not None)
