@@ -142,6 +142,12 @@ Files Image Images Reporting Editing Update Updated Breaking Exclusive Analysis 
 Interview Read Watch Listen Live News
 """)
 
+# Regions: words of bodies' names ("Yiaga Africa"), never the end of a person's.
+_REGIONS = _words("""
+Africa Europe Asia America Americas Oceania Arctic Antarctic Levant Maghreb Sahel Balkans
+Caucasus Scandinavia
+""")
+
 # Capitalised adjectives of faith, people and direction: words of bodies' names ("Islamic
 # Jihad", "Central Bank"), and inside some people's ("Mohammed Shia al-Sudani"), but no
 # person's name starts with one.
@@ -152,8 +158,8 @@ Southern Central North South East West Coptic Maronite Orthodox Catholic Catholi
 Evangelical Zionist Persian Hebrew Amazigh Bedouin Islamist Islamists Jihadist Jihadists
 Salafist Salafi Sufi Yazidi Yazidis Assyrian Chaldean Turkmen Berber Sahrawi English
 Israeli-Palestinian Arab-Israeli International Global Regional European African Asian
-Latin Gulf Levantine Mediterranean Middle Far Near
-""")
+Latin Gulf Levantine Mediterranean Middle Far Near Olympic Olympics Paralympic
+""") | _REGIONS
 
 # Titles a name is given: they mark what follows as a person's name, and are no role.
 _HONORIFICS = _words("""
@@ -185,7 +191,12 @@ father mother brother sister wife husband widow uncle nephew niece cousin grands
 granddaughter presenter anchor host blogger dissident strongman warlord pilot chieftain
 prosecutor-general attorney-general ombudsman auditor treasurer dean rector skipper referee
 economist demographer historian philosopher designer producer playwright dancer sculptor
-painter coach-designate successor predecessor counterpart
+painter coach-designate successor predecessor counterpart justice publisher driver
+co-driver rider cyclist swimmer sprinter jockey archaeologist astronaut explorer inventor
+scientist physicist chemist biologist astronomer geologist psychologist anthropologist
+theologian jurist magistrate broker trader smuggler spy agent detective investigator
+policeman guard hostage prisoner detainee captive victim survivor witness suspect defendant
+plaintiff protester refugee migrant pilgrim worker employee volunteer patient rapper
 """)
 
 # Words that make a role with the noun after them ("Prime Minister", "Foreign Minister",
@@ -211,7 +222,7 @@ Corporation Corp Group Holding Holdings Industries Airways Airlines Network Cent
 University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
 Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC Embassy Consulate
-Judiciary Municipality Unit Units Team Chamber Board Order House
+Judiciary Municipality Unit Units Team Chamber Board Order House Command
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
 # after a country ("Saudi Energy Minister").
@@ -245,14 +256,14 @@ Municipal Central
 _ORG_OPENERS = _words("""
 Jaysh Jaish Jeish Saraya Kataib Kata'ib Kataeb Liwa Harakat Hizb Jabhat Jabha Ahrar Ansar
 Asaib Asa'ib Faylaq Failaq Tanzim Tayyar Jamaat Jamaa Jama'at Junud Quwat Majlis Hayat
-Hay'at Rabita
+Hay'at Rabita Dar
 """)
 
 # Words that open the name of a place ("Deir al-Zor", "Khan Younis", "Ras al-Khaimah").
 _PLACE_OPENERS = _words("""
 Deir Dayr Ain Ayn Jabal Jebel Jabel Bab Wadi Kafr Kfar Tell Tal Tel Beit Bayt Jisr Ras Umm
 Bir Bint Khirbet Marj Nahr Qasr Souq Suq Sharm Hay Hayy Majdal Khan Mazraat Madinat Mount
-Lake Cape Port Fort Saint St. San Santa Sidi Bani Beni Tall Qalaat Marsa Mersa Alam Wadi
+Lake Cape Port Fort Saint St. San Santa Sidi Bani Beni Tall Qalaat Marsa Mersa Burj Shatt
 """)
 
 # The last word of the name of a place or a thing: neither person nor organisation.
@@ -595,6 +606,9 @@ _RUN = re.compile(rf"(?P<run>{_WORD}(?:{_LINK}{_LINKED})*)(?:\s\((?P<acronym>[{_
 _IN_WORD = re.compile(r"[\w'’.-]")
 _CREDIT = re.compile(r"\s*\([^()]*\)\s*[.]?\s*$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
+# Possessives inside bodies' names ("People's Protection Units", "Kurdistan Workers' Party").
+_NAME_POSSESSIVES = _words("People's People’s Workers' Workers’ Women's Women’s Children's Children’s "
+                           "Martyrs' Martyrs’ Farmers' Farmers’ Peoples'")
 
 # What a word of a run is.
 KNOWN, GAZ, NAME, ADJECTIVE, ROLE, ROLES, MODIFIER, HONORIFIC, JOIN, PARTICLE, HEAD, \
@@ -602,9 +616,9 @@ KNOWN, GAZ, NAME, ADJECTIVE, ROLE, ROLES, MODIFIER, HONORIFIC, JOIN, PARTICLE, H
 # Words a body's name may hold: plural roles too ("Sudan Doctors Network").
 _ORGANISATION_WORDS = frozenset((NAME, GAZ, ADJECTIVE, MODIFIER, HEAD, WEAK_HEAD, PARTICLE, ROLES))
 _ROLE_KINDS = (ROLE, ROLES, MODIFIER, HONORIFIC)
-# Words that may be titles or names: a title before a given name ("Sultan Haitham bin
-# Tariq"), a name before anything else ("Sultan Al Jaber").
-_TITLE_OR_NAME = _words("Sultan Amir Emir Malik Prince Sheikh")
+# Words that may be titles or names: a name before a particle or after a title ("Sultan
+# Al Jaber", "Prince Sultan bin Salman"), else a title ("Sultan Haitham bin Tariq").
+_TITLE_OR_NAME = _words("Sultan")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -618,9 +632,8 @@ def _word_kind(word: str) -> int:
     if word in _STOP or word in _NOT_NAME or not word[0].isupper() and not word.startswith(
             _LOWER_PREFIXES) or any(ch.isdigit() for ch in word):
         return STOPPER
-    if "-" in word and not word.startswith(("Al-", "El-")) and any(
-            part[:1].islower() for part in word.split("-")[1:]) and not _PREFIX.match(word):
-        return STOPPER          # "Iran-backed", "Saudi-led", "Ex-Lafarge"
+    if "-" in word and any(part[:1].islower() for part in _PREFIX.sub("", word).split("-")[1:]):
+        return STOPPER          # "Iran-backed", "Saudi-led", "al-Qaeda-linked"
     if word in _HEADS:
         return HEAD
     if word in _WEAK_HEADS:
@@ -727,6 +740,7 @@ class _Reading:
     singles: list[_Single] = field(default_factory=list)
     title_runs: list[tuple[list[str], list[int]]] = field(default_factory=list)
     acronyms: dict[str, _Candidate] = field(default_factory=dict)
+    places: set[tuple[str, ...]] = field(default_factory=set)      # names of places and things
 
     def listed_entity(self, index: int) -> _Candidate:
         candidate = self.listed.get(index)
@@ -798,7 +812,7 @@ def _runs(text: str):
         acronym = match.group("acronym")
         first = 0
         for index, word in enumerate(words):
-            cut = word.endswith(_POSSESSIVE) and len(word) > 2
+            cut = word.endswith(_POSSESSIVE) and len(word) > 2 and word not in _NAME_POSSESSIVES
             if not cut and word[-1] == "." and word not in _ABBREVIATIONS and not (
                     len(word) == 2 or word.count(".") > 1):
                 cut = True
@@ -870,8 +884,9 @@ def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
         if found is None:
             place = _gazetteer_span(words, i, gazetteer)
             if place is not None and not (
-                    place.end == i + 1 and word in gazetteer.person_names and i + 1 < count
-                    and _word_kind(words[i + 1]) == NAME):
+                    place.end == i + 1 and word in gazetteer.person_names and (
+                        i + 1 < count and _word_kind(words[i + 1]) == NAME
+                        or i and words[i - 1] in _GIVEN_NAMES)):
                 found = place
         if found is not None:
             segments.append(found)
@@ -880,8 +895,13 @@ def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
         kind = _word_kind(word)
         if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] == "of"):
             kind = NAME
+        elif kind == HONORIFIC and segments and segments[-1].kind == NAME and i + 1 < count \
+                and _word_kind(words[i + 1]) == NAME:
+            kind = NAME             # "Hassan Sheikh Mohamud"
         elif word in _TITLE_OR_NAME:
-            kind = ROLE if i + 1 < count and words[i + 1] in _GIVEN_NAMES else NAME
+            named = (i + 1 < count and (words[i + 1] in _PARTICLES or _PREFIX.match(words[i + 1])))
+            titled = bool(segments) and segments[-1].kind in _ROLE_KINDS
+            kind = NAME if named or titled or i + 1 == count else ROLE
         segments.append(_Segment(kind, i, i + 1))
         i += 1
     # A listed name inside a longer name is not that entity: "Kataib Hezbollah" is no
@@ -890,7 +910,8 @@ def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
         if segment.kind == KNOWN and segment.data != EXCLUDED and position:
             before = segments[position - 1].kind
             tail = words[segment.end - 1]
-            if before == NAME or before in (MODIFIER, ADJECTIVE) and segment.end - segment.first > 1 \
+            one_word = segment.end - segment.first == 1
+            if before == NAME and one_word or before == MODIFIER and not one_word \
                     and (tail in _HEADS or tail in _WEAK_HEADS):
                 segments[position:position + 1] = [
                     _Segment(_word_kind(words[j]), j, j + 1) for j in range(segment.first, segment.end)]
@@ -926,12 +947,12 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
     # An acronym defined after the run names the body whose initials it holds.
     if acronym and sum(ch.isupper() for ch in acronym) >= 2:
         _read_acronym(words, segments, used, acronym, span, number, reading)
+    _read_bodies(words, segments, used, span, text, number, reading)
     for position, segment in enumerate(segments):
-        if segment.kind == KNOWN:
+        if segment.kind == KNOWN and not used[position]:
             used[position] = True
             if segment.data != EXCLUDED:
                 reading.listed_entity(segment.data).add(number, *span(segment.first, segment.end))
-    _read_bodies(words, segments, used, span, text, number, reading)
     position, count = 0, len(segments)
     while position < count:
         if used[position] or segments[position].kind not in (NAME, PARTICLE, ADJECTIVE):
@@ -1002,65 +1023,95 @@ def _subsequence(letters: Sequence[str], text: str) -> bool:
 def _read_bodies(words, segments, used, span, text, number, reading) -> None:
     """Bodies named by their kind: a stretch of name words ending in a head ("Supreme
     Judicial Council", "Rystad Energy"), run on with "of ..." ("Central Bank of Iraq",
-    "Association of Banks in Lebanon")."""
+    "Association of Banks in Lebanon"), after an international body's name ("UN Support
+    Mission in Libya")."""
     count = len(segments)
     position = 0
     while position < count:
         if used[position] or segments[position].kind not in _ORGANISATION_WORDS:
             position += 1
             continue
-        # the stretch a body's name may fill, joining words inside it
-        end = position
-        while end < count and not used[end]:
-            kind = segments[end].kind
-            if kind in _ORGANISATION_WORDS:
-                end += 1
-                continue
-            if kind == JOIN and end > position:
-                after = end
-                while after < count and segments[after].kind == JOIN:
-                    after += 1
-                if after < count and not used[after] and segments[after].kind in _ORGANISATION_WORDS:
-                    end = after
-                    continue
-            break
-        head = None
-        for index in range(end - 1, position - 1, -1):
-            kind = segments[index].kind
-            if kind == HEAD or kind == WEAK_HEAD and index > position and segments[index - 1].kind == NAME:
-                head = index
-                break
-        if head is None:
-            position = end
+        end = _stretch(segments, used, position)
+        for piece_start, piece_end in _pieces(words, segments, position, end):
+            _read_body(words, segments, used, piece_start, piece_end, span, text, number, reading)
+        position = end
+
+
+def _stretch(segments, used, position) -> int:
+    """The end of the stretch of words a body's name may fill, joining words inside it."""
+    count = len(segments)
+    end = position
+    while end < count and not used[end]:
+        kind = segments[end].kind
+        if kind in _ORGANISATION_WORDS:
+            end += 1
             continue
-        stop = _run_on(words, segments, head, end)
-        start = position
-        for index in range(position, head):
-            segment = segments[index]
-            if segment.kind == JOIN and words[segment.first] == "and" and index > position:
-                before = segments[index - 1]
-                word = words[before.first]
-                if before.kind in (HEAD, WEAK_HEAD, GAZ) or word.isupper() or word in _PLACE_ENDS:
-                    start = index + 1       # "HKN and Hunt Oil": two names
-        while start < head and segments[start].kind in (JOIN, PARTICLE):
-            start += 1
-        for taken in range(start, stop):
-            used[taken] = True
-        if start > position:             # the name before "and" is read on its own
-            stop_left = start - 1
-            while stop_left > position and segments[stop_left - 1].kind == JOIN:
-                stop_left -= 1
-            used[start - 1] = True
-        chosen = segments[start:stop]
-        first, last = chosen[0].first, chosen[-1].end
-        name = words[first:last]
-        if len(chosen) > 1 and not _thing(name[-1]) and not _generic(chosen, words):
-            begin, finish = span(first, last)
-            candidate = reading.organisation(name)
-            candidate.add(number, begin, finish,
-                          countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
-                          + _possessive_country(text, begin, reading.gazetteer))
-        position = stop
+        if kind == JOIN and end > position:
+            after = end
+            while after < count and segments[after].kind == JOIN:
+                after += 1
+            if after < count and not used[after] and segments[after].kind in _ORGANISATION_WORDS:
+                end = after
+                continue
+        break
+    return end
+
+
+def _heads(segments, start, end) -> list[int]:
+    return [index for index in range(start, end) if segments[index].kind == HEAD or (
+        segments[index].kind == WEAK_HEAD and index > start and segments[index - 1].kind == NAME)]
+
+
+def _pieces(words, segments, start, end) -> list[tuple[int, int]]:
+    """A stretch cut at an "and" between two names: "House of Representatives and the High
+    Council of State", "HKN and Hunt Oil"; not "Reconstruction and Development Coalition"."""
+    pieces = []
+    for index in range(start + 1, end - 1):
+        segment = segments[index]
+        if segment.kind != JOIN or words[segment.first] != "and":
+            continue
+        before = segments[index - 1]
+        word = words[before.first]
+        if segments[index + 1].kind == JOIN or _heads(segments, index + 1, end) and (
+                before.kind in (HEAD, GAZ) or word.isupper() or _thing(word)):
+            pieces.append((start, index))
+            start = index + 1
+    pieces.append((start, end))
+    return pieces
+
+
+def _read_body(words, segments, used, start, end, span, text, number, reading) -> None:
+    heads = _heads(segments, start, end)
+    if not heads:
+        return
+    head = heads[-1]
+    # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front".
+    for index in range(start + 1, head):
+        if segments[index].kind == JOIN and words[segments[index].first] in ("of", "for") \
+                and segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES):
+            start = index + 1
+    while start < head and segments[start].kind in (JOIN, PARTICLE):
+        start += 1
+    stop = _run_on(words, segments, head, end)
+    chosen = segments[start:stop]
+    for taken in range(start, stop):
+        used[taken] = True
+    first, last = chosen[0].first, chosen[-1].end
+    # after an international body's name: "UN Support Mission in Libya"
+    prefix = start and segments[start - 1].kind == KNOWN and segments[start - 1].data != EXCLUDED \
+        and reading.rules.entities[segments[start - 1].data].category == "international"
+    if prefix:
+        used[start - 1] = True
+        first = segments[start - 1].first
+    name = words[first:last]
+    if len(name) > 1 and not _thing(name[-1]) and (prefix or not _generic(chosen, words)):
+        begin, finish = span(first, last)
+        reading.organisation(name).add(
+            number, begin, finish,
+            countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
+            + _possessive_country(text, begin, reading.gazetteer))
+    elif prefix:
+        used[start - 1] = False
 
 
 def _run_on(words, segments, head, end) -> int:
@@ -1086,8 +1137,8 @@ def _run_on(words, segments, head, end) -> int:
                     break
             index += 1
             continue
-        if segment.kind not in _ORGANISATION_WORDS:
-            break
+        if segment.kind not in _ORGANISATION_WORDS or word in _GIVEN_NAMES:
+            break                   # "... Party of Walid Jumblatt"
         index += 1
         stop = index
     return stop
@@ -1102,6 +1153,9 @@ def _generic(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
     """A state body named by description, not by a name of its own: "Iraqi Foreign
     Ministry", "Lebanese Army", "Presidential Council", "Central Bank"."""
     heads = [words[seg.first] for seg in segments if seg.kind in (HEAD, WEAK_HEAD)]
+    joined = [index for index, seg in enumerate(segments) if seg.kind == JOIN]
+    if joined:                      # "Ministry of Water Resources": the head before "of"
+        heads = [words[seg.first] for seg in segments[:joined[0]] if seg.kind in (HEAD, WEAK_HEAD)] or heads
     others = [seg for seg in segments if seg.kind not in (HEAD, WEAK_HEAD, JOIN, PARTICLE)]
     proper = [seg for seg in others if seg.kind in (NAME, ROLES) and words[seg.first] not in _GENERIC_WORDS]
     described = [seg for seg in others if seg.kind != GAZ]
@@ -1154,10 +1208,14 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     if name[0] in _ORG_OPENERS:
         reading.organisation(name).add(number, begin, finish)
         return
-    if leads and (_organisation_before(text, run_start) or _workplace(text, run_start)):
+    if leads and _organisation_before(text, run_start):
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
-    if _thing(name[-1]):
+    if _thing(name[-1]) or is_last and _place_after(after):
+        reading.places.add(tuple(name))     # and so wherever else the article names it
+        return
+    if leads and _workplace(text, run_start):
+        reading.organisation(name).add(number, begin, finish, countries=countries)
         return
     after_roles, after_countries, after_kind = _role_after(after, gazetteer) if is_last else ((), (), None)
     if after_kind == "organisation" or is_last and _kind_after(text, run_start, after):
@@ -1165,7 +1223,7 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             number, run_start if leads else begin, finish)
         return
     if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
-            or any(word.isupper() and len(word) > 1 for word in name):
+            or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS:
         return
     arabic = _arabic(name)
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
@@ -1242,7 +1300,12 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
     tokens = _TOKENS.findall(before)
     if tokens and tokens[-1] == ",":
         tokens.pop()
-    if not tokens or tokens[-1][:1].islower() and not _is_role(tokens[-1]):
+    if not tokens:
+        return None
+    if tokens[-1] == "of" and len(tokens) > 1 and (
+            _is_role(tokens[-2]) or tokens[-2].lower() in _ORG_NOUNS):
+        return [], []              # "the son of X", "the investment company of X": a person
+    if tokens[-1][:1].islower() and not _is_role(tokens[-1]):
         return None                # the common case, quickly: a verb, an article...
     phrase: list[str] = []
     for token in reversed(tokens):
@@ -1296,13 +1359,18 @@ def _role_after(after: str, gazetteer: Gazetteer
     if not match:
         return (), (), None
     phrase = match.group(1).split()
+    opening = phrase[0] if phrase else ""
+    if not (match.group(0).lstrip(" ,(").startswith(("a ", "an ", "the ", "its ", "his ", "her ", "their ", "as "))
+            or opening.endswith(_POSSESSIVE[:2]) or _is_role(opening) or opening.lower() in _ROLE_MODIFIERS
+            or opening[:1].isupper() and opening not in _STOP):
+        return (), (), None     # ", insisted the Front was a party": a clause, no apposition
     head_at = None
-    for index, word in enumerate(phrase):
+    for index, word in enumerate(phrase[:8]):
         if word.lower() in _CLAUSE or word[:1].isdigit() and index == 0:
             break
         head_at = index
-    if head_at is None:
-        return (), (), None
+    if head_at is None or head_at + 1 < len(phrase) and phrase[head_at + 1].lower() in _SPEECH:
+        return (), (), None     # ", the UN agency said": a new clause's subject
     word = phrase[head_at]
     head = _plain(word).lower()
     if word.endswith(_POSSESSIVE[:2]):
@@ -1337,12 +1405,12 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     """Whether the words around a one-word name no person has call it an organisation
     ("the private equity firm Carlyle", "Islah, the country's main Islamist party", "a
     Yemenia official", "the Sumoud coalition"). A news agency is a source, not an actor."""
-    if _country(single.word, gazetteer):
-        return False
+    if _country(single.word, gazetteer) or _place_after(text[single.end:single.end + 16]):
+        return False                # "the giant Zohr discovery"
     lead = single.start if single.lead < 0 else single.lead
     if _organisation_before(text, lead):
         return _previous_word(text, lead - len(_previous_word(text, lead)) - 1).lower() != "news"
-    return _organisation_after(text, single.end) or _kind_after(text, lead, text[single.end:]) \
+    return _organisation_after(text, single.end, lead) or _kind_after(text, lead, text[single.end:]) \
         or _workplace(text, lead)
 
 
@@ -1352,7 +1420,15 @@ def _workplace(text: str, start: int) -> bool:
     if _previous_word(text, start) != "at":
         return False
     before = text[max(0, start - 60):start - 4].split()[-5:]
-    return any(_is_role(word.strip(",")) for word in before)
+    return any(word.strip(",").lower() in _WORKERS for word in before)
+
+
+# The roles of people who work at a body ("an economist at X"), not of where they were
+# ("elected president at Costa Navarino").
+_WORKERS = _words("""
+analyst economist researcher professor lecturer fellow strategist scientist expert scholar
+partner director head chief executive manager engineer specialist consultant associate
+editor correspondent official officials adviser advisor""")
 
 
 def _organisation_before(text: str, start: int) -> bool:
@@ -1365,19 +1441,26 @@ _MEMBER_AFTER = re.compile(r" (?:official|officials|spokesman|spokeswoman|spokes
                            r"chief executive|CEO|chairman|shareholders|board)\b")
 
 
-def _organisation_after(text: str, end: int) -> bool:
+def _organisation_after(text: str, end: int, start: int = -1) -> bool:
     """The words after a one-word name call it an organisation: ", a bottled water maker",
-    ", the country's main Islamist party", "X official", "X chief executive"."""
+    ", the country's main Islamist party", "X official", "X chief executive" (not at a
+    sentence's start: "Local officials said")."""
     after = text[end:end + 110]
     if after[:1] == ",":
         return _role_after(after, _NO_GAZETTEER)[2] == "organisation"
-    return bool(_MEMBER_AFTER.match(after))
+    return bool(_MEMBER_AFTER.match(after)) and not _sentence_start(text, start)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"“‘'(")
+    return start <= 0 or not before or before[-1] in ".!?:;"
 
 
 def _kind_after(text: str, start: int, after: str) -> bool:
     """"the Sumoud coalition": the name between "the" and the word for its kind."""
-    if _previous_word(text, start) not in ("the", "The"):
-        return False
+    if _previous_word(text, start) not in ("the", "The") or text[start:start + 40].split(" ", 1)[0].endswith(
+            ("ic", "ist", "ian", "ish", "ese", "ite")):
+        return False                # "the Olympic movement", "the Sadrist movement": adjectives
     word = after[1:after.find(" ", 1)] if after[:1] == " " else ""
     return word.rstrip(",.;:") in _KIND_AFTER
 
@@ -1398,7 +1481,26 @@ def _speech_before(text: str, start: int) -> bool:
 def _after_venue(text: str, start: int, gazetteer: Gazetteer) -> bool:
     """After "in", "at", "near"...: a place ("near Alam El-Roum"), for a name that only its
     Arabic particles would make a person."""
-    return _previous_word(text, start).lower() in gazetteer.venue_words
+    word = _previous_word(text, start)
+    if word in ("the", "The"):
+        word = _previous_word(text, start - 4)
+    return word.lower() in gazetteer.venue_words
+
+
+# Nouns that say the name before them is a place's: "the Amir Kabir dam", "the Abu Salim
+# district".
+_PLACE_AFTER = re.compile(r" (?:dam|district|neighbou?rhood|camp|field|oilfield|gas ?field|crossing|"
+                          r"area|region|province|governorate|city|town|village|airport|port|base|"
+                          r"air ?base|prison|hospital|mosque|square|street|road|highway|border|river|"
+                          r"valley|mountains?|refinery|plant|stadium|hotel|palace|market|quarter|"
+                          r"suburb|school|bridge|checkpoint|strait|island|coast|desert|lake|sea|"
+                          r"station|compound|church|shrine|museum|reservoir|basin|pipeline|"
+                          r"terminal|discovery|project|festival|prize|award|summit|accord|agreement|"
+                          r"operation|offensive|campaign|era|war)\b")
+
+
+def _place_after(after: str) -> bool:
+    return bool(_PLACE_AFTER.match(after))
 
 
 def _arabic(name: Sequence[str]) -> bool:
@@ -1431,7 +1533,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     organisations = list(reading.organisations.values())
     body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
     people = [candidate for words, candidate in reading.people.items()
-              if " ".join(words).casefold() not in body_names]
+              if " ".join(words).casefold() not in body_names and words not in reading.places]
     _spread_evidence(people, reading.singles, texts, reading.gazetteer)
 
     # A person named with fewer words is the one with more when first and last names
@@ -1510,9 +1612,12 @@ def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
     unmarked = [candidate for candidate in people if not candidate.evidence]
     if not unmarked:
         return
-    # a word alone, not where a place would be ("travelled to Milan")
-    alone = {_bare(single.word) for single in singles
-             if not _after_venue(texts[single.passage], single.start, gazetteer)}
+    # a surname alone as people's are ("Wilders said", "Lategan attacked"), not as a
+    # place's ("travelled to Milan") or a team's ("the Bulls")
+    lasts = {_core(candidate.words)[-1] for candidate in unmarked}
+    alone = {_bare(single.word) for single in singles if _bare(single.word) in lasts
+             and (single.titled or _previous_word(texts[single.passage], single.start).lower()
+                  not in _NOT_BEFORE_SURNAME and not _after_venue(texts[single.passage], single.start, gazetteer))}
     # lists: neighbouring names in one passage joined by a comma or "and"
     by_passage: dict[int, list[tuple[int, int, _Candidate]]] = defaultdict(list)
     for candidate in people:
@@ -1536,6 +1641,9 @@ def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
             if any(index[other].evidence for other in links.get(id(candidate), ())) \
                     or (last in families or last in alone) and not candidate.weak:
                 candidate.evidence = True
+
+
+_NOT_BEFORE_SURNAME = _words("the of from a an this that")
 
 
 def _same_person(shorter: Sequence[str], longer: Sequence[str]) -> bool:
