@@ -600,10 +600,10 @@ def normalise(name: str) -> str:
 _CAP = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_CAP}][\w'’]*(?:[-.][\w'’]+)*\.?\+?"
 _LINKED = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az|ez|ul|ud)-)?{_WORD}"
-_LINK = (r"\s(?:(?:of|for|on|in|and|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
-         r"|la|le|ould)\s(?:the\s)?)?")
+_LINK = (r" (?:(?:of|for|on|in|and|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
+         r"|la|le|ould) (?:the )?)?")
 _RUN = re.compile(rf"(?P<run>{_WORD}(?:{_LINK}{_LINKED})*)(?:\s\((?P<acronym>[{_CAP}][\w&+.\-]{{1,11}})\))?")
-_IN_WORD = re.compile(r"[\w'’.-]")
+_IN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'’.-")
 _CREDIT = re.compile(r"\s*\([^()]*\)\s*[.]?\s*$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 # Possessives inside bodies' names ("People's Protection Units", "Kurdistan Workers' Party").
@@ -788,63 +788,136 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
 
 
 def _runs(text: str):
-    """(words, their offsets, the acronym after them) of each run of a text. A run is
-    cut after a possessive ("Libya's | Presidential Council") and at a sentence's end."""
+    """(words, their offsets, the acronym after them) of each run of a text."""
     for match in _RUN.finditer(text):
-        start = match.start()
-        if start:
-            before = text[start - 1]
-            if before == "-" and text[max(0, start - 4):start].lstrip(" (\"“").endswith(_LOWER_PREFIXES) \
-                    and (start < 4 or not text[start - 4].isalpha() or text[start - 5:start - 3] == " a"):
-                # "al-Sudani": the lower-case particle belongs to the name
-                head = text.rfind(" ", 0, start) + 1
-                start = head if start - head <= 4 else start
-            elif _IN_WORD.match(before):
-                continue        # a capital inside a word ("McDonald", "ex-Lafarge")
-        run = text[start:match.end("run")]
-        words = run.split(" ") if "\n" not in run and "\t" not in run else run.split()
-        offsets = []
-        position = start
-        for word in words:
-            position = text.index(word, position)
-            offsets.append(position)
-            position += len(word)
-        acronym = match.group("acronym")
-        first = 0
-        for index, word in enumerate(words):
-            cut = word.endswith(_POSSESSIVE) and len(word) > 2 and word not in _NAME_POSSESSIVES
-            if not cut and word[-1] == "." and word not in _ABBREVIATIONS and not (
-                    len(word) == 2 or word.count(".") > 1):
-                cut = True
-            if cut:
-                stripped = word[:-2] if word.endswith(_POSSESSIVE) else word[:-1]
-                part = words[first:index] + [stripped]
-                yield part, offsets[first:index + 1], None
-                first = index + 1
-        if first < len(words):
-            yield words[first:], offsets[first:], acronym
+        yield from _parts(text, match)
+
+
+def _parts(text: str, match: re.Match):
+    """A run's words, offsets and acronym, cut after a possessive ("Libya's | Presidential
+    Council") and at a sentence's end; nothing for a capital inside a word."""
+    start = match.start()
+    if start:
+        before = text[start - 1]
+        if before == "-" and text[max(0, start - 4):start].lstrip(" (\"“").endswith(_LOWER_PREFIXES) \
+                and (start < 4 or not text[start - 4].isalpha() or text[start - 5:start - 3] == " a"):
+            # "al-Sudani": the lower-case particle belongs to the name
+            head = text.rfind(" ", 0, start) + 1
+            start = head if start - head <= 4 else start
+        elif before in _IN_WORD:
+            return              # a capital inside a word ("McDonald", "ex-Lafarge")
+    run = text[start:match.end("run")]
+    words = run.split(" ") if "\n" not in run and "\t" not in run and "\xa0" not in run else run.split()
+    offsets = _offsets(words, start)
+    acronym = match.group("acronym")
+    first = 0
+    for index, word in enumerate(words):
+        tail = word[-2:]
+        cut = tail in _POSSESSIVE and len(word) > 2 and word not in _NAME_POSSESSIVES
+        if not cut and tail[-1] == "." and word not in _ABBREVIATIONS and not (
+                len(word) == 2 or word.count(".") > 1):
+            cut = True
+        if cut:
+            stripped = word[:-2] if tail in _POSSESSIVE else word[:-1]
+            yield words[first:index] + [stripped], offsets[first:index + 1], None
+            first = index + 1
+    if first < len(words):
+        yield words[first:], offsets[first:], acronym
+
+
+# Words that alone say nothing: a sentence's first word, a day, a title alone.
+_SILENT = _STOP | _NOT_NAME | _ADJECTIVES | _HONORIFICS | _HEADS | _WEAK_HEADS | frozenset(
+    word.capitalize() for word in _ROLE_NOUNS | _ROLE_MODIFIERS)
 
 
 def _read_passage(text: str, number: int, reading: _Reading) -> None:
-    forms, single_kinds = reading.rules.forms, _word_kind
-    for words, offsets, acronym in _runs(text):
-        while words and words[0] in _STOP:
-            del words[0], offsets[0]
-        if not words:
-            continue
-        if len(words) == 1 and acronym is None:
-            # Most runs are one word: a sentence's first, a country, a surname.
-            word = words[0]
-            index = forms.get((word,))
+    forms = reading.rules.forms
+    places = reading.gazetteer.single
+    gazetteer_names = reading.gazetteer.names
+    person_names = reading.gazetteer.person_names
+    singles = reading.singles
+    for match in _RUN.finditer(text):
+        run, acronym = match.group("run", "acronym")
+        start = match.start()
+        if acronym is None and run[-1] not in ".'’" and "'s" not in run and "’s" not in run \
+                and ". " not in run and not (start and text[start - 1] in _IN_WORD):
+            # The quick way for most runs: one word (a sentence's first, a country, a
+            # surname), a listed name or a place as a whole ("United Nations", "Abu
+            # Dhabi"), a sentence's first word and one more ("On Friday").
+            if " " in run:
+                words = run.split(" ")
+                first = 0
+                while first < len(words) and words[first] in _STOP:
+                    start += len(words[first]) + 1
+                    first += 1
+                if first == len(words):
+                    continue
+                if first < len(words) - 1:
+                    whole = tuple(words[first:])
+                    index = forms.get(whole)
+                    if index is not None:
+                        if index != EXCLUDED:
+                            reading.listed_entity(index).add(number, start, match.end("run"))
+                        continue
+                    if _all_places(whole, gazetteer_names, forms):
+                        continue
+                    _read_run(words[first:], _offsets(words[first:], start), None, text, number, reading)
+                    continue
+                run = words[-1]
+            if run in _SILENT:
+                continue
+            index = forms.get((run,))
             if index is not None:
                 if index != EXCLUDED:
-                    reading.listed_entity(index).add(number, offsets[0], offsets[0] + len(word))
+                    reading.listed_entity(index).add(number, start, start + len(run))
                 continue
-            kind = single_kinds(word)
-            if kind == NAME:
-                _read_single(text, number, offsets[0], word, reading)
+            place = places.get(run)
+            if place is not None and place.codes and not place.weak and run not in person_names:
+                continue
+            if _word_kind(run) == NAME:
+                singles.append(_Single(run, number, start, start + len(run)))
             continue
-        _read_run(words, offsets, acronym, text, number, reading)
+        for words, offsets, acronym in _parts(text, match):
+            while words and (words[0] in _STOP or words[0] in _JOINERS):
+                del words[0], offsets[0]
+            if not words:
+                continue
+            index = forms.get(tuple(words))
+            if index is not None and acronym is None:
+                if index != EXCLUDED:
+                    reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
+                continue
+            if len(words) == 1 and acronym is None:
+                if _word_kind(words[0]) == NAME:
+                    singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
+                continue
+            _read_run(words, offsets, acronym, text, number, reading)
+
+
+def _all_places(words: tuple[str, ...], names: Mapping[tuple[str, ...], Any],
+                forms: Mapping[tuple[str, ...], int]) -> bool:
+    """Whether a run is places only: "Saudi Arabia", "Somalia and Angola" (not "Hamas and
+    Islamic Jihad", which the gazetteer knows as where they are)."""
+    if names.get(words) is not None:
+        return True
+    if "and" not in words:
+        return False
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word == "and":
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return all(part and names.get(tuple(part)) is not None and tuple(part) not in forms
+               for part in parts)
+
+
+def _offsets(words: Sequence[str], start: int) -> list[int]:
+    offsets = []
+    for word in words:      # one white-space character between words, as the pattern says
+        offsets.append(start)
+        start += len(word) + 1
+    return offsets
 
 
 def _read_single(text: str, number: int, start: int, word: str, reading: _Reading,
@@ -1204,7 +1277,7 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
                          lead=run_start if leads and position and not titled else -1)
         return
     is_last = stop == len(words)
-    after = text[finish:] if is_last else ""
+    after = text[finish:finish + 120] if is_last else ""
     if name[0] in _ORG_OPENERS:
         reading.organisation(name).add(number, begin, finish)
         return
@@ -1296,6 +1369,11 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
     Khalil al-Hayya", "the late Nigerian curator X"): (roles, countries), or None."""
     before = text[max(0, start - 80):start]
     if not before or before[-1] not in " ,":
+        return None
+    # the word before: most often a verb or an article, and no role (quickly, without the
+    # pattern below)
+    last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
+    if last[:1].islower() and last != "of" and not _is_role(last):
         return None
     tokens = _TOKENS.findall(before)
     if tokens and tokens[-1] == ",":
@@ -1404,14 +1482,24 @@ def _previous_word(text: str, start: int) -> str:
 def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     """Whether the words around a one-word name no person has call it an organisation
     ("the private equity firm Carlyle", "Islah, the country's main Islamist party", "a
-    Yemenia official", "the Sumoud coalition"). A news agency is a source, not an actor."""
-    if _country(single.word, gazetteer) or _place_after(text[single.end:single.end + 16]):
-        return False                # "the giant Zohr discovery"
+    Yemenia official", "the Sumoud coalition", "an analyst at X"). A news agency is a
+    source, not an actor. (Most words fail the first, cheap tests: this runs for every
+    capitalised word left over.)"""
     lead = single.start if single.lead < 0 else single.lead
-    if _organisation_before(text, lead):
-        return _previous_word(text, lead - len(_previous_word(text, lead)) - 1).lower() != "news"
-    return _organisation_after(text, single.end, lead) or _kind_after(text, lead, text[single.end:]) \
-        or _workplace(text, lead)
+    end = single.end
+    previous = _previous_word(text, lead)
+    lower = previous.lower()
+    if lower in _ORG_NOUNS:
+        found = _previous_word(text, lead - len(previous) - 1).lower() != "news"
+    elif previous == "at":
+        found = _workplace(text, lead)
+    elif lower == "the" and text[end:end + 1] == " " and _kind_after(text, lead, text[end:end + 30]):
+        found = True
+    elif text[end:end + 1] == ",":
+        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation"
+    else:
+        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead)
+    return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
 
 
 def _workplace(text: str, start: int) -> bool:
@@ -1519,13 +1607,17 @@ _NO_GAZETTEER = None
 # --- resolving -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     """A name's word without its particle prefix, compared loosely ("al-Sudani" -> "sudani")."""
     return fold(_PREFIX.sub("", word)).casefold()
 
 
-def _core(words: Sequence[str]) -> list[str]:
-    return [_bare(word) for word in words if word not in _PARTICLES] or [_bare(words[-1])]
+@functools.lru_cache(maxsize=65536)
+def _core(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words that tell people apart, compared loosely: "Ahmed Awad bin Mubarak" ->
+    ("ahmed", "awad", "mubarak")."""
+    return tuple(_bare(word) for word in words if word not in _PARTICLES) or (_bare(words[-1]),)
 
 
 def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]:
@@ -1540,7 +1632,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     # agree, or all the shorter name's words are in the longer one.
     people.sort(key=lambda candidate: -len(candidate.words))
     merged: list[_Candidate] = []
-    cores: list[list[str]] = []
+    cores: list[tuple[str, ...]] = []
     for candidate in people:
         if not candidate.evidence:
             continue
@@ -1589,8 +1681,9 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     _read_title(reading, everyone, surnames, texts)
     everyone = [*merged, *organisations, *reading.listed.values()]
     found = []
+    sentences: dict[int, list[tuple[int, int]]] = {}       # passage -> its sentences
     for candidate in everyone:
-        mention = _mention(candidate, texts, rules)
+        mention = _mention(candidate, texts, rules, sentences)
         if mention is not None:
             found.append((min(o.order for o in candidate.occurrences), mention))
     found.sort(key=lambda item: item[0])
@@ -1708,7 +1801,18 @@ def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
             i += length
 
 
-def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules) -> Mention | None:
+@functools.lru_cache(maxsize=65536)
+def _slug(name: str) -> str:
+    return slugify(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised(name: str) -> str:
+    return normalise(name)
+
+
+def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
+             sentences: dict[int, list[tuple[int, int]]]) -> Mention | None:
     if not candidate.occurrences:
         return None
     entity = rules.entities[candidate.listed] if candidate.listed is not None else None
@@ -1728,15 +1832,17 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
         if candidate.kind == "organisation" and best[0] in ("The", "the"):
             best = best[1:]
         name = " ".join(best)
-    if normalise(name) in rules.excluded:
+    if _normalised(name) in rules.excluded:
         return None
-    slug = slugify(name)
+    slug = _slug(name)
     if not slug:
         return None
     body = [o for o in occurrences if o.passage >= 1]
     first = body[0] if body else occurrences[0]
     text = texts[first.passage]
-    sentence = next((text[start:end] for start, end in sentence_spans(text)
+    if first.passage not in sentences:
+        sentences[first.passage] = sentence_spans(text)
+    sentence = next((text[start:end] for start, end in sentences[first.passage]
                      if start <= first.start < end), text)
     roles = list(candidate.roles)
     countries = set(candidate.countries)
