@@ -1,0 +1,1858 @@
+"""People and organisations named in an article, found from what the text itself says.
+
+No language model: names are read from the words around them, the way a reader of this
+newspaper recognises them.
+- A name is a run of capitalised words, with the particles Arabic names carry in
+  transliteration (al-, bin, Abu, Abdul...) and the joining words of bodies' names
+  ("Central Bank of Iraq"). Each run is split into what its words are: a name listed in
+  content/entities.yaml, a country, demonym or city (the gazetteer's), a title or role
+  ("Iraqi Prime Minister"), the word for a body's kind ("... Council", "... Forces"),
+  and the name proper.
+- A person is a name of two words or more that the text marks as one: a title or role
+  before it ("Foreign Minister ...", "UN envoy ..."), a role after it (", a researcher
+  at ...", " as head coach"), Arabic particles, a common given name, a verb of speech
+  ("..., said X"), a surname the article then uses alone, a list it shares with people.
+  A name the article gives as one word only is no person (unless entities.yaml lists it).
+- An organisation is listed, or named with the word for its kind ("Supreme Judicial
+  Council", "Central Bank of Iraq"), or defined with an acronym ("Popular Mobilization
+  Forces (PMF)"), or called one beside its name ("the private equity firm X", "X, the
+  country's main Islamist party"). A generic state body ("the Iraqi Foreign Ministry",
+  "Lebanese Army") is not one: the convention leaves those to editors.
+- Later mentions by surname or acronym are resolved to the full name within the article;
+  the title, in headline case where every word is capitalised, only names entities the
+  rest of the article (or entities.yaml) establishes.
+
+Precision first: a page for "Monday", "Middle East" or a half name is a visible defect,
+so a name without evidence is left out.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping, NamedTuple, Sequence
+
+from slugify import slugify
+
+from .countries import Gazetteer, fold, line_of, read_yaml, tokenize
+from .markup import sentence_spans
+from .model import BuildError
+
+# Part of the rules' fingerprint: bump when a code change alters what is extracted, so a
+# build cache keyed on it extracts again.
+ENTITIES_VERSION = "1"
+ENTITIES_FILE = "entities.yaml"
+ALIASES_FILE = "country-aliases.yaml"
+DEFAULT_MIN_ARTICLES = 2
+
+EntityKind = Literal["person", "organisation"]
+ORGANISATION_TYPES = ("party", "militia", "armed-group", "government", "international",
+                      "company", "ngo", "media", "club", "other")
+
+
+class Mention(NamedTuple):
+    """An entity an article names (a NamedTuple: thousands per build, pickled often)."""
+
+    slug: str                        # python-slugify of name: the page's URL part
+    name: str                        # the editor's name, else the fullest form the article gives
+    kind: EntityKind
+    roles: tuple[str, ...]           # roles the text gives, as written but trimmed
+    countries: tuple[str, ...]       # ISO alpha-2 codes the text (or the editor) ties it to, sorted
+    category: str                    # organisations: the editor's type, else ""
+    paragraph: int                   # 1-based paragraph of the first body mention; 0: none
+    surface: str                     # that mention's exact text in paragraphs[paragraph - 1]
+    sentence: str                    # the sentence of the first mention (body, else caption, title)
+    mentions: int                    # times the article refers to it
+    listed: bool                     # named in entities.yaml
+
+
+@dataclass(frozen=True)
+class ListedEntity:
+    """An entry of entities.yaml."""
+
+    name: str
+    kind: EntityKind
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()   # resolved ISO alpha-2 codes
+    category: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    """content/entities.yaml, parsed."""
+
+    entities: tuple[ListedEntity, ...] = ()
+    exclude: tuple[str, ...] = ()
+    min_articles: int = DEFAULT_MIN_ARTICLES
+    fingerprint: str = ""
+    # the words of each way a listed or excluded name may be written -> its index in
+    # `entities` (EXCLUDED for an excluded name); first word -> those forms' lengths
+    forms: Mapping[tuple[str, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    lengths: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    excluded: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # normalised
+
+
+EXCLUDED = -1
+
+# --- the words ------------------------------------------------------------------------
+# Closed lists of English news usage, not knowledge of particular entities (that is
+# entities.yaml's): they say what a capitalised word is doing in a name.
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capitalised words that open sentences and never start a name.
+_STOP = _words("""
+A An The In On At To From For With By Of And But Or Nor So Yet As If When While Since After
+Before Although Though Because Unlike Like Both Neither Either Meanwhile However Then Now
+Today Tomorrow Yesterday Also Even Only Across Inside Outside Within Into About Against
+Between Through Under Over Without Including Where Why How What Which That This These Those
+Its It's Their His Her Our My Your We They He She It I You Us Them Him Me Who Whom Whose
+There Here Thus Hence Indeed Instead Moreover Furthermore Nevertheless Nonetheless Still
+Separately Elsewhere Overall Once Every Each All Any No Not None Nothing Some Several Many
+Most More Much Few Other Others Another Such Same Further Last Next First Second Third
+Following During Despite Amid Amidst Among Amongst According Asked Speaking Addressing
+Writing Responding Commenting Referring Earlier Later Previously Recently Currently Already
+Just Again Yes Please Let Perhaps Maybe Whether Unless Until Upon Via Toward Towards Around
+Beyond Near Behind Beside Besides Throughout Regarding Concerning Given Sources Officials
+Analysts Observers Residents Witnesses Critics Experts Diplomats Dear Thank Thanks Welcome
+Hello Oh Well Is Are Was Were Be Been Has Have Had Do Does Did Can Could Will Would Shall
+Should Might Must One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens
+Hundreds Thousands Millions Billions Half Part Ex Pro Anti Non Post Pre Mid
+""")
+
+# Capitalised words that are never part of a name: days, months, feasts, currencies,
+# the furniture of a page.
+_NOT_NAME = _words("""
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
+Oct Nov Dec Spring Summer Autumn Winter Ramadan Eid Hajj Umrah Christmas Easter Ashura
+Nowruz Hanukkah Passover Diwali Muharram Mawlid Arbaeen Dollar Dollars Euro Euros Riyal
+Riyals Dirham Dirhams Dinar Dinars Pound Pounds Lira Rial Rials Shekel Shekels Yuan Yen
+Rouble Roubles Ruble Rubles Internet Covid COVID-19 Coronavirus God Allah Quran Koran Bible
+Islam Christianity Judaism Shiism Zionism Page Pages Chapter Photo Photos Video Videos File
+Files Image Images Reporting Editing Update Updated Breaking Exclusive Analysis Opinion
+Interview Read Watch Listen Live News
+""")
+
+# Regions: words of bodies' names ("Yiaga Africa"), never the end of a person's.
+_REGIONS = _words("""
+Africa Europe Asia America Americas Oceania Arctic Antarctic Levant Maghreb Sahel Balkans
+Caucasus Scandinavia
+""")
+
+# Capitalised adjectives of faith, people and direction: words of bodies' names ("Islamic
+# Jihad", "Central Bank"), and inside some people's ("Mohammed Shia al-Sudani"), but no
+# person's name starts with one.
+_ADJECTIVES = _words("""
+Sunni Sunnis Shiite Shiites Shia Alawite Alawites Druze Kurd Kurds Kurdish Arab Arabs Arabic
+Arabian Islamic Muslim Muslims Christian Christians Jewish Jews Jew Western Eastern Northern
+Southern Central North South East West Coptic Maronite Orthodox Catholic Catholics
+Evangelical Zionist Persian Hebrew Amazigh Bedouin Islamist Islamists Jihadist Jihadists
+Salafist Salafi Sufi Yazidi Yazidis Assyrian Chaldean Turkmen Berber Sahrawi English
+Israeli-Palestinian Arab-Israeli International Global Regional European African Asian
+Latin Gulf Levantine Mediterranean Middle Far Near Olympic Olympics Paralympic
+""") | _REGIONS
+
+# Titles a name is given: they mark what follows as a person's name, and are no role.
+_HONORIFICS = _words("""
+Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sheikh Sheikha Sayyed Sayyid Sayed Haj Hajj Hajji Sir Dame
+Lord Lady Mullah Monsignor Rev Rev.
+""")
+
+# Nouns of people's roles, as they stand before a name ("Foreign Minister X", "envoy X")
+# or head a phrase after it (", the group's spokesman"). Lower case (plurals found too).
+_ROLE_NOUNS = _words("""
+president vice-president president-elect minister premier chancellor king queen prince
+princess emir amir sultan crown-prince monarch heir leader chief head commander
+commander-in-chief general gen. lt. lieutenant col. colonel maj. major brig. brigadier
+capt. captain adm. admiral marshal sgt. sergeant corporal secretary secretary-general
+under-secretary undersecretary speaker chairman chairwoman chairperson chair director
+director-general governor mayor ambassador envoy representative rapporteur coordinator
+commissioner spokesman spokeswoman spokesperson senator sen. rep. congressman
+congresswoman lawmaker legislator mp deputy judge prosecutor attorney lawyer patriarch pope
+cardinal archbishop bishop mufti imam ayatollah rabbi cleric preacher scholar professor
+prof. researcher analyst expert economist journalist reporter correspondent editor writer
+author novelist poet artist filmmaker actor actress singer musician composer photographer
+curator coach manager striker midfielder defender goalkeeper player footballer forward
+winger athlete champion runner boxer activist campaigner candidate negotiator mediator
+diplomat adviser advisor counsellor counselor aide official officer inspector
+administrator founder co-founder ceo cfo coo owner investor banker businessman
+businesswoman tycoon billionaire entrepreneur executive member custodian ruler regent
+doctor physician surgeon nurse engineer architect teacher student farmer son daughter
+father mother brother sister wife husband widow uncle nephew niece cousin grandson
+granddaughter presenter anchor host blogger dissident strongman warlord pilot chieftain
+prosecutor-general attorney-general ombudsman auditor treasurer dean rector skipper referee
+economist demographer historian philosopher designer producer playwright dancer sculptor
+painter coach-designate successor predecessor counterpart justice publisher driver
+co-driver rider cyclist swimmer sprinter jockey archaeologist astronaut explorer inventor
+scientist physicist chemist biologist astronomer geologist psychologist anthropologist
+theologian jurist magistrate broker trader smuggler spy agent detective investigator
+policeman guard hostage prisoner detainee captive victim survivor witness suspect defendant
+plaintiff protester refugee migrant pilgrim worker employee volunteer patient rapper
+""")
+
+# Words that make a role with the noun after them ("Prime Minister", "Foreign Minister",
+# "Special Envoy"): part of a role, never the start of a name.
+_ROLE_MODIFIERS = _words("""
+prime foreign defense defence interior finance economy economic oil energy petroleum health
+justice education information culture transport trade industry agriculture water
+electricity planning labor labour housing tourism sports youth communications
+telecommunications environment media affairs awqaf endowments religious higher social
+state deputy vice acting interim caretaker former late special senior chief grand supreme
+high assistant executive general crown field associate top military political security
+national presidential royal managing
+""")
+
+# The last word of a body's name says what kind of body it is.
+_HEADS = _words("""
+Party Movement Front Forces Force Brigades Brigade Battalions Battalion Corps Guards Guard
+Militia Militias Army Council Councils Assembly Parliament Congress Senate Committee
+Commission Authority Agency Bureau Office Organization Organisation Organizations
+Organisations Union Federation League Alliance Coalition Bloc Framework Association
+Syndicate Society Institute Institution Foundation Fund Bank Banque Company Companies
+Corporation Corp Group Holding Holdings Industries Airways Airlines Network Centre Center
+University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
+Police Navy Administration Directorate Department Service Services Club Trust Exchange
+Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC Embassy Consulate
+Judiciary Municipality Unit Units Team Chamber Board Order House Command
+""")
+# Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
+# after a country ("Saudi Energy Minister").
+_WEAK_HEADS = _words("""
+Energy Oil Gas Petroleum Partners Investments Ventures Resources Management Media
+Games Entertainment Solutions Securities Shipping Logistics Telecom Technologies Systems
+Pharmaceuticals Motors Steel Cement Mining Petrochemicals Airline
+""")
+# Heads that are a body's name only with "of ..." ("House of Representatives").
+_OF_ONLY = _words("House Chamber Board Order")
+# Bodies every state has: with a country or a portfolio alone they are the convention's
+# generic state bodies ("the Iraqi Foreign Ministry"), not named ones.
+_GENERIC_HEADS = _words("""
+Ministry Ministries Government Cabinet Presidency Police Navy Army Administration
+Directorate Department Office Embassy Consulate Parliament Senate Congress Judiciary
+Municipality Service Services Unit Units Forces Force Guard Team Court Mission
+""")
+# Heads of companies: "Kuwait Petroleum Corporation" is a name, though all but one of its
+# words are a country and an industry.
+_COMPANY_HEADS = _words("""
+Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
+LLC PLC Exchange
+""") | _WEAK_HEADS
+_GENERIC_WORDS = _words("""
+Armed Security Air Naval Ground Special Federal State National Interim Transitional
+Caretaker Royal Presidential Military Border Coast Civil Public General Local Provincial
+Municipal Central
+""")
+
+# Arabic words that open the name of a group ("Saraya al-Quds", "Jaysh al-Adl").
+_ORG_OPENERS = _words("""
+Jaysh Jaish Jeish Saraya Kataib Kata'ib Kataeb Liwa Harakat Hizb Jabhat Jabha Ahrar Ansar
+Asaib Asa'ib Faylaq Failaq Tanzim Tayyar Jamaat Jamaa Jama'at Junud Quwat Majlis Hayat
+Hay'at Rabita Dar
+""")
+
+# Words that open the name of a place ("Deir al-Zor", "Khan Younis", "Ras al-Khaimah").
+_PLACE_OPENERS = _words("""
+Deir Dayr Ain Ayn Jabal Jebel Jabel Bab Wadi Kafr Kfar Tell Tal Tel Beit Bayt Jisr Ras Umm
+Bir Bint Khirbet Marj Nahr Qasr Souq Suq Sharm Hay Hayy Majdal Khan Mazraat Madinat Mount
+Lake Cape Port Fort Saint St. San Santa Sidi Bani Beni Tall Qalaat Marsa Mersa Burj Shatt
+""")
+
+# The last word of the name of a place or a thing: neither person nor organisation.
+_PLACE_ENDS = _words("""
+Mosque Mosques Church Cathedral Synagogue Shrine Temple Square Street Road Avenue Highway
+Bridge Dam Airport Port Harbour Harbor Station Stadium Arena Hospital Clinic Hotel Palace
+Tower Towers Mall Market Souk Camp Camps Crossing Checkpoint Strait Straits Sea Gulf Ocean
+River Lake Canal Valley Mountain Mountains Desert Island Islands Peninsula Plain Plains
+Heights Hills Hill Field Fields Base Prison Jail Park Garden Gardens Village City Town
+District Province Governorate Region Quarter Neighbourhood Neighborhood Compound Zone
+Corridor Causeway Gate Wall Building Museum Library Plant Refinery Terminal Pipeline
+Reactor Facility Agreement Accord Accords Treaty Deal Plan Initiative Roadmap Resolution
+Declaration Protocol Act Law Bill Charter Constitution Vision Strategy Summit Conference
+Forum Festival Expo Exhibition Cup Trophy Prize Award Awards Games Olympics Championship
+Championships Tournament League Day Week Year Era War Wars Revolution Uprising Intifada
+Massacre Crisis Spring Storm Flood Campaign Report Index Doctrine Project Scheme
+Earthquake Pandemic Virus Syndrome Convention Talks Process Dialogue Coast Biennial
+Biennale Prize Medal Visa
+""")
+
+# Nouns that say the name beside them is an organisation: before it ("the private equity
+# firm X", "maker X") or heading a phrase after it (", the national carrier").
+_ORG_NOUNS = _words("""
+militia militias group faction party movement company firm bank lender organisation
+organization alliance coalition network charity agency bloc club team union syndicate
+federation association institute university body outfit brigade battalion startup
+start-up giant conglomerate operator maker
+producer manufacturer insurer fund consortium developer retailer chain subsidiary
+affiliate insurer exporter importer shipper contractor
+""")
+_ORG_NOUNS_AFTER = _ORG_NOUNS | _words("airline arm museum wing")
+# "X coalition", "X group": a name and the lower-case word for its kind after it.
+_KIND_AFTER = _words("coalition alliance militia movement faction bloc party group")
+
+_SPEECH = _words("""
+said says told added stated noted explained stressed warned argued wrote insisted
+confirmed announced declared urged affirmed asserted emphasized emphasised replied
+acknowledged claimed reiterated pointed recalled described called
+""")
+
+# The particles of transliterated names and the words that join a body's name.
+_JOINERS = _words("of for and on in the")
+_PARTICLES = _words("bin ibn bint ben bou al el de del della di da du dos das van von der den la le ould wuld Al El Bin Ibn Bint Van Von De Der Den Du Da Di Del La Le")
+_ARABIC_LEADS = ("Abdul", "Abdel", "Abdal", "Abdol", "Abd", "Abu", "Abou", "Aboul")
+_PREFIX = re.compile(r"^(?:[Aa]l|[Ee]l|[Aa]d|[Aa]n|[Aa]r|[Aa]s|[Aa]sh|[Aa]t|[Aa]z|[Ee]z|[Uu]l|[Uu]d)-(?=\w)")
+_LOWER_PREFIXES = ("al-", "el-", "ad-", "an-", "ar-", "as-", "ash-", "at-", "az-", "ez-", "ul-", "ud-")
+_ABBREVIATIONS = _words("Mr. Mrs. Ms. Dr. Gen. Lt. Col. Maj. Brig. Capt. Sgt. Adm. Prof. Sen. Rep. Gov. Rev. Jr. Sr. St. Co. Inc. Ltd. Corp.")
+
+# Given names common in this newspaper's news (Arabic, Persian, Turkish, Kurdish and
+# Hebrew transliterations, and the world's): a two-word name opening with one is a
+# person's. Words that are also places or common nouns (Jordan, Hope, May) are left out.
+_GIVEN_NAMES = _words("""
+Mohammed Mohammad Muhammad Mohamed Mohamad Muhammed Mohammed-Ali Ahmed Ahmad Ahmet Mahmoud
+Mahmud Mustafa Mostafa Moustafa Mustapha Ali Hassan Hasan Hussein Husain Hussain Hossein
+Husseín Omar Umar Othman Osman Uthman Khaled Khalid Khalil Youssef Yousef Yusuf Youssif
+Yousif Joseph Ibrahim Ebrahim Abraham Ismail Ismael Esmail Esmaeil Ishaq Yaqub Yacoub
+Yaakov Jacob Musa Moussa Moses Issa Isa Yahya Zakaria Zakariya Suleiman Sulaiman Solomon
+Dawood Daoud David Abdullah Abdallah Abdulla Abdulaziz Abdelaziz Abdulrahman Abdelrahman
+Abdul-Rahman Abdulmalik Abdul-Malik Abdelmalek Abdulkarim Abdelkarim Abdullatif Abdellatif
+Abdulhamid Abdelhamid Abdulwahab Abdelwahab Abdulsalam Abdelsalam Abdessalam Abdelkader
+Abdelmadjid Abdelilah Abdelfattah Abdelhak Abdulqader Abdulla Tariq Tarek Tarik Walid Waleed
+Samir Sameer Nabil Nabeel Fadi Rami Ziad Ziyad Karim Kareem Salim Selim Saleh Salih Salah
+Salman Faisal Faysal Fahd Fahad Nasser Nasir Naser Jamal Gamal Adel Adil Hamad Hamed Hamid
+Hamdan Hamdi Hamza Hamzah Mansour Mansur Majid Majed Saad Saud Saeed Said Sami Samy Tamer
+Tamim Amr Amer Amir Hisham Hesham Hani Hany Hazem Ayman Bassem Basem Basil Bassel Emad Imad
+Jaber Jabir Kamal Kamel Marwan Mazen Muhannad Mohannad Nabih Naim Naeem Nawaf Nayef Naif
+Osama Usama Qassem Qasim Kassem Rashid Rashed Riad Riyad Riyadh Saif Seif Talal Tawfiq
+Tawfik Wael Yasser Yasir Yaser Zaid Zayed Zeid Ziad Abbas Akram Anwar Ashraf Atef Ayad
+Aziz Badr Bakr Bashar Bashir Bilal Fawzi Fouad Fuad Ghassan Habib Hadi Haidar Haider
+Hayder Hakim Hashem Hashim Ihab Ilyas Elias Iyad Jihad Kadhim Kazem Kazim Khairallah Louay
+Luay Maher Mahdi Mehdi Mamoun Moaz Muaz Mounir Munir Mubarak Mukhtar Munther Murad Mourad
+Nader Nadir Nizar Nouri Nuri Nuh Qais Qays Rafik Rafiq Raed Raad Ramzi Rashad Raouf Rida
+Ridha Reda Sabri Sadiq Sadek Safwan Sahar Salem Salam Sharif Sherif Shadi Sultan Taha
+Taher Tahir Tayseb Thamer Wajdi Wissam Wisam Yazan Yazid Younes Younis Yunus Zuhair Zuhayr
+Adnan Ammar Amin Ameen Anas Aref Arif Asaad Asad Ayoub Ayub Bader Burhan Dhafer Fares
+Faris Fathi Fadel Fadil Fayez Fayyad Ghazi Hatem Hilal Husam Hussam Idris Ilham Jawad
+Jalal Jasim Jassim Kamil Khamis Laith Layth Lutfi Mazin Mohsen Muhsin Munzer Mutlaq Naji
+Najib Najeeb Nasrallah Nassif Nawar Numan Nouman Obaid Ubaid Qusay Rabih Rabie Rajab
+Ramadan Saber Sabah Sadr Sattar Shaker Shakir Shawki Suhail Suhail Sohail Tamam Tammam
+Thabet Wahid Wahib Waleed Yahia Zakaria Zuhair Fakhri Ghaleb Ghalib Hashim Marwan Falah
+Fayad Fuad Haitham Haytham Hazim Jamil Jameel Kifah Labib Maan Mouin Muin Nabih Nadim
+Nadeem Nazih Raji Rifaat Sakr Samih Shafiq Shafik Talaat Tareq Tony Toufic Wadih Wafiq
+Yassin Yassine Yacine Yasin Youcef Abdelmajid Abdelmadjid Nouredine Noureddine Mokhtar
+Mourad Rachid Driss Aziz Aziz Habib Hichem Kais Khaled Mehdi Moncef Mondher Nejib
+Othmane Slim Taieb Tayeb Zine Fethi Mounir Lakhdar Larbi Kamal Kaïs Béji Beji
+Fatima Fatma Fatemeh Aisha Aicha Ayesha Mariam Maryam Mariem Layla Leila Laila Nour Noor
+Rania Reem Rim Sara Sarah Huda Hoda Hanan Amal Dina Lina Lena Hala Rasha Salma Yasmin
+Yasmine Yasmeen Zeina Zeinab Zainab Nadia Nadine Samira Mona Muna Ghada Hind Iman Eman
+Khadija Lamia Lamya Lubna Maha Manal Maysa Mai May Najla Najat Nawal Rana Randa Rima
+Raghda Rola Rula Safa Samar Sawsan Sumaya Suad Souad Wafa Widad Yara Zahra Zahraa Zohra
+Asma Asmaa Abeer Abir Dalia Doaa Ghadir Haifa Hanaa Hiba Heba Ibtisam Inas Jumana Joumana
+Kholoud Lama Lara Latifa Lulwa Madiha Maram Marwa Mayada Nahla Nisreen Nesreen Noura
+Nora Ola Reham Rouba Ruba Sahar Samia Shaima Sherine Shirin Sondos Tahani Wiam Yusra
+Masoud Massoud Masud Masrour Nechirvan Qubad Bafel Barham Fuad Hoshyar Kosrat Mala Mam
+Javad Jawad Mojtaba Abolfazl Gholamreza Gholam Kazem Hojjat Mehdi Mahmoud Mohsen Ebrahim
+Esmail Hassan Amir-Abdollahian Hossein Alireza Reza Ali-Akbar Akbar Asghar Morteza
+Mostafa Nasser Saeed Masoumeh Parviz Davoud Hamid Hamidreza Farhad Bahram Behrouz
+Dariush Kourosh Cyrus Shahram Shahin Siamak Majid Rouhollah Ruhollah Mohammad-Javad
+Recep Hakan Mevlut Mevlüt Kemal Mehmet Devlet Ozgur Özgür Kemal Binali Ekrem Ahmet Ibrahim
+Ömer Omer Suleyman Süleyman Yasar Yaşar Hulusi Fidan Numan Bekir Cevdet Selahattin
+Benjamin Isaac Yitzhak Yoav Gideon Bezalel Itamar Naftali Yair Avigdor Benny Gadi Herzi
+Moshe Ehud Shimon Ariel Eyal Ron Ronen Avi Avraham Amos Yossi Yosef Dudi Tzachi Aryeh
+Miri Orit Ayelet Tzipi Golda Merav Michal Shira Tamar Yael Eli Elazar Ofer Uri Ze'ev
+Herzl Itzik Yoram Dani Danny Meir Nir Nadav Omer Oren Shaul Shlomo Tal Uzi Yehuda Zvi
+Donald Joe Joseph Kamala Antony Marco Lloyd Pete Jake Mike Michael Steve Steven Stephen
+John James Robert Richard William Thomas Charles Christopher Daniel Matthew Anthony Mark
+Paul Andrew Kenneth Kevin Brian George Edward Ronald Timothy Jason Jeffrey Ryan Gary
+Nicholas Eric Jonathan Larry Justin Scott Brandon Frank Gregory Raymond Samuel Patrick
+Jack Dennis Jerry Tyler Aaron Henry Douglas Peter Adam Nathan Zachary Walter Kyle Harold
+Carl Jeremy Keith Roger Gerald Ethan Arthur Terry Christian Sean Lawrence Austin Noah
+Jesse Albert Bryan Billy Bruce Willie Jordan Dylan Alan Ralph Gabriel Roy Juan Wayne
+Eugene Logan Randy Louis Russell Vincent Philip Bobby Johnny Bradley Hunter Chuck Nancy
+Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Karen Lisa Betty Margaret
+Sandra Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie
+Rebecca Laura Sharon Cynthia Kathleen Amy Shirley Angela Helen Anna Brenda Pamela Nicole
+Samantha Katherine Emma Ruth Christine Catherine Debra Rachel Carolyn Janet Virginia Maria
+Heather Diane Julie Joyce Victoria Kelly Christina Lauren Joan Evelyn Olivia Judith
+Megan Cheryl Martha Andrea Frances Hannah Jacqueline Ann Gloria Jean Kathryn Alice Teresa
+Sara Janice Doris Madison Julia Grace Judy Abigail Marie Denise Beverly Amber Theresa
+Marilyn Danielle Diana Brittany Natalie Sophia Rose Isabella Alexis Kayla Charlotte Hillary
+Condoleezza Madeleine Nikki Tulsi Marjorie Elise Kristi Karine Linda-Thomas
+Emmanuel Jean-Noel Jean-Yves Jean-Luc Jean-Marie Francois François Nicolas Olivier
+Dominique Laurent Gerard Gérard Bruno Gabriel Edouard Édouard Michel Pierre Jacques
+Marine Segolene Ségolène Anne Catherine Christophe Sebastien Sébastien Thierry Yves
+Olaf Angela Annalena Friedrich Frank-Walter Robert Boris Keir Rishi Liz Theresa David
+Yvette Rachel Jeremy Nigel Kemi Priti Suella Ursula Kaja Josep Charles Antonio António
+Giorgia Sergio Mario Matteo Giuseppe Pedro Mariano Mark Rutte Viktor Volodymyr Vladimir
+Sergei Sergey Dmitry Dmitri Mikhail Alexei Alexey Alexander Aleksandr Andrei Andrey
+Nikolai Yuri Yury Igor Ivan Maria Valentina Olena Andriy Oleksandr Petro Vitali Vitaly
+Xi Li Wang Zhang Narendra Rahul Shehbaz Imran Nawaz Asif Asim Shahbaz Bilawal Benazir
+Anwar Joko Prabowo Fumio Shigeru Shinzo Yoon Kim Moon Lee Narges Malala Greta Ilhan
+Rashida Bernie Elon Jeff Sundar Satya Sam Tim Warren Bill Melinda Larry Sergey Mukesh
+Gautam Cristiano Lionel Karim Kylian Neymar Mohamed Riyad Achraf Hakim Sadio Erling
+Luis Carlos Jose José Manuel Miguel Javier Rafael Alejandro Fernando Ricardo Roberto
+Jorge Luiz Lula Gustavo Claudia Andres Andrés Nayib Javier Ollanta Evo Nicolas Hugo
+Abiy Isaias William Paul Cyril Bola Muhammadu Yoweri Uhuru Salva Riek Bola Faustin
+Jacob Nelson Desmond Kofi Ban Antonio Boutros Javier Kurt Tedros Rafael Filippo Volker
+Martin Martin Griffiths Hans Stephane Stéphane Tor Geir Jens Mette Ulf Stefan Sauli
+Alexander Karl Heinz Horst Jürgen Juergen Wolfgang Helmut Gerhard Klaus Thomas Markus
+Christoph Annegret Dirk Hanna Hannah Jan Janne Lars Magnus Erik Anders Per Sven Ola
+""")
+
+# --- parsing content/entities.yaml -----------------------------------------------------
+
+_TOP_KEYS = ("people", "organisations", "exclude", "min_articles")
+_ENTRY_KEYS = {"person": ("name", "aliases", "roles", "countries"),
+               "organisation": ("name", "aliases", "roles", "countries", "type")}
+
+
+def load_entity_rules(content_dir: Path) -> EntityRules:
+    """content_dir/entities.yaml (a missing file: no rules). Countries are resolved with
+    the gazetteer of content_dir/country-aliases.yaml when there is one."""
+    path = Path(content_dir) / ENTITIES_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return EntityRules(fingerprint=_fingerprint(b""))
+    except OSError as error:
+        raise BuildError(f"cannot read {ENTITIES_FILE}: {error.strerror}", str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BuildError("not valid UTF-8", str(path), data[:error.start].count(b"\n") + 1) from None
+    aliases = Path(content_dir) / ALIASES_FILE
+    return _parse(text, str(path), _gazetteer(aliases.read_bytes() if aliases.is_file() else None,
+                                              str(aliases)))
+
+
+@functools.lru_cache(maxsize=2)
+def _gazetteer(aliases: bytes | None, path: str) -> Gazetteer:
+    # Cached on the aliases file's bytes: `serve` reloads the rules on every rebuild.
+    from .countries import build_gazetteer, parse_aliases
+    if aliases is None:
+        return build_gazetteer(parse_aliases("", path))
+    return build_gazetteer(parse_aliases(aliases.decode("utf-8", "replace"), path))
+
+
+def parse_entity_rules(text: str, path: str, gazetteer: Gazetteer | None = None) -> EntityRules:
+    """Parse entities.yaml; BuildError(message, path, line) on any problem. Countries are
+    resolved with `gazetteer` (the country data without project aliases when None)."""
+    return _parse(text, path, gazetteer or _gazetteer(None, path))
+
+
+def _fingerprint(data: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (ENTITIES_VERSION.encode(), data):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _parse(text: str, path: str, gazetteer: Gazetteer) -> EntityRules:
+    data = read_yaml(text, path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BuildError("expected a mapping with `people:`, `organisations:`, `exclude:` and "
+                         "`min_articles:`", path, line_of(data) or 1)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise BuildError(f"unknown section {key!r}; the file holds {', '.join(_TOP_KEYS)}",
+                             path, line_of(data, key))
+    entities: list[ListedEntity] = []
+    for section, kind in (("people", "person"), ("organisations", "organisation")):
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise BuildError(f"`{section}` must be a list of entries, each with a `name`",
+                             path, line_of(data, section))
+        for index, entry in enumerate(entries):
+            entities.append(_entry(entry, kind, path, line_of(entries, index), gazetteer))
+    exclude = _strings(data, "exclude", path) if "exclude" in data else ()
+    minimum = data.get("min_articles", DEFAULT_MIN_ARTICLES)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise BuildError(f"`min_articles` must be a whole number, 1 or more, not {minimum!r}",
+                         path, line_of(data, "min_articles"))
+
+    forms: dict[tuple[str, ...], int] = {}
+    owners: dict[str, ListedEntity] = {}
+    for number, entity in enumerate(entities):
+        for text_ in (entity.name, *entity.aliases):
+            key = normalise(text_)
+            other = owners.get(key)
+            if other is not None and other is not entity:
+                raise BuildError(f"{text_!r} is listed twice: under {other.name!r} (line "
+                                 f"{other.line}) and {entity.name!r}; keep one", path, entity.line)
+            owners[key] = entity
+            for words in _written_forms(text_):
+                forms.setdefault(words, number)
+    for number, text_ in enumerate(exclude):
+        key = normalise(text_)
+        if key in owners:
+            raise BuildError(f"{text_!r} is both listed (under {owners[key].name!r}) and "
+                             "excluded; keep one", path, line_of(data["exclude"], number))
+        for words in _written_forms(text_):
+            forms.setdefault(words, EXCLUDED)
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for words in forms:
+        lengths[words[0]].add(len(words))
+    return EntityRules(
+        entities=tuple(entities), exclude=tuple(exclude), min_articles=minimum,
+        fingerprint=_fingerprint(text.encode("utf-8")), forms=forms,
+        lengths={word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()},
+        excluded=frozenset(normalise(name) for name in exclude))
+
+
+def _entry(entry: Any, kind: EntityKind, path: str, line: int | None,
+           gazetteer: Gazetteer) -> ListedEntity:
+    if not isinstance(entry, dict):
+        raise BuildError(f"each {kind} must be a mapping with a `name` (and optionally "
+                         f"{', '.join(_ENTRY_KEYS[kind][1:])})", path, line)
+    for key in entry:
+        if key not in _ENTRY_KEYS[kind]:
+            hint = "; only organisations have a `type`" if key == "type" else ""
+            raise BuildError(f"unknown field {key!r} in a {kind}: use "
+                             f"{', '.join(_ENTRY_KEYS[kind])}{hint}", path, line_of(entry, key))
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BuildError(f"each {kind} needs a `name`: non-empty text", path,
+                         line_of(entry, "name") if "name" in entry else line)
+    codes = []
+    for index, value in enumerate(_strings(entry, "countries", path) if "countries" in entry else ()):
+        country = gazetteer.resolve(value)
+        if country is None:
+            raise BuildError(f"unknown country {value!r} for {name!r}; use a name or ISO code "
+                             "such as Iraq or IQ", path, line_of(entry["countries"], index))
+        codes.append(country.code)
+    category = ""
+    if kind == "organisation" and "type" in entry:
+        category = entry["type"]
+        if category not in ORGANISATION_TYPES:
+            raise BuildError(f"unknown type {category!r} for {name!r}; use one of "
+                             f"{', '.join(ORGANISATION_TYPES)}", path, line_of(entry, "type"))
+    return ListedEntity(
+        name=" ".join(name.split()), kind=kind,
+        aliases=_strings(entry, "aliases", path) if "aliases" in entry else (),
+        roles=_strings(entry, "roles", path) if "roles" in entry else (),
+        countries=tuple(sorted(set(codes))), category=category, line=line or 0)
+
+
+def _strings(container: dict, key: str, path: str) -> tuple[str, ...]:
+    value = container[key]
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise BuildError(f"`{key}` must be a list, e.g. [{'PMF' if key == 'aliases' else '...'}]",
+                         path, line_of(container, key))
+    found = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise BuildError(f"each item of `{key}` must be non-empty text, not {item!r}",
+                             path, line_of(value, index))
+        found.append(" ".join(item.split()))
+    return tuple(found)
+
+
+def _written_forms(text: str) -> set[tuple[str, ...]]:
+    """The word tuples a name may appear as in a run: as written, without a leading
+    "the", with a capital first letter (sentence start), and with "al-X" as "Al X"."""
+    words = text.split()
+    if words and words[0].lower() == "the" and len(words) > 1:
+        words = words[1:]
+    found = {tuple(words)}
+    found.add(tuple([words[0][:1].upper() + words[0][1:]] + words[1:]))
+    for form in list(found):
+        spaced: list[str] = []
+        for word in form:
+            match = _PREFIX.match(word)
+            if match and word[:2] in ("Al", "El"):
+                spaced += [word[:2], word[3:]]
+            else:
+                spaced.append(word)
+        found.add(tuple(spaced))
+    return found
+
+
+def normalise(name: str) -> str:
+    """A name compared loosely: case, a leading "the", hyphens, apostrophes and
+    diacritics aside ("the Houthis" = "Houthis", "Al-Qaeda" = "al Qaeda")."""
+    text = fold(name).casefold().replace("’", "'").replace("'", "")
+    text = re.sub(r"[-‐–—\s]+", " ", text).strip()
+    return text[4:] if text.startswith("the ") else text
+
+
+# --- reading an article ---------------------------------------------------------------
+
+# A run of capitalised words, the particles of transliterated names inside ("Mohammed
+# bin Salman", "Abdul-Malik al-Houthi") and the joining words of bodies' names ("Bank of
+# Iraq"), and an acronym defined after it. The pattern starts with a capital letter and
+# nothing else: most positions of a text fail at once, which keeps one pass over an
+# article fast (a lookbehind or an optional prefix there made it several times slower);
+# what the text before a run says is checked only for runs.
+_CAP = "A-ZÀ-ÖØ-Þ"
+_WORD = rf"[{_CAP}][\w'’]*(?:[-.][\w'’]+)*\.?\+?"
+_LINKED = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az|ez|ul|ud)-)?{_WORD}"
+_LINK = (r" (?:(?:of|for|on|in|and|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
+         r"|la|le|ould) (?:the )?)?")
+_RUN = re.compile(rf"(?P<run>{_WORD}(?:{_LINK}{_LINKED})*)(?:\s\((?P<acronym>[{_CAP}][\w&+.\-]{{1,11}})\))?")
+_IN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'’.-")
+_CREDIT = re.compile(r"\s*\([^()]*\)\s*[.]?\s*$")
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
+# Possessives inside bodies' names ("People's Protection Units", "Kurdistan Workers' Party").
+_NAME_POSSESSIVES = _words("People's People’s Workers' Workers’ Women's Women’s Children's Children’s "
+                           "Martyrs' Martyrs’ Farmers' Farmers’ Peoples'")
+
+# What a word of a run is.
+KNOWN, GAZ, NAME, ADJECTIVE, ROLE, ROLES, MODIFIER, HONORIFIC, JOIN, PARTICLE, HEAD, \
+    WEAK_HEAD, STOPPER = range(13)
+# Words a body's name may hold: plural roles too ("Sudan Doctors Network").
+_ORGANISATION_WORDS = frozenset((NAME, GAZ, ADJECTIVE, MODIFIER, HEAD, WEAK_HEAD, PARTICLE, ROLES))
+_ROLE_KINDS = (ROLE, ROLES, MODIFIER, HONORIFIC)
+# Words that may be titles or names: a name before a particle or after a title ("Sultan
+# Al Jaber", "Prince Sultan bin Salman"), else a title ("Sultan Haitham bin Tariq").
+_TITLE_OR_NAME = _words("Sultan")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_kind(word: str) -> int:
+    if word in _JOINERS:
+        return JOIN
+    if word in _PARTICLES:
+        return PARTICLE
+    if word in _HONORIFICS:
+        return HONORIFIC
+    if word in _STOP or word in _NOT_NAME or not word[0].isupper() and not word.startswith(
+            _LOWER_PREFIXES) or any(ch.isdigit() for ch in word):
+        return STOPPER
+    if "-" in word and any(part[:1].islower() for part in _PREFIX.sub("", word).split("-")[1:]):
+        return STOPPER          # "Iran-backed", "Saudi-led", "al-Qaeda-linked"
+    if word in _HEADS:
+        return HEAD
+    if word in _WEAK_HEADS:
+        return WEAK_HEAD
+    if word in _GIVEN_NAMES:
+        return NAME
+    if word in _ADJECTIVES:
+        return ADJECTIVE
+    lower = word.lower()
+    if lower in _ROLE_NOUNS:
+        return ROLE
+    if lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS:
+        return ROLES
+    if lower in _ROLE_MODIFIERS:
+        return MODIFIER
+    return NAME
+
+
+@functools.lru_cache(maxsize=65536)
+def _gazetteer_tokens(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
+
+
+def _country(word: str, gazetteer: Gazetteer | None) -> str | None:
+    """The one country a word (or a possessive: "Libya's") names, if any."""
+    if gazetteer is None:
+        return None
+    if word.endswith(_POSSESSIVE):
+        word = word[:-2]
+    name = gazetteer.names.get(_gazetteer_tokens(word))
+    if name is None or name.never or name.weak or len(name.codes) != 1:
+        return None
+    return name.codes[0]
+
+
+class _Segment(NamedTuple):
+    kind: int
+    first: int                      # index of its first word in the run
+    end: int
+    data: Any = None                # KNOWN: index in rules.entities; GAZ: country codes
+    country: bool = False           # GAZ: a country's name, not a city's or a region's
+
+
+@dataclass
+class _Occurrence:
+    """A place an entity is named: a passage (-1 title, 0 caption, n paragraph n) and a
+    span of that passage's text."""
+
+    passage: int
+    start: int
+    end: int
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.passage + 1, self.start)
+
+
+@dataclass
+class _Candidate:
+    """A person or organisation while one article is read (local to one call)."""
+
+    kind: EntityKind
+    words: tuple[str, ...]
+    occurrences: list[_Occurrence] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    countries: set[str] = field(default_factory=set)
+    listed: int | None = None          # index in rules.entities
+    evidence: bool = False             # the text marks it as what it is
+    weak: bool = False                 # only Arabic particles say it is a person, after "in"/"at"
+
+    def add(self, passage: int, start: int, end: int, roles: Sequence[str] = (),
+            countries: Sequence[str] = ()) -> None:
+        self.occurrences.append(_Occurrence(passage, start, end))
+        for role in roles:
+            if role and role not in self.roles:
+                self.roles.append(role)
+        self.countries.update(countries)
+
+
+class _Single(NamedTuple):
+    """A capitalised word left over: a surname, an acronym, a first name after a title,
+    a one-word organisation."""
+
+    word: str
+    passage: int
+    start: int
+    end: int
+    titled: bool = False               # after a title or honorific ("President Aoun")
+    roles: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    lead: int = -1                     # where the run starts, with a country before the
+                                       # word ("Qatari Diar"); -1: at the word
+
+
+@dataclass
+class _Reading:
+    """What one article's runs say, before names are resolved."""
+
+    rules: EntityRules
+    gazetteer: Gazetteer
+    people: dict[tuple[str, ...], _Candidate] = field(default_factory=dict)
+    organisations: dict[str, _Candidate] = field(default_factory=dict)
+    listed: dict[int, _Candidate] = field(default_factory=dict)
+    singles: list[_Single] = field(default_factory=list)
+    title_runs: list[tuple[list[str], list[int]]] = field(default_factory=list)
+    acronyms: dict[str, _Candidate] = field(default_factory=dict)
+    places: set[tuple[str, ...]] = field(default_factory=set)      # names of places and things
+
+    def listed_entity(self, index: int) -> _Candidate:
+        candidate = self.listed.get(index)
+        if candidate is None:
+            entity = self.rules.entities[index]
+            candidate = self.listed[index] = _Candidate(
+                entity.kind, tuple(entity.name.split()), listed=index, evidence=True)
+        return candidate
+
+    def organisation(self, words: Sequence[str]) -> _Candidate:
+        words = tuple(words[1:] if words[0] in ("The", "the") else words)
+        key = " ".join(words).casefold()
+        candidate = self.organisations.get(key)
+        if candidate is None:
+            candidate = self.organisations[key] = _Candidate("organisation", words, evidence=True)
+        return candidate
+
+    def person(self, words: Sequence[str]) -> _Candidate:
+        key = tuple(words)
+        candidate = self.people.get(key)
+        if candidate is None:
+            candidate = self.people[key] = _Candidate("person", key)
+        return candidate
+
+
+def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
+                     rules: EntityRules, gazetteer: Gazetteer) -> tuple[Mention, ...]:
+    """The people and organisations the article names, in order of first mention (title,
+    caption, body). `paragraphs` are the plain texts of the body's paragraphs; a credit
+    ending the caption ("(AFP)") is not read."""
+    reading = _Reading(rules, gazetteer)
+    texts: dict[int, str] = {-1: title or ""}
+    if caption:
+        credit = _CREDIT.search(caption)
+        texts[0] = caption[:credit.start()] if credit else caption
+    for number, text in enumerate(paragraphs, 1):
+        texts[number] = text
+    for number, text in texts.items():
+        if number >= 0 and text:
+            _read_passage(text, number, reading)
+    if title:
+        for words, offsets, _ in _runs(title):
+            reading.title_runs.append((words, offsets))
+    return _resolve(reading, texts)
+
+
+def _runs(text: str):
+    """(words, their offsets, the acronym after them) of each run of a text."""
+    for match in _RUN.finditer(text):
+        yield from _parts(text, match)
+
+
+def _parts(text: str, match: re.Match):
+    """A run's words, offsets and acronym, cut after a possessive ("Libya's | Presidential
+    Council") and at a sentence's end; nothing for a capital inside a word."""
+    start = match.start()
+    if start:
+        before = text[start - 1]
+        if before == "-" and text[max(0, start - 4):start].lstrip(" (\"“").endswith(_LOWER_PREFIXES) \
+                and (start < 4 or not text[start - 4].isalpha() or text[start - 5:start - 3] == " a"):
+            # "al-Sudani": the lower-case particle belongs to the name
+            head = text.rfind(" ", 0, start) + 1
+            start = head if start - head <= 4 else start
+        elif before in _IN_WORD:
+            return              # a capital inside a word ("McDonald", "ex-Lafarge")
+    run = text[start:match.end("run")]
+    words = run.split(" ") if "\n" not in run and "\t" not in run and "\xa0" not in run else run.split()
+    offsets = _offsets(words, start)
+    acronym = match.group("acronym")
+    first = 0
+    for index, word in enumerate(words):
+        tail = word[-2:]
+        cut = tail in _POSSESSIVE and len(word) > 2 and word not in _NAME_POSSESSIVES
+        if not cut and tail[-1] == "." and word not in _ABBREVIATIONS and not (
+                len(word) == 2 or word.count(".") > 1):
+            cut = True
+        if cut:
+            stripped = word[:-2] if tail in _POSSESSIVE else word[:-1]
+            yield words[first:index] + [stripped], offsets[first:index + 1], None
+            first = index + 1
+    if first < len(words):
+        yield words[first:], offsets[first:], acronym
+
+
+# Words that alone say nothing: a sentence's first word, a day, a title alone.
+_SILENT = _STOP | _NOT_NAME | _ADJECTIVES | _HONORIFICS | _HEADS | _WEAK_HEADS | frozenset(
+    word.capitalize() for word in _ROLE_NOUNS | _ROLE_MODIFIERS)
+
+
+def _read_passage(text: str, number: int, reading: _Reading) -> None:
+    forms = reading.rules.forms
+    places = reading.gazetteer.single
+    gazetteer_names = reading.gazetteer.names
+    person_names = reading.gazetteer.person_names
+    singles = reading.singles
+    for match in _RUN.finditer(text):
+        run, acronym = match.group("run", "acronym")
+        start = match.start()
+        if acronym is None and run[-1] not in ".'’" and "'s" not in run and "’s" not in run \
+                and ". " not in run and not (start and text[start - 1] in _IN_WORD):
+            # The quick way for most runs: one word (a sentence's first, a country, a
+            # surname), a listed name or a place as a whole ("United Nations", "Abu
+            # Dhabi"), a sentence's first word and one more ("On Friday").
+            if " " in run:
+                words = run.split(" ")
+                first = 0
+                while first < len(words) and words[first] in _STOP:
+                    start += len(words[first]) + 1
+                    first += 1
+                if first == len(words):
+                    continue
+                if first < len(words) - 1:
+                    whole = tuple(words[first:])
+                    index = forms.get(whole)
+                    if index is not None:
+                        if index != EXCLUDED:
+                            reading.listed_entity(index).add(number, start, match.end("run"))
+                        continue
+                    if _all_places(whole, gazetteer_names, forms):
+                        continue
+                    _read_run(words[first:], _offsets(words[first:], start), None, text, number, reading)
+                    continue
+                run = words[-1]
+            if run in _SILENT:
+                continue
+            index = forms.get((run,))
+            if index is not None:
+                if index != EXCLUDED:
+                    reading.listed_entity(index).add(number, start, start + len(run))
+                continue
+            place = places.get(run)
+            if place is not None and place.codes and not place.weak and run not in person_names:
+                continue
+            if _word_kind(run) == NAME:
+                singles.append(_Single(run, number, start, start + len(run)))
+            continue
+        for words, offsets, acronym in _parts(text, match):
+            while words and (words[0] in _STOP or words[0] in _JOINERS):
+                del words[0], offsets[0]
+            if not words:
+                continue
+            index = forms.get(tuple(words))
+            if index is not None and acronym is None:
+                if index != EXCLUDED:
+                    reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
+                continue
+            if len(words) == 1 and acronym is None:
+                if _word_kind(words[0]) == NAME:
+                    singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
+                continue
+            _read_run(words, offsets, acronym, text, number, reading)
+
+
+def _all_places(words: tuple[str, ...], names: Mapping[tuple[str, ...], Any],
+                forms: Mapping[tuple[str, ...], int]) -> bool:
+    """Whether a run is places only: "Saudi Arabia", "Somalia and Angola" (not "Hamas and
+    Islamic Jihad", which the gazetteer knows as where they are)."""
+    if names.get(words) is not None:
+        return True
+    if "and" not in words:
+        return False
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word == "and":
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return all(part and names.get(tuple(part)) is not None and tuple(part) not in forms
+               for part in parts)
+
+
+def _offsets(words: Sequence[str], start: int) -> list[int]:
+    offsets = []
+    for word in words:      # one white-space character between words, as the pattern says
+        offsets.append(start)
+        start += len(word) + 1
+    return offsets
+
+
+def _read_single(text: str, number: int, start: int, word: str, reading: _Reading,
+                 titled: bool = False, roles: Sequence[str] = (),
+                 countries: Sequence[str] = (), lead: int = -1) -> None:
+    """A one-word name: kept to be resolved once the article's full names are known."""
+    reading.singles.append(_Single(word, number, start, start + len(word), titled, tuple(roles),
+                                   tuple(countries), lead))
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_key(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
+
+
+def _place(word: str, gazetteer: Gazetteer) -> bool:
+    name = gazetteer.names.get(_place_key(word))
+    return name is not None and not name.never and bool(name.codes)
+
+
+def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
+    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
+    rules, gazetteer = reading.rules, reading.gazetteer
+    forms, lengths = rules.forms, rules.lengths
+    segments: list[_Segment] = []
+    count = len(words)
+    i = 0
+    while i < count:
+        word = words[i]
+        found = None
+        for length in lengths.get(word, ()):
+            if i + length <= count:
+                index = forms.get(tuple(words[i:i + length]))
+                if index is not None:
+                    found = _Segment(KNOWN, i, i + length, index)
+                    break
+        if found is None:
+            place = _gazetteer_span(words, i, gazetteer)
+            if place is not None and not (
+                    place.end == i + 1 and word in gazetteer.person_names and (
+                        i + 1 < count and _word_kind(words[i + 1]) == NAME
+                        or i and words[i - 1] in _GIVEN_NAMES)):
+                found = place
+        if found is not None:
+            segments.append(found)
+            i = found.end
+            continue
+        kind = _word_kind(word)
+        if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] == "of"):
+            kind = NAME
+        elif kind == HONORIFIC and segments and segments[-1].kind == NAME and i + 1 < count \
+                and _word_kind(words[i + 1]) == NAME:
+            kind = NAME             # "Hassan Sheikh Mohamud"
+        elif word in _TITLE_OR_NAME:
+            named = (i + 1 < count and (words[i + 1] in _PARTICLES or _PREFIX.match(words[i + 1])))
+            titled = bool(segments) and segments[-1].kind in _ROLE_KINDS
+            kind = NAME if named or titled or i + 1 == count else ROLE
+        segments.append(_Segment(kind, i, i + 1))
+        i += 1
+    # A listed name inside a longer name is not that entity: "Kataib Hezbollah" is no
+    # Hezbollah, the "Supreme National Security Council" no UN Security Council.
+    for position, segment in enumerate(segments):
+        if segment.kind == KNOWN and segment.data != EXCLUDED and position:
+            before = segments[position - 1].kind
+            tail = words[segment.end - 1]
+            one_word = segment.end - segment.first == 1
+            if before == NAME and one_word or before == MODIFIER and not one_word \
+                    and (tail in _HEADS or tail in _WEAK_HEADS):
+                segments[position:position + 1] = [
+                    _Segment(_word_kind(words[j]), j, j + 1) for j in range(segment.first, segment.end)]
+    return segments
+
+
+def _gazetteer_span(words: list[str], i: int, gazetteer: Gazetteer) -> _Segment | None:
+    first = _gazetteer_tokens(words[i])
+    if not first or first[0] not in gazetteer.start_words:
+        return None
+    names = gazetteer.names
+    for length in range(min(4, len(words) - i), 0, -1):
+        key = first
+        for word in words[i + 1:i + length]:
+            key += _gazetteer_tokens(word)
+        name = names.get(key)
+        # A province (a weak name) inside a run is more often a word of a name
+        # ("Maritime Trade Operations") than the place.
+        if name is not None and not name.never and name.codes and not name.weak:
+            return _Segment(GAZ, i, i + length, name.codes if len(name.codes) == 1 else (),
+                            not (name.place or name.seat))
+    return None
+
+
+def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: str,
+              number: int, reading: _Reading) -> None:
+    segments = _segments(words, reading)
+    used = [False] * len(segments)
+
+    def span(first: int, end: int) -> tuple[int, int]:
+        return offsets[first], offsets[end - 1] + len(words[end - 1])
+
+    # An acronym defined after the run names the body whose initials it holds.
+    if acronym and sum(ch.isupper() for ch in acronym) >= 2:
+        _read_acronym(words, segments, used, acronym, span, number, reading)
+    _read_bodies(words, segments, used, span, text, number, reading)
+    for position, segment in enumerate(segments):
+        if segment.kind == KNOWN and not used[position]:
+            used[position] = True
+            if segment.data != EXCLUDED:
+                reading.listed_entity(segment.data).add(number, *span(segment.first, segment.end))
+    position, count = 0, len(segments)
+    while position < count:
+        if used[position] or segments[position].kind not in (NAME, PARTICLE, ADJECTIVE):
+            position += 1
+            continue
+        end = position
+        while end < count and not used[end] and segments[end].kind in (NAME, PARTICLE, ADJECTIVE):
+            end += 1
+        while end > position and segments[end - 1].kind == PARTICLE and words[segments[end - 1].first] not in ("Al", "El"):
+            end -= 1
+        while position < end and segments[position].kind in (ADJECTIVE, PARTICLE) and not (
+                segments[position].kind == PARTICLE and words[segments[position].first] in ("Al", "El")):
+            position += 1
+        if position < end:
+            _read_name(words, offsets, segments, position, end, text, number, reading)
+        position = max(end, position + 1)
+
+
+def _read_acronym(words, segments, used, acronym, span, number, reading) -> None:
+    """The longest tail of the run whose initials make the acronym ("Popular Mobilization
+    Forces (PMF)", "United Kingdom Maritime Trade Operations (UKMTO)") is a body."""
+    for position, segment in enumerate(segments):
+        if segment.kind in (ROLE, ROLES, HONORIFIC, STOPPER, JOIN):
+            continue
+        tail = words[segment.first:]
+        if not _initials_fit(acronym, tail):
+            continue
+        last = segments[-1]
+        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]):
+            return                     # "United Arab Emirates (UAE)", a treaty
+        if last.kind == KNOWN and last.first == segment.first:
+            if last.data != EXCLUDED:
+                reading.acronyms.setdefault(acronym, reading.listed_entity(last.data))
+            return
+        candidate = reading.organisation(tail)
+        candidate.add(number, *span(segment.first, len(words)),
+                      countries=[code for seg in segments[position:] if seg.kind == GAZ for code in seg.data])
+        reading.acronyms.setdefault(acronym, candidate)
+        for taken in range(position, len(segments)):
+            used[taken] = True
+        return
+
+
+def _initials_fit(acronym: str, name: Sequence[str]) -> bool:
+    """Whether an acronym is made of a name's initials ("PMF", "HTS", "SPLM-N"), or at
+    least of its letters in order from its first ("EGX": Egyptian Exchange)."""
+    letters = [ch for ch in acronym.lower() if ch.isalpha()]
+    words = [_PREFIX.sub("", word) for word in name if word not in _JOINERS]
+    if not words or len(letters) < 2 or words[0][:1].lower() != letters[0]:
+        return False
+    capitals = "".join(ch for word in words for ch in word if ch.isupper()).lower()
+    if _subsequence(letters, capitals):
+        return True
+    if len(words) < 2:
+        return False
+    return _subsequence(letters, "".join(word.lower() for word in name if word not in _JOINERS))
+
+
+def _subsequence(letters: Sequence[str], text: str) -> bool:
+    position = 0
+    for letter in letters:
+        position = text.find(letter, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _read_bodies(words, segments, used, span, text, number, reading) -> None:
+    """Bodies named by their kind: a stretch of name words ending in a head ("Supreme
+    Judicial Council", "Rystad Energy"), run on with "of ..." ("Central Bank of Iraq",
+    "Association of Banks in Lebanon"), after an international body's name ("UN Support
+    Mission in Libya")."""
+    count = len(segments)
+    position = 0
+    while position < count:
+        if used[position] or segments[position].kind not in _ORGANISATION_WORDS:
+            position += 1
+            continue
+        end = _stretch(segments, used, position)
+        for piece_start, piece_end in _pieces(words, segments, position, end):
+            _read_body(words, segments, used, piece_start, piece_end, span, text, number, reading)
+        position = end
+
+
+def _stretch(segments, used, position) -> int:
+    """The end of the stretch of words a body's name may fill, joining words inside it."""
+    count = len(segments)
+    end = position
+    while end < count and not used[end]:
+        kind = segments[end].kind
+        if kind in _ORGANISATION_WORDS:
+            end += 1
+            continue
+        if kind == JOIN and end > position:
+            after = end
+            while after < count and segments[after].kind == JOIN:
+                after += 1
+            if after < count and not used[after] and segments[after].kind in _ORGANISATION_WORDS:
+                end = after
+                continue
+        break
+    return end
+
+
+def _heads(segments, start, end) -> list[int]:
+    return [index for index in range(start, end) if segments[index].kind == HEAD or (
+        segments[index].kind == WEAK_HEAD and index > start and segments[index - 1].kind == NAME)]
+
+
+def _pieces(words, segments, start, end) -> list[tuple[int, int]]:
+    """A stretch cut at an "and" between two names: "House of Representatives and the High
+    Council of State", "HKN and Hunt Oil"; not "Reconstruction and Development Coalition"."""
+    pieces = []
+    for index in range(start + 1, end - 1):
+        segment = segments[index]
+        if segment.kind != JOIN or words[segment.first] != "and":
+            continue
+        before = segments[index - 1]
+        word = words[before.first]
+        if segments[index + 1].kind == JOIN or _heads(segments, index + 1, end) and (
+                before.kind in (HEAD, GAZ) or word.isupper() or _thing(word)):
+            pieces.append((start, index))
+            start = index + 1
+    pieces.append((start, end))
+    return pieces
+
+
+def _read_body(words, segments, used, start, end, span, text, number, reading) -> None:
+    heads = _heads(segments, start, end)
+    if not heads:
+        return
+    head = heads[-1]
+    # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front".
+    for index in range(start + 1, head):
+        if segments[index].kind == JOIN and words[segments[index].first] in ("of", "for") \
+                and segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES):
+            start = index + 1
+    while start < head and segments[start].kind in (JOIN, PARTICLE):
+        start += 1
+    stop = _run_on(words, segments, head, end)
+    chosen = segments[start:stop]
+    for taken in range(start, stop):
+        used[taken] = True
+    first, last = chosen[0].first, chosen[-1].end
+    # after an international body's name: "UN Support Mission in Libya"
+    prefix = start and segments[start - 1].kind == KNOWN and segments[start - 1].data != EXCLUDED \
+        and reading.rules.entities[segments[start - 1].data].category == "international"
+    if prefix:
+        used[start - 1] = True
+        first = segments[start - 1].first
+    name = words[first:last]
+    if len(name) > 1 and not _thing(name[-1]) and (prefix or not _generic(chosen, words)):
+        begin, finish = span(first, last)
+        reading.organisation(name).add(
+            number, begin, finish,
+            countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
+            + _possessive_country(text, begin, reading.gazetteer))
+    elif prefix:
+        used[start - 1] = False
+
+
+def _run_on(words, segments, head, end) -> int:
+    """Where a body's name ends after its head: on through "of X", "for X", "on X", "du X"
+    ("Banque du Liban"), then "and X", or "in" a country ("Association of Banks in Lebanon",
+    not "Central Bank of Yemen in Aden")."""
+    stop = head + 1
+    if stop >= end or segments[stop].kind not in (JOIN, PARTICLE) or words[segments[stop].first] in ("and", "in", "the"):
+        return stop
+    index = stop
+    while index < end:
+        segment = segments[index]
+        word = words[segment.first]
+        if segment.kind in (JOIN, PARTICLE):
+            if word == "and" and (index + 1 < end and segments[index + 1].kind == JOIN or any(
+                    seg.kind in (HEAD, WEAK_HEAD) for seg in segments[index + 1:end])):
+                break               # "House of Representatives and the High Council of State"
+            if word == "in":
+                following = index + 1
+                while following < end and segments[following].kind == JOIN:
+                    following += 1
+                if not (following < end and segments[following].kind == GAZ and segments[following].country):
+                    break
+            index += 1
+            continue
+        if segment.kind not in _ORGANISATION_WORDS or word in _GIVEN_NAMES:
+            break                   # "... Party of Walid Jumblatt"
+        index += 1
+        stop = index
+    return stop
+
+
+def _thing(word: str) -> bool:
+    """The last word of a place's or a thing's name ("Square", "Treaty", "Cups")."""
+    return word in _PLACE_ENDS or word[-1:] == "s" and word[:-1] in _PLACE_ENDS
+
+
+def _generic(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
+    """A state body named by description, not by a name of its own: "Iraqi Foreign
+    Ministry", "Lebanese Army", "Presidential Council", "Central Bank"."""
+    heads = [words[seg.first] for seg in segments if seg.kind in (HEAD, WEAK_HEAD)]
+    joined = [index for index, seg in enumerate(segments) if seg.kind == JOIN]
+    if joined:                      # "Ministry of Water Resources": the head before "of"
+        heads = [words[seg.first] for seg in segments[:joined[0]] if seg.kind in (HEAD, WEAK_HEAD)] or heads
+    others = [seg for seg in segments if seg.kind not in (HEAD, WEAK_HEAD, JOIN, PARTICLE)]
+    proper = [seg for seg in others if seg.kind in (NAME, ROLES) and words[seg.first] not in _GENERIC_WORDS]
+    described = [seg for seg in others if seg.kind != GAZ]
+    head = heads[-1]
+    if head in _GENERIC_HEADS and all(word in _GENERIC_HEADS for word in heads):
+        return not proper
+    if any(seg.kind == JOIN for seg in segments):
+        return False                # "Central Bank of Iraq": a name, where "Central Bank" is none
+    if head in _COMPANY_HEADS:
+        return not others or not proper and len(described) <= 1 and len(others) == len(described)
+    return not proper and len(described) < 2
+
+
+def _possessive_country(text: str, start: int, gazetteer: Gazetteer) -> list[str]:
+    """The country of a possessive just before a name ("Libya's Presidential Council")."""
+    before = text[max(0, start - 30):start].rstrip()
+    if not before.endswith(_POSSESSIVE):
+        return []
+    word = before.rsplit(" ", 1)[-1]
+    code = _country(word, gazetteer)
+    return [code] if code else []
+
+
+def _read_name(words, offsets, segments, position, end, text, number, reading) -> None:
+    """A name proper (segments[position:end]) with what the run and the text around it say."""
+    gazetteer = reading.gazetteer
+    first, stop = segments[position].first, segments[end - 1].end
+    name = words[first:stop]
+    begin = offsets[first]
+    finish = offsets[stop - 1] + len(words[stop - 1])
+    roles, countries, titled, after_of = _roles_in_run(words, segments, position)
+    run_start = offsets[segments[0].first]
+    leads = position == 0 or all(seg.kind in (GAZ, ADJECTIVE) for seg in segments[:position])
+    outside = _role_before(text, run_start, gazetteer) if leads else None
+    if outside is not None:
+        roles += outside[0]
+        countries += outside[1]
+    core = [word for word in name if word not in _PARTICLES]
+    if after_of and not titled:
+        return                     # "Custodian of the Two Holy Mosques": the object of "of"
+    if len(core) < 2:
+        if core:
+            index = first + name.index(core[0])
+            _read_single(text, number, offsets[index], core[0], reading,
+                         titled=titled or outside is not None, roles=roles, countries=countries,
+                         lead=run_start if leads and position and not titled else -1)
+        return
+    is_last = stop == len(words)
+    after = text[finish:finish + 120] if is_last else ""
+    if name[0] in _ORG_OPENERS:
+        reading.organisation(name).add(number, begin, finish)
+        return
+    if leads and _organisation_before(text, run_start):
+        reading.organisation(name).add(number, begin, finish, countries=countries)
+        return
+    if _thing(name[-1]) or is_last and _place_after(after):
+        reading.places.add(tuple(name))     # and so wherever else the article names it
+        return
+    if leads and _workplace(text, run_start):
+        reading.organisation(name).add(number, begin, finish, countries=countries)
+        return
+    after_roles, after_countries, after_kind = _role_after(after, gazetteer) if is_last else ((), (), None)
+    if after_kind == "organisation" or is_last and _kind_after(text, run_start, after):
+        reading.organisation(words[segments[0].first if leads else first:stop]).add(
+            number, run_start if leads else begin, finish)
+        return
+    if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
+            or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS:
+        return
+    arabic = _arabic(name)
+    evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
+        or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
+    candidate = reading.person(name)
+    if evidence:
+        candidate.evidence = True
+    elif arabic:
+        if leads and _after_venue(text, run_start, gazetteer):
+            candidate.weak = True
+        else:
+            candidate.evidence = True
+    candidate.add(number, begin, finish, roles=[*roles, *after_roles],
+                  countries=[*countries, *after_countries])
+
+
+def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool, bool]:
+    """The role and countries a run gives before a name in it ("Iraqi Prime Minister",
+    "Commander of the Rapid Support Forces"), whether a title or honorific marks the name,
+    and whether the name is the object of "of" / "for" ("... of the Two Holy Mosques")."""
+    back = position - 1
+    if back >= 0 and segments[back].kind == JOIN:
+        return [], [], False, words[segments[back].first] != "and"
+    countries: list[str] = []
+    titled = False
+    first_role = None
+    while back >= 0:
+        kind = segments[back].kind
+        if kind in _ROLE_KINDS:
+            titled = True
+            if kind != HONORIFIC or first_role is not None:
+                first_role = back
+        elif kind == GAZ:
+            countries.extend(segments[back].data)
+        elif kind in (KNOWN, JOIN, HEAD, WEAK_HEAD) and titled:
+            pass
+        else:
+            break
+        back -= 1
+    roles = []
+    if first_role is not None:
+        start = first_role
+        while start > back + 1 and segments[start - 1].kind in (KNOWN, HEAD, WEAK_HEAD):
+            start -= 1
+        stop = position
+        while stop > start and segments[stop - 1].kind == HONORIFIC:
+            stop -= 1
+        if stop > start:
+            roles.append(" ".join(words[segments[start].first:segments[stop - 1].end]))
+    return roles, countries, titled, False
+
+
+_TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
+_ARTICLES = _words("the a an The A An")
+_OF = _words("of for to")
+
+
+def _plain(word: str) -> str:
+    return word[:-2] if word.endswith(_POSSESSIVE[:2]) else word
+
+
+def _is_role(word: str) -> bool:
+    lower = word.lower()
+    return lower in _ROLE_NOUNS or lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS
+
+
+def _role_before(text: str, start: int, gazetteer: Gazetteer
+                 ) -> tuple[list[str], list[str]] | None:
+    """A role written before a run ("UN envoy for Yemen, Hans Grundberg", "Hamas leader
+    Khalil al-Hayya", "the late Nigerian curator X"): (roles, countries), or None."""
+    before = text[max(0, start - 80):start]
+    if not before or before[-1] not in " ,":
+        return None
+    # the word before: most often a verb or an article, and no role (quickly, without the
+    # pattern below)
+    last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
+    if last[:1].islower() and last != "of" and not _is_role(last):
+        return None
+    tokens = _TOKENS.findall(before)
+    if tokens and tokens[-1] == ",":
+        tokens.pop()
+    if not tokens:
+        return None
+    if tokens[-1] == "of" and len(tokens) > 1 and (
+            _is_role(tokens[-2]) or tokens[-2].lower() in _ORG_NOUNS):
+        return [], []              # "the son of X", "the investment company of X": a person
+    if tokens[-1][:1].islower() and not _is_role(tokens[-1]):
+        return None                # the common case, quickly: a verb, an article...
+    phrase: list[str] = []
+    for token in reversed(tokens):
+        lower = token.lower()
+        if _is_role(token) or lower in _ROLE_MODIFIERS or lower in _OF \
+                or token[:1].isupper() and token not in _STOP or token.endswith(_POSSESSIVE[:2]):
+            phrase.append(token)
+            if len(phrase) >= 8:
+                break
+            continue
+        break
+    phrase.reverse()
+    while phrase and (phrase[0].lower() in _OF or phrase[0] in _STOP):
+        phrase.pop(0)
+    noun = max((index for index, token in enumerate(phrase) if _is_role(token)), default=None)
+    if noun is None:
+        return None
+    tail = phrase[noun + 1:]
+    if tail and tail[0].lower() not in _OF:
+        return None
+    countries: list[str] = []
+    while phrase and noun > 0:
+        code = _country(phrase[0], gazetteer)
+        if code is not None:
+            countries.append(code)
+        elif not (phrase[0][:1].islower() and phrase[0].endswith(_POSSESSIVE[:2])):
+            break                            # "the group's spokesman" -> "spokesman"
+        phrase.pop(0)
+        noun -= 1
+    countries += [code for code in (_country(token, gazetteer) for token in phrase[noun + 1:]) if code]
+    return ([" ".join(phrase)] if phrase else []), countries
+
+
+_AFTER = re.compile(r"(?:\s*,\s*|\s+\(|\s+as\s+)(?:(?:a|an|the|its|his|her|their)\s+)?([^,.;:()\"“”]{2,100})")
+_CLAUSE = _words("""
+of for to in at on with from by under over who which that and since between after before as
+whose while when where said says told who's than until during against about
+""")
+
+
+def _role_after(after: str, gazetteer: Gazetteer
+                ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """A role or a kind in apposition after a name (", the UN envoy for Yemen,", " as head
+    coach", ", an Iran-backed militia,", ", who ..."): (roles, countries, "person" |
+    "organisation" | None)."""
+    if not after or after[0] not in " ,(":
+        return (), (), None
+    if after.startswith((", who ", ", who'")):
+        return (), (), "person"
+    match = _AFTER.match(after)
+    if not match:
+        return (), (), None
+    phrase = match.group(1).split()
+    opening = phrase[0] if phrase else ""
+    if not (match.group(0).lstrip(" ,(").startswith(("a ", "an ", "the ", "its ", "his ", "her ", "their ", "as "))
+            or opening.endswith(_POSSESSIVE[:2]) or _is_role(opening) or opening.lower() in _ROLE_MODIFIERS
+            or opening[:1].isupper() and opening not in _STOP):
+        return (), (), None     # ", insisted the Front was a party": a clause, no apposition
+    head_at = None
+    for index, word in enumerate(phrase[:8]):
+        if word.lower() in _CLAUSE or word[:1].isdigit() and index == 0:
+            break
+        head_at = index
+    if head_at is None or head_at + 1 < len(phrase) and phrase[head_at + 1].lower() in _SPEECH:
+        return (), (), None     # ", the UN agency said": a new clause's subject
+    word = phrase[head_at]
+    head = _plain(word).lower()
+    if word.endswith(_POSSESSIVE[:2]):
+        return (), (), None
+    if head in _ORG_NOUNS_AFTER and not match.group(0).lstrip().startswith("as"):
+        return (), (), "organisation"
+    if not _is_role(head):
+        return (), (), None
+    end = len(phrase)
+    for index in range(head_at + 1, len(phrase)):
+        if phrase[index].lower() in _CLAUSE and phrase[index].lower() not in _OF:
+            end = index
+            break
+    words = phrase[:end]
+    countries = []
+    while words and len(words) > 1:
+        code = _country(words[0], gazetteer)
+        if code is None:
+            break
+        countries.append(code)
+        words = words[1:]
+    countries += [code for code in (_country(word, gazetteer) for word in words[1:]) if code]
+    return ((" ".join(words),) if words else ()), tuple(countries), "person"
+
+
+def _previous_word(text: str, start: int) -> str:
+    end = start - 1 if start and text[start - 1] == " " else start
+    return text[text.rfind(" ", 0, end) + 1:end]
+
+
+def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
+    """Whether the words around a one-word name no person has call it an organisation
+    ("the private equity firm Carlyle", "Islah, the country's main Islamist party", "a
+    Yemenia official", "the Sumoud coalition", "an analyst at X"). A news agency is a
+    source, not an actor. (Most words fail the first, cheap tests: this runs for every
+    capitalised word left over.)"""
+    lead = single.start if single.lead < 0 else single.lead
+    end = single.end
+    previous = _previous_word(text, lead)
+    lower = previous.lower()
+    if lower in _ORG_NOUNS:
+        found = _previous_word(text, lead - len(previous) - 1).lower() != "news"
+    elif previous == "at":
+        found = _workplace(text, lead)
+    elif lower == "the" and text[end:end + 1] == " " and _kind_after(text, lead, text[end:end + 30]):
+        found = True
+    elif text[end:end + 1] == ",":
+        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation"
+    else:
+        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead)
+    return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
+
+
+def _workplace(text: str, start: int) -> bool:
+    """A name after "<role> ... at": where someone works ("an analyst at Capital
+    Economics", "head of research at EFG Hermes")."""
+    if _previous_word(text, start) != "at":
+        return False
+    before = text[max(0, start - 60):start - 4].split()[-5:]
+    return any(word.strip(",").lower() in _WORKERS for word in before)
+
+
+# The roles of people who work at a body ("an economist at X"), not of where they were
+# ("elected president at Costa Navarino").
+_WORKERS = _words("""
+analyst economist researcher professor lecturer fellow strategist scientist expert scholar
+partner director head chief executive manager engineer specialist consultant associate
+editor correspondent official officials adviser advisor""")
+
+
+def _organisation_before(text: str, start: int) -> bool:
+    """The word before a name calls it an organisation: "the private equity firm X",
+    "chemicals maker X". A ship after "carrier" is no company."""
+    return _previous_word(text, start).lower() in _ORG_NOUNS
+
+
+_MEMBER_AFTER = re.compile(r" (?:official|officials|spokesman|spokeswoman|spokesperson|executives|"
+                           r"chief executive|CEO|chairman|shareholders|board)\b")
+
+
+def _organisation_after(text: str, end: int, start: int = -1) -> bool:
+    """The words after a one-word name call it an organisation: ", a bottled water maker",
+    ", the country's main Islamist party", "X official", "X chief executive" (not at a
+    sentence's start: "Local officials said")."""
+    after = text[end:end + 110]
+    if after[:1] == ",":
+        return _role_after(after, _NO_GAZETTEER)[2] == "organisation"
+    return bool(_MEMBER_AFTER.match(after)) and not _sentence_start(text, start)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"“‘'(")
+    return start <= 0 or not before or before[-1] in ".!?:;"
+
+
+def _kind_after(text: str, start: int, after: str) -> bool:
+    """"the Sumoud coalition": the name between "the" and the word for its kind."""
+    if _previous_word(text, start) not in ("the", "The") or text[start:start + 40].split(" ", 1)[0].endswith(
+            ("ic", "ist", "ian", "ish", "ese", "ite")):
+        return False                # "the Olympic movement", "the Sadrist movement": adjectives
+    word = after[1:after.find(" ", 1)] if after[:1] == " " else ""
+    return word.rstrip(",.;:") in _KIND_AFTER
+
+
+_SPEECH_AFTER = re.compile(r"\s+(?:has\s+|had\s+|also\s+|later\s+|then\s+|previously\s+|earlier\s+)?([a-z]+)")
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|according\s+to|wrote|asked)\s+$")
+
+
+def _speech_after(after: str) -> bool:
+    match = _SPEECH_AFTER.match(after)
+    return bool(match) and match.group(1) in _SPEECH
+
+
+def _speech_before(text: str, start: int) -> bool:
+    return bool(_SPEECH_BEFORE.search(text, max(0, start - 16), start))
+
+
+def _after_venue(text: str, start: int, gazetteer: Gazetteer) -> bool:
+    """After "in", "at", "near"...: a place ("near Alam El-Roum"), for a name that only its
+    Arabic particles would make a person."""
+    word = _previous_word(text, start)
+    if word in ("the", "The"):
+        word = _previous_word(text, start - 4)
+    return word.lower() in gazetteer.venue_words
+
+
+# Nouns that say the name before them is a place's: "the Amir Kabir dam", "the Abu Salim
+# district".
+_PLACE_AFTER = re.compile(r" (?:dam|district|neighbou?rhood|camp|field|oilfield|gas ?field|crossing|"
+                          r"area|region|province|governorate|city|town|village|airport|port|base|"
+                          r"air ?base|prison|hospital|mosque|square|street|road|highway|border|river|"
+                          r"valley|mountains?|refinery|plant|stadium|hotel|palace|market|quarter|"
+                          r"suburb|school|bridge|checkpoint|strait|island|coast|desert|lake|sea|"
+                          r"station|compound|church|shrine|museum|reservoir|basin|pipeline|"
+                          r"terminal|discovery|project|festival|prize|award|summit|accord|agreement|"
+                          r"operation|offensive|campaign|era|war)\b")
+
+
+def _place_after(after: str) -> bool:
+    return bool(_PLACE_AFTER.match(after))
+
+
+def _arabic(name: Sequence[str]) -> bool:
+    """Particles of a transliterated Arabic name: al-, bin, ibn, bint, Abu, Abdul..."""
+    for word in name:
+        if word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) \
+                or "-al-" in word or "-Al-" in word:
+            return True
+        if word.startswith(_ARABIC_LEADS):
+            return True
+    return False
+
+
+_NO_GAZETTEER = None
+
+# --- resolving -----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=65536)
+def _bare(word: str) -> str:
+    """A name's word without its particle prefix, compared loosely ("al-Sudani" -> "sudani")."""
+    return fold(_PREFIX.sub("", word)).casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def _core(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words that tell people apart, compared loosely: "Ahmed Awad bin Mubarak" ->
+    ("ahmed", "awad", "mubarak")."""
+    return tuple(_bare(word) for word in words if word not in _PARTICLES) or (_bare(words[-1]),)
+
+
+def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]:
+    rules = reading.rules
+    organisations = list(reading.organisations.values())
+    body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
+    people = [candidate for words, candidate in reading.people.items()
+              if " ".join(words).casefold() not in body_names and words not in reading.places]
+    _spread_evidence(people, reading.singles, texts, reading.gazetteer)
+
+    # A person named with fewer words is the one with more when first and last names
+    # agree, or all the shorter name's words are in the longer one.
+    people.sort(key=lambda candidate: -len(candidate.words))
+    merged: list[_Candidate] = []
+    cores: list[tuple[str, ...]] = []
+    for candidate in people:
+        if not candidate.evidence:
+            continue
+        core = _core(candidate.words)
+        for fuller, fuller_core in zip(merged, cores):
+            if _same_person(core, fuller_core):
+                _merge(fuller, candidate)
+                break
+        else:
+            merged.append(candidate)
+            cores.append(core)
+    for candidate in people:
+        if not candidate.evidence:       # a repeat of a full name without its evidence
+            core = _core(candidate.words)
+            for fuller, fuller_core in zip(merged, cores):
+                if _same_person(core, fuller_core):
+                    fuller.occurrences += candidate.occurrences
+                    break
+
+    # one word -> who it may stand for: a surname ("Sudani", "al-Sudani"), an acronym
+    surnames: dict[str, list[_Candidate]] = defaultdict(list)
+    first_names: dict[str, list[_Candidate]] = defaultdict(list)
+    for candidate, core in zip(merged, cores):
+        surnames[core[-1]].append(candidate)
+        first_names[core[0]].append(candidate)
+    acronyms = reading.acronyms
+    for single in reading.singles:
+        found = acronyms.get(single.word)
+        if found is None:
+            options = surnames.get(_bare(single.word)) or (
+                first_names.get(_bare(single.word)) if single.titled else None)
+            if options:
+                found = options[0] if len(options) == 1 else _nearest(options, single)
+            elif _one_word_body(single, texts[single.passage], reading.gazetteer):
+                lead = single.start if single.lead < 0 else single.lead
+                found = reading.organisation(texts[single.passage][lead:single.end].split())
+                if found not in organisations:
+                    organisations.append(found)
+                found.add(single.passage, lead, single.end)
+                continue
+        if found is not None:
+            found.add(single.passage, single.start, single.end, roles=single.roles,
+                      countries=single.countries)
+
+    everyone = [*merged, *organisations, *reading.listed.values()]
+    _read_title(reading, everyone, surnames, texts)
+    everyone = [*merged, *organisations, *reading.listed.values()]
+    found = []
+    sentences: dict[int, list[tuple[int, int]]] = {}       # passage -> its sentences
+    for candidate in everyone:
+        mention = _mention(candidate, texts, rules, sentences)
+        if mention is not None:
+            found.append((min(o.order for o in candidate.occurrences), mention))
+    found.sort(key=lambda item: item[0])
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for _, mention in found:
+        if (mention.kind, mention.slug) not in seen:
+            seen.add((mention.kind, mention.slug))
+            result.append(mention)
+    return tuple(result)
+
+
+def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
+                     texts: Mapping[int, str], gazetteer: Gazetteer) -> None:
+    """Names the text does not mark where they stand, marked by the rest of the article: a
+    list with a person in it ("Alia Swastika, Amal Khalaf and ..."), a family name a
+    person has ("Belqasem Haftar" beside "Khalifa Haftar"), a surname the article then uses
+    alone ("Wilders said")."""
+    unmarked = [candidate for candidate in people if not candidate.evidence]
+    if not unmarked:
+        return
+    # a surname alone as people's are ("Wilders said", "Lategan attacked"), not as a
+    # place's ("travelled to Milan") or a team's ("the Bulls")
+    lasts = {_core(candidate.words)[-1] for candidate in unmarked}
+    alone = {_bare(single.word) for single in singles if _bare(single.word) in lasts
+             and (single.titled or _previous_word(texts[single.passage], single.start).lower()
+                  not in _NOT_BEFORE_SURNAME and not _after_venue(texts[single.passage], single.start, gazetteer))}
+    # lists: neighbouring names in one passage joined by a comma or "and"
+    by_passage: dict[int, list[tuple[int, int, _Candidate]]] = defaultdict(list)
+    for candidate in people:
+        for occurrence in candidate.occurrences:
+            by_passage[occurrence.passage].append((occurrence.start, occurrence.end, candidate))
+    links: dict[int, set[int]] = defaultdict(set)
+    index = {id(candidate): candidate for candidate in people}
+    for passage, spans in by_passage.items():
+        spans.sort(key=lambda item: item[0])
+        text = texts[passage]
+        for (_, end, left), (start, _, right) in zip(spans, spans[1:]):
+            if text[end:start] in (", ", " and ", ", and ") and left is not right:
+                links[id(left)].add(id(right))
+                links[id(right)].add(id(left))
+    for _ in range(2):
+        families = {_core(candidate.words)[-1] for candidate in people if candidate.evidence}
+        for candidate in unmarked:
+            if candidate.evidence:
+                continue
+            last = _core(candidate.words)[-1]
+            if any(index[other].evidence for other in links.get(id(candidate), ())) \
+                    or (last in families or last in alone) and not candidate.weak:
+                candidate.evidence = True
+
+
+_NOT_BEFORE_SURNAME = _words("the of from a an this that")
+
+
+def _same_person(shorter: Sequence[str], longer: Sequence[str]) -> bool:
+    if not shorter or not longer or shorter[-1] != longer[-1]:
+        return False
+    return shorter[0] == longer[0] or set(shorter) <= set(longer)
+
+
+def _merge(fuller: _Candidate, other: _Candidate) -> None:
+    fuller.occurrences += other.occurrences
+    for role in other.roles:
+        if role not in fuller.roles:
+            fuller.roles.append(role)
+    fuller.countries |= other.countries
+
+
+def _nearest(options: Sequence[_Candidate], single: _Single) -> _Candidate:
+    """Of two people with one surname, the one named last before the word (else the first)."""
+    order = (single.passage + 1, single.start)
+    named = [(max((o.order for o in candidate.occurrences if o.order <= order), default=(-9, 0)), index)
+             for index, candidate in enumerate(options)]
+    return options[max(named)[1]]
+
+
+def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
+                surnames: Mapping[str, list[_Candidate]], texts: Mapping[int, str]) -> None:
+    """The title's mentions: its words are all capitalised, so only names the rest of the
+    article (or entities.yaml) establishes are read there."""
+    known: dict[tuple[str, ...], _Candidate] = {}
+    for candidate in everyone:
+        known.setdefault(tuple(candidate.words), candidate)
+        for occurrence in candidate.occurrences:
+            if occurrence.passage >= 0:
+                text = texts[occurrence.passage]
+                known.setdefault(tuple(text[occurrence.start:occurrence.end].split()), candidate)
+    for acronym, candidate in reading.acronyms.items():
+        known.setdefault((acronym,), candidate)
+    forms = reading.rules.forms
+    for words, offsets in reading.title_runs:
+        i = 0
+        while i < len(words):
+            hit = None
+            for length in range(min(6, len(words) - i), 0, -1):
+                form = tuple(words[i:i + length])
+                index = forms.get(form)
+                if index is not None:
+                    hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
+                    break
+                candidate = known.get(form)
+                if candidate is None and length == 1:
+                    options = surnames.get(_bare(words[i]))
+                    candidate = options[0] if options and len(options) == 1 else None
+                if candidate is not None:
+                    hit = (length, candidate)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            length, candidate = hit
+            if candidate is not None:
+                candidate.add(-1, offsets[i], offsets[i + length - 1] + len(words[i + length - 1]))
+            i += length
+
+
+@functools.lru_cache(maxsize=65536)
+def _slug(name: str) -> str:
+    return slugify(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised(name: str) -> str:
+    return normalise(name)
+
+
+def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
+             sentences: dict[int, list[tuple[int, int]]]) -> Mention | None:
+    if not candidate.occurrences:
+        return None
+    entity = rules.entities[candidate.listed] if candidate.listed is not None else None
+    occurrences = sorted(candidate.occurrences, key=lambda o: o.order)
+    if entity is not None:
+        name = entity.name
+    else:
+        # the fullest form the article gives (the first of equals), not a title's
+        best: tuple[str, ...] = ()
+        for occurrence in occurrences:
+            if occurrence.passage >= 0:
+                words = tuple(texts[occurrence.passage][occurrence.start:occurrence.end].split())
+                if len(words) > len(best):
+                    best = words
+        if not best:
+            return None
+        if candidate.kind == "organisation" and best[0] in ("The", "the"):
+            best = best[1:]
+        name = " ".join(best)
+    if _normalised(name) in rules.excluded:
+        return None
+    slug = _slug(name)
+    if not slug:
+        return None
+    body = [o for o in occurrences if o.passage >= 1]
+    first = body[0] if body else occurrences[0]
+    text = texts[first.passage]
+    if first.passage not in sentences:
+        sentences[first.passage] = sentence_spans(text)
+    sentence = next((text[start:end] for start, end in sentences[first.passage]
+                     if start <= first.start < end), text)
+    roles = list(candidate.roles)
+    countries = set(candidate.countries)
+    if entity is not None:
+        roles += [role for role in entity.roles if role not in roles]
+        countries |= set(entity.countries)
+    return Mention(
+        slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
+        countries=tuple(sorted(countries)), category=entity.category if entity is not None else "",
+        paragraph=first.passage if body else 0,
+        surface=text[first.start:first.end] if body else "",
+        sentence=" ".join(sentence.split()),
+        mentions=len({(o.passage, o.start) for o in occurrences}), listed=entity is not None)
