@@ -467,6 +467,7 @@ def _parse(text: str, path: str, gazetteer: Gazetteer) -> EntityRules:
             raise BuildError(f"unknown section {key!r}; the file holds {', '.join(_TOP_KEYS)}",
                              path, line_of(data, key))
     entities: list[ListedEntity] = []
+    name_lines: list[list[int | None]] = []     # per entity: the lines of its name and aliases
     for section, kind in (("people", "person"), ("organisations", "organisation")):
         entries = data.get(section)
         if entries is None:
@@ -476,6 +477,9 @@ def _parse(text: str, path: str, gazetteer: Gazetteer) -> EntityRules:
                              path, line_of(data, section))
         for index, entry in enumerate(entries):
             entities.append(_entry(entry, kind, path, line_of(entries, index), gazetteer))
+            aliases = entry.get("aliases") or []
+            name_lines.append([line_of(entry, "name")] + [line_of(aliases, item)
+                                                          for item in range(len(aliases))])
     exclude = _strings(data, "exclude", path) if "exclude" in data else ()
     minimum = data.get("min_articles", DEFAULT_MIN_ARTICLES)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
@@ -484,13 +488,13 @@ def _parse(text: str, path: str, gazetteer: Gazetteer) -> EntityRules:
 
     forms: dict[tuple[str, ...], int] = {}
     owners: dict[str, ListedEntity] = {}
-    for number, entity in enumerate(entities):
-        for text_ in (entity.name, *entity.aliases):
+    for number, (entity, lines) in enumerate(zip(entities, name_lines)):
+        for text_, line in zip((entity.name, *entity.aliases), lines):
             key = normalise(text_)
             other = owners.get(key)
             if other is not None and other is not entity:
                 raise BuildError(f"{text_!r} is listed twice: under {other.name!r} (line "
-                                 f"{other.line}) and {entity.name!r}; keep one", path, entity.line)
+                                 f"{other.line}) and {entity.name!r}; keep one", path, line)
             owners[key] = entity
             for words in _written_forms(text_):
                 forms.setdefault(words, number)
@@ -1321,6 +1325,7 @@ def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool
     if back >= 0 and segments[back].kind == JOIN:
         return [], [], False, words[segments[back].first] != "and"
     countries: list[str] = []
+    near: list[str] = []            # the countries right before the name
     titled = False
     first_role = None
     while back >= 0:
@@ -1331,11 +1336,13 @@ def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool
                 first_role = back
         elif kind == GAZ:
             countries.extend(segments[back].data)
-        elif kind in (KNOWN, JOIN, HEAD, WEAK_HEAD) and titled:
-            pass
-        else:
+            if back == position - 1 - len(near):
+                near.extend(segments[back].data)
+        elif kind not in (KNOWN, JOIN, HEAD, WEAK_HEAD):
             break
         back -= 1
+    if not titled:
+        countries = near
     roles = []
     if first_role is not None:
         start = first_role

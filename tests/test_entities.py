@@ -1,0 +1,344 @@
+"""People and organisations read from an article (briefing/entities.py), rule by rule, and
+the editors' file content/entities.yaml: its parsing and its errors.
+
+The articles here are made up for the tests, in the newspaper's manner.
+"""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from briefing.classify import load_classifier
+from briefing.entities import (EntityRules, Mention, extract_entities, load_entity_rules,
+                               parse_entity_rules)
+from briefing.model import BuildError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RULES = """
+min_articles: 3
+organisations:
+  - name: Hezbollah
+    type: armed-group
+    countries: [Lebanon]
+  - name: Houthis
+    aliases: [Houthi, Ansar Allah]
+    type: armed-group
+    countries: [YE]
+  - name: United Nations
+    aliases: [UN]
+    type: international
+  - name: Popular Mobilization Forces
+    aliases: [PMF, Hashd al-Shaabi]
+    type: militia
+people:
+  - name: Mohammed bin Salman
+    aliases: [Mohammad bin Salman]
+    roles: [Crown Prince]
+    countries: [SA]
+exclude: [Asharq Al-Awsat, Middle East, Reuters]
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_classifier(ROOT / "content").gazetteer
+
+
+@pytest.fixture(scope="module")
+def rules(gazetteer):
+    return parse_entity_rules(RULES, "entities.yaml", gazetteer)
+
+
+def extract(rules, gazetteer, *paragraphs, title="", caption=None):
+    return extract_entities(title, caption, list(paragraphs), rules, gazetteer)
+
+
+def names(mentions, kind=None):
+    return [mention.name for mention in mentions if kind is None or mention.kind == kind]
+
+
+def one(mentions, name) -> Mention:
+    found = [mention for mention in mentions if mention.name == name]
+    assert len(found) == 1, names(mentions)
+    return found[0]
+
+
+# --- titles and roles before names ----------------------------------------------------
+
+def test_a_title_before_a_name_makes_a_person_with_that_role_and_country(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "Iraqi Prime Minister Mohammed Shia al-Sudani met the delegation on Monday.")
+    sudani = one(found, "Mohammed Shia al-Sudani")
+    assert sudani.kind == "person"
+    assert sudani.roles == ("Prime Minister",)
+    assert sudani.countries == ("IQ",)
+    assert sudani.slug == "mohammed-shia-al-sudani"
+
+
+def test_a_lower_case_role_before_a_name_is_read_with_what_it_is_for(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "Talks resumed after the UN envoy for Yemen, Hans Grundberg, arrived in Muscat.")
+    grundberg = one(found, "Hans Grundberg")
+    assert grundberg.roles == ("UN envoy for Yemen",)
+    assert grundberg.countries == ("YE",)
+
+
+def test_a_commander_of_a_force_is_read_through_the_force_s_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "Commander of the Popular Mobilization Forces Faleh "
+                                      "Zaidan toured the front line.")
+    assert one(found, "Faleh Zaidan").roles == ("Commander of the Popular Mobilization Forces",)
+    assert "Popular Mobilization Forces" in names(found, "organisation")
+
+
+def test_a_role_in_apposition_after_a_name_is_read(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "\"We will not wait,\" said Nadia Karam, a senior adviser to Libya's "
+                    "Presidential Council.")
+    karam = one(found, "Nadia Karam")
+    assert karam.roles == ("senior adviser to Libya's Presidential Council",)
+    assert "LY" in karam.countries
+
+
+def test_a_role_given_as_what_someone_became_is_read(rules, gazetteer):
+    found = extract(rules, gazetteer, "The club appointed Dario Venturelli as head coach.")
+    assert one(found, "Dario Venturelli").roles == ("head coach",)
+
+
+# --- Arabic naming patterns -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("The decree was signed by Salem Saleh bin Breik on Sunday.", "Salem Saleh bin Breik"),
+    ("Abdul-Malik al-Houthi gave a televised speech.", "Abdul-Malik al-Houthi"),
+    ("Abu Mohammed al-Jawlani had not been seen for weeks.", "Abu Mohammed al-Jawlani"),
+    ("Thousands gathered as Tamim bin Hamad Al Thani arrived.", "Tamim bin Hamad Al Thani"),
+    ("A letter from Abdulrahman Dbeiba was read out.", "Abdulrahman Dbeiba"),
+])
+def test_the_particles_of_transliterated_arabic_names_make_a_person(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "person") == [name]
+
+
+def test_an_honorific_is_no_part_of_the_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "Sheikh Naim Qassem spoke from Beirut.")
+    assert names(found, "person") == ["Naim Qassem"]
+
+
+def test_places_with_arabic_particles_are_no_people(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "Shelling hit Deir al-Balah and Khan Younis overnight.",
+                    "Families fled the Ain al-Hilweh camp near Sidon.")
+    assert names(found, "person") == []
+
+
+# --- organisations ------------------------------------------------------------------------
+
+def test_an_acronym_defined_in_brackets_names_the_body_and_its_later_uses(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The Sudan Liberation Army (SLA) said it had taken the town.",
+                    "SLA fighters were seen on the road to Tawila. The SLA denied it.")
+    army = one(found, "Sudan Liberation Army")
+    assert army.kind == "organisation"
+    assert army.mentions == 3
+
+
+def test_a_body_named_by_its_kind_is_an_organisation(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The Supreme Judicial Council met the Central Bank of Iraq's governor.")
+    assert names(found, "organisation") == ["Supreme Judicial Council", "Central Bank of Iraq"]
+
+
+def test_generic_state_bodies_named_by_description_are_left_out(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The Iraqi Foreign Ministry summoned the envoy as the Lebanese Army "
+                    "deployed. The Interior Ministry said nothing.")
+    assert names(found, "organisation") == []
+
+
+def test_a_word_for_a_company_before_its_name_makes_it_one(rules, gazetteer):
+    found = extract(rules, gazetteer, "The deal was led by private equity firm Northgate "
+                                      "and the chemicals maker Vestara.")
+    assert set(names(found, "organisation")) == {"Northgate", "Vestara"}
+
+
+def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
+    found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
+                                      "and a Houthi spokesman confirmed it.")
+    houthis = one(found, "Houthis")
+    assert houthis.listed and houthis.category == "armed-group"
+    assert houthis.countries == ("YE",)
+    assert houthis.mentions == 2
+    assert one(found, "Hezbollah").countries == ("LB",)
+
+
+def test_a_listed_name_inside_a_longer_name_is_not_that_entity(rules, gazetteer):
+    found = extract(rules, gazetteer, "Kataib Hezbollah said it would retaliate.")
+    assert "Hezbollah" not in names(found)
+
+
+def test_an_alias_merges_into_the_editor_s_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "Fighters of the Hashd al-Shaabi entered the town, and the "
+                                      "PMF said the operation was over.")
+    pmf = one(found, "Popular Mobilization Forces")
+    assert pmf.listed and pmf.mentions == 2 and pmf.category == "militia"
+    assert pmf.surface == "Hashd al-Shaabi"
+
+
+def test_a_listed_person_keeps_the_editor_s_name_roles_and_countries(rules, gazetteer):
+    found = extract(rules, gazetteer, "Mohammad bin Salman received the delegation.")
+    crown_prince = one(found, "Mohammed bin Salman")
+    assert crown_prince.roles == ("Crown Prince",) and crown_prince.countries == ("SA",)
+    assert crown_prince.surface == "Mohammad bin Salman"
+
+
+# --- later mentions ---------------------------------------------------------------------------
+
+def test_a_surname_later_in_the_article_is_the_same_person(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "Foreign Minister Fuad Hussein arrived in Tehran.",
+                    "Hussein said the talks were frank. Hussein's aides declined to comment.")
+    assert names(found) == ["Fuad Hussein"]
+    assert one(found, "Fuad Hussein").mentions == 3
+
+
+def test_a_surname_with_its_particle_or_without_is_the_same_person(rules, gazetteer):
+    found = extract(rules, gazetteer, "President Ahmed al-Sharaa flew to Riyadh.",
+                    "Al-Sharaa met officials, and Sharaa later returned.")
+    assert one(found, "Ahmed al-Sharaa").mentions == 3
+
+
+def test_a_half_name_beside_the_full_name_is_no_second_person(rules, gazetteer):
+    found = extract(rules, gazetteer, "Prime Minister Mohammed Shia al-Sudani spoke.",
+                    "Mohammed al-Sudani later added that the budget would pass.")
+    assert names(found, "person") == ["Mohammed Shia al-Sudani"]
+
+
+def test_the_title_names_only_whom_the_article_establishes(rules, gazetteer):
+    found = extract(rules, gazetteer, "Foreign Minister Fuad Hussein arrived in Tehran.",
+                    title="Hussein Heads to Tehran as Talks Stall Over Water Sharing")
+    hussein = one(found, "Fuad Hussein")
+    assert hussein.mentions == 2 and hussein.paragraph == 1
+    assert names(found) == ["Fuad Hussein"]
+
+
+def test_one_word_names_are_no_people(rules, gazetteer):
+    found = extract(rules, gazetteer, "Khamenei warned against any attack, and Netanyahu replied.")
+    assert names(found, "person") == []
+
+
+def test_two_people_of_one_family_stay_apart(rules, gazetteer):
+    found = extract(rules, gazetteer, "Field Marshal Khalifa Haftar named his son Saddam Haftar "
+                                      "as his deputy.")
+    assert names(found, "person") == ["Khalifa Haftar", "Saddam Haftar"]
+
+
+def test_a_list_shares_what_marks_its_names_as_people(rules, gazetteer):
+    found = extract(rules, gazetteer, "The jury was made up of five curators: Ahmed Nasser, "
+                                      "Lotte Brekke and Ines Calloway.")
+    assert names(found, "person") == ["Ahmed Nasser", "Lotte Brekke", "Ines Calloway"]
+
+
+# --- what is never an entity -------------------------------------------------------------
+
+def test_days_months_places_and_sentence_starts_are_not_entities(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "On Monday the Middle East braced for talks. Last March, Saudi Arabia and "
+                    "Egypt signed a deal in Abu Dhabi.",
+                    "Meanwhile Baghdad said nothing. Gaza City was quiet on Sunday.")
+    assert found == ()
+
+
+def test_headline_case_titles_add_no_entities(rules, gazetteer):
+    found = extract(rules, gazetteer, "The talks ended without a deal.",
+                    title="Rival Camps Trade Blame As Border Talks Collapse In Geneva")
+    assert found == ()
+
+
+def test_a_caption_s_credit_is_no_entity_but_the_people_it_names_are(rules, gazetteer):
+    found = extract(rules, gazetteer, "The summit opened on Tuesday.",
+                    caption="Lebanese President Joseph Aoun arrives in Cairo. (Reuters)")
+    aoun = one(found, "Joseph Aoun")
+    assert names(found) == ["Joseph Aoun"]
+    assert aoun.paragraph == 0 and aoun.surface == ""
+    assert aoun.sentence == "Lebanese President Joseph Aoun arrives in Cairo."
+
+
+def test_excluded_names_are_never_extracted(rules, gazetteer):
+    found = extract(rules, gazetteer, "A source told Asharq Al-Awsat that Reuters had the story.")
+    assert found == ()
+
+
+def test_a_news_agency_cited_as_a_source_is_no_organisation(rules, gazetteer):
+    found = extract(rules, gazetteer, "The decree was carried by the state news agency Saba.")
+    assert found == ()
+
+
+# --- what a mention says ------------------------------------------------------------------------
+
+def test_mentions_come_in_order_with_the_exact_text_of_the_first_body_mention(rules, gazetteer):
+    paragraphs = ["Houthi fighters fired a missile, officials said.",
+                  "The UN envoy Hans Grundberg urged restraint. Grundberg said talks must resume."]
+    found = extract(rules, gazetteer, *paragraphs, title="Grundberg Urges Restraint")
+    assert names(found) == ["Hans Grundberg", "Houthis", "United Nations"]
+    for mention in found:
+        assert mention.surface in paragraphs[mention.paragraph - 1]
+    grundberg = one(found, "Hans Grundberg")
+    assert (grundberg.paragraph, grundberg.surface) == (2, "Hans Grundberg")
+    assert grundberg.sentence == "The UN envoy Hans Grundberg urged restraint."
+    assert grundberg.mentions == 3
+
+
+def test_mentions_pickle_as_plain_tuples(rules, gazetteer):
+    found = extract(rules, gazetteer, "Prime Minister Nawaf Salam met Hezbollah's deputies.")
+    assert pickle.loads(pickle.dumps(found)) == found
+    assert isinstance(found[0], tuple)
+
+
+# --- content/entities.yaml ---------------------------------------------------------------------
+
+def test_the_shipped_rules_parse_and_exclude_the_newspaper(gazetteer):
+    rules = load_entity_rules(ROOT / "content")
+    assert rules.min_articles >= 1 and len(rules.fingerprint) == 64
+    assert "asharq al awsat" in rules.excluded
+    found = extract_entities("", None, ["Hezbollah and the Houthis spoke to Asharq Al-Awsat."],
+                             rules, gazetteer)
+    assert names(found) == ["Hezbollah", "Houthis"]
+
+
+def test_a_missing_rules_file_is_no_rules(tmp_path):
+    rules = load_entity_rules(tmp_path)
+    assert rules.entities == () and rules.min_articles == 2 and rules.fingerprint
+
+
+def test_min_articles_and_the_fingerprint_follow_the_file(gazetteer):
+    first = parse_entity_rules(RULES, "entities.yaml", gazetteer)
+    second = parse_entity_rules(RULES + "\n", "entities.yaml", gazetteer)
+    assert first.min_articles == 3
+    assert first.fingerprint != second.fingerprint
+    assert isinstance(first, EntityRules)
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("people: []\nplaces: []\n", 2, "unknown section 'places'"),
+    ("organisations:\n  - name: Hamas\n    kind: party\n", 3, "unknown field 'kind'"),
+    ("organisations:\n  - name: Hamas\n    type: gang\n", 3, "unknown type 'gang'"),
+    ("people:\n  - name: Ali Hassan\n    type: party\n", 3, "only organisations have a `type`"),
+    ("organisations:\n  - aliases: [X]\n", 2, "needs a `name`"),
+    ("organisations:\n  - name: Hamas\n  - name: Fatah\n    aliases: [hamas]\n", 4,
+     "listed twice"),
+    ("organisations:\n  - name: Hamas\n    aliases: PIJ\n", 3, "`aliases` must be a list"),
+    ("organisations:\n  - name: Hamas\n    countries: [Atlantis]\n", 3, "unknown country 'Atlantis'"),
+    ("min_articles: 0\n", 1, "`min_articles` must be a whole number"),
+    ("exclude: [Gulf, 3]\n", 1, "must be non-empty text"),
+    ("organisations:\n  - name: Hamas\nexclude: [Hamas]\n", 3, "both listed"),
+    ("people: {name: x}\n", 1, "`people` must be a list"),
+    ("organisations:\n  - name: [Hamas\n", 3, "invalid YAML"),     # where the parser saw it
+])
+def test_errors_in_the_rules_name_the_file_and_line(gazetteer, text, line, words):
+    with pytest.raises(BuildError) as error:
+        parse_entity_rules(text, "content/entities.yaml", gazetteer)
+    assert error.value.path == "content/entities.yaml"
+    assert error.value.line == line, str(error.value)
+    assert words in error.value.message
+    assert str(error.value).startswith(f"content/entities.yaml:{line}: ")
