@@ -51,7 +51,7 @@ class Classifier:
     gazetteer: Gazetteer
     taxonomy: Taxonomy
     fingerprint: str            # sha256 of the data files (and CLASSIFIER_VERSION)
-    entities: EntityRules | None = None     # content/entities.yaml: people and organisations
+    entities: EntityRules       # content/entities.yaml (optional): people and organisations
 
 
 def load_classifier(content_dir: Path) -> Classifier:

@@ -149,15 +149,15 @@ class PageKeys:
         self.panels_changed = {key for key in self.panels.keys() | last_panels.keys()
                                if self.panels.get(key) != last_panels.get(key)}
         memo["panels"] = self.panels
-        self.paged = {g.url: g.name for g in (*site.people, *site.organisations)}
-        last_paged = memo.get("paged")
+        self.entity_names = {g.url: g.name for g in (*site.people, *site.organisations)}
+        last_names = memo.get("entity_names")
         self.relinked: set[str] = set()    # articles whose links to people and organisations changed
-        if last_paged is not None and last_paged != self.paged:
-            flipped = {url for url in self.paged.keys() | last_paged.keys()
-                       if self.paged.get(url) != last_paged.get(url)}
+        if last_names is not None and last_names != self.entity_names:
+            flipped = {url for url in self.entity_names.keys() | last_names.keys()
+                       if self.entity_names.get(url) != last_names.get(url)}
             self.relinked = {entry.article.slug for entry in site.entries
                              if any(_entity_url(m) in flipped for m in entry.entities)}
-        memo["paged"] = self.paged
+        memo["entity_names"] = self.entity_names
         self.country_counts = fingerprint(*(key for _, key, _ in self.countries.values()))
         self.topic_counts = fingerprint(*(key for _, key, _ in self.topics.values()))
         self.country_topics = _country_topics(site, memo.setdefault("country_topics", {}))
@@ -303,13 +303,13 @@ class PageKeys:
                     return found[2]
             linked = b"".join([by_slug[s].listing for s in (*entry.related, entry.previous, entry.next) if s])
             links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""])
-            named = "\0".join([f"{url}\0{self.paged[url]}" for url in map(_entity_url, entry.entities)
-                                if url in self.paged])
+            named = "\0".join([f"{url}\0{self.entity_names[url]}" for url in map(_entity_url, entry.entities)
+                                if url in self.entity_names])
             key = join_digests(template, self.names, by_slug[page.key].full, f"{links}\0{named}".encode(), linked)
             self._articles[page.key] = (entry, template, key)
             return key
         if page.kind in ("person", "organisation"):
-            group, key, dirty = self.entities[f"/{'people' if page.kind == 'person' else 'organisations'}/{page.key}/"]
+            group, key, dirty = self.entities[entity_url(page.kind, page.key)]
             found = self._listings.get(page.path)
             if found is not None and found[0] is group and found[1] == template and not dirty:
                 return found[2]

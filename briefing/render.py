@@ -184,6 +184,7 @@ class Renderer:
             story_card=self.story,
             timeline_periods=self.periods,
             development_rows=self.development_rows,
+            mention_rows=self.mention_rows,
             timeline_years=self.years,
             kicker=self.kicker,
             share=share,
@@ -319,18 +320,35 @@ class Renderer:
             slug = row.entry.article.slug
             found = self._developments.get(slug)
             if found is None or found[0] is not row.entry:     # date and sentence come from it
-                when = (f'<time datetime="{row.date.isoformat()}">{format_date(row.date)}</time>' if row.date
-                        else '<span class="undated">Undated</span>')
                 news = f' <span class="development-news">{escape(row.sentence)}</span>' if row.sentence else ""
-                made = Markup(
-                    '    <li class="development">\n'
-                    f'      <p class="development-date">{when}</p>\n'
-                    f'      <p class="development-text"><a href="{escape(self.url(row.entry.url))}" '
-                    f'class="development-title">{escape(row.entry.article.title)}</a>{news}</p>\n'
-                    '    </li>\n')
-                found = self._developments[slug] = (row.entry, made)
+                found = self._developments[slug] = (row.entry, self._row(row.entry, row.date, news))
             parts.append(found[1])
         return Markup("".join(parts))
+
+    def mention_rows(self, said: Sequence[tuple[Entry, str, int]]) -> Markup:
+        """The rows of a person's or organisation's page: each article naming it, with the
+        sentence that does and a link to its paragraph. In Python, as development_rows: a
+        site has thousands of these pages."""
+        parts = []
+        for entry, sentence, paragraph in said:
+            news = ""
+            if sentence:
+                href = escape(self.url(entry.url) + (f"#{paragraph_id(paragraph)}" if paragraph else ""))
+                news = (f' <span class="development-news">{escape(sentence)} <a href="{href}" class="said-link">'
+                        f'In context<span class="visually-hidden">: {escape(entry.article.title)}</span></a></span>')
+            parts.append(self._row(entry, entry.article.date, news))
+        return Markup("".join(parts))
+
+    def _row(self, entry: Entry, date: dt.date | None, news: str) -> str:
+        """One dated line of a list of articles: the date (or "Undated"), the linked title,
+        then `news` (markup)."""
+        when = (f'<time datetime="{date.isoformat()}">{format_date(date)}</time>' if date
+                else '<span class="undated">Undated</span>')
+        return ('    <li class="development">\n'
+                f'      <p class="development-date">{when}</p>\n'
+                f'      <p class="development-text"><a href="{escape(self.url(entry.url))}" '
+                f'class="development-title">{escape(entry.article.title)}</a>{news}</p>\n'
+                '    </li>\n')
 
     def moment(self, moment: briefs.Moment, source: bool = True) -> Markup:
         """One timeline moment as a list item, made once per arguments: an article's
@@ -682,8 +700,7 @@ class Renderer:
         )
 
     def _entity(self, page: Page) -> dict[str, Any]:
-        folder = "people" if page.kind == "person" else "organisations"
-        group = self.entities_by_url[f"/{folder}/{page.key}/"]
+        group = self.entities_by_url[entity_url(page.kind, page.key)]
         listing = paginate(group.articles, group.url, page.number, entity_per_page(self.config))
         sentences = dict(zip(group.articles, group.sentences))
         noun = "People" if page.kind == "person" else "Organisations"
@@ -691,7 +708,7 @@ class Renderer:
             title=group.name if page.number == 1 else f"{group.name}, page {page.number}",
             description=f"{group.name} in {self.config.title}: {_articles(len(group.articles))}"
                         + (f"; {', '.join(group.roles)}." if group.roles else "."),
-            breadcrumbs=[("Home", "/"), (noun, f"/{folder}/"), (group.name, group.url)],
+            breadcrumbs=[("Home", "/"), (noun, f"/{noun.lower()}/"), (group.name, group.url)],
             feeds=self._feeds(self._group_feed(group.name, group.url)),
             group=group,
             listing=listing,
@@ -699,7 +716,6 @@ class Renderer:
             companions=[(self.entities_by_url[c.key], c.count) for c in group.companions
                         if c.key in self.entities_by_url],
             said=[(self.entries[slug], *sentences[slug]) for slug in listing.items],
-            paragraph_id=paragraph_id,
         )
 
     def _briefing(self, page: Page, slugs: Sequence[str]) -> dict[str, Any]:

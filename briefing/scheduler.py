@@ -162,9 +162,9 @@ def prepare_files(names: list[str]) -> list[tuple[str, object, tuple[Diagnostic,
             done[name] = (name, error, ())
     classified = [classify(article, classifier) for _, article, _, _ in read]  # type: ignore[arg-type]
     rendered = [render_markdown(article.body) for _, article, _, _ in read]
-    rules, gazetteer = classifier.entities, classifier.gazetteer  # type: ignore[union-attr]
+    rules, gazetteer = classifier.entities, classifier.gazetteer  # type: ignore[attr-defined]
     named = [extract_entities(article.title, article.caption, markup.paragraphs, rules, gazetteer)
-             if rules is not None else () for (_, article, _, _), markup in zip(read, rendered)]
+             for (_, article, _, _), markup in zip(read, rendered)]
     for (name, article, found, data), (classification, diagnostics), markup, entities in zip(
             read, classified, rendered, named):
         prepared = prepare_entry(article, classification, markup, entities)
