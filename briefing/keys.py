@@ -167,6 +167,10 @@ class PageKeys:
                    self.entity_keys["person"], self.entity_keys["organisation"])
         self.whole = fingerprint(summary)
 
+    def memo(self, name: str) -> dict:
+        """A memo of another stage's kept with these keys' (between builds of one serve)."""
+        return self._memo.setdefault(name, {})
+
     def listing(self, slug: str) -> bytes:
         return self.by_slug[slug].listing
 
@@ -382,8 +386,9 @@ def _entity_url(mention) -> str:
 
 
 def _entity_key(g) -> bytes:
-    return fingerprint(g.kind, g.slug, g.name, g.url, g.category, g.roles, g.countries, g.articles,
-                       tuple(g.sentences), _counts(g.companions), g.listed)
+    # Pickled in one call: a group lists up to thousands of articles and their sentences.
+    return fingerprint(pickle.dumps((g.kind, g.slug, g.name, g.url, g.category, g.roles, g.countries, g.articles,
+                                     g.sentences, _counts(g.companions), g.listed), protocol=5))
 
 
 def _topic_key(g) -> bytes:

@@ -228,7 +228,7 @@ def render_jobs(state: State, pages, page_key: PageKeys, template_key: Callable[
     # with none of its entries changed has its last key.
     last_feeds = last["feeds"] if affected is not pages and last["updated"] == page_key.site.updated else {}
     feeds = {}
-    for spec in feed_specs(page_key.site):
+    for spec in feed_specs(page_key.site, page_key.memo("feed_specs")):
         found = last_feeds.get(spec.path)
         if found is None or found[0] != spec or not page_key.changed.isdisjoint(feed_entries(page_key.site, spec)):
             found = (spec, page_key.feed(spec))

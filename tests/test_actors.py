@@ -76,7 +76,11 @@ def test_an_edit_naming_the_same_ones_is_brought_up_to_date_and_equals_grouping_
     group_entities(entries, 2, memo)
     # A sentence edited (the same people named), then the article moved to last place.
     edited = dataclasses.replace(entries[0], entities=(ENVOY._replace(sentence="Edited."), *entries[0].entities[1:]))
-    steps = [([edited, *entries[1:]], ()), ([*entries[1:], edited], (edited.article.slug,))]
+    # A role given anew changes what is counted: that group is counted again.
+    retitled = dataclasses.replace(edited, entities=(ENVOY._replace(sentence="Edited.", roles=("Ambassador",)),
+                                                     *entries[0].entities[1:]))
+    steps = [([edited, *entries[1:]], ()), ([*entries[1:], edited], (edited.article.slug,)),
+             ([*entries[1:], retitled], ()), ([*entries[1:], edited], ())]
     for step, moved in steps:
         updated = group_entities(step, 2, memo, moved)
         assert updated == group_entities(step, 2), step[0].article.slug
