@@ -129,9 +129,17 @@ def _absolute_links(body: str, config: SiteConfig, page: str) -> str:
     return _LINK_ATTR.sub(fix, body)
 
 
+# The last site's groups and the names made of them: a build makes thousands of feeds of one site.
+_CATEGORIES: list = [None, None]
+
+
 def _categories(site: Site) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    made_of = (site.countries, site.topics)
+    if _CATEGORIES[0] is not None and _CATEGORIES[0][0] is made_of[0] and _CATEGORIES[0][1] is made_of[1]:
+        return _CATEGORIES[1]
     countries = {g.country.code: (g.country.slug, g.country.name) for g in site.countries}
     topics = {g.topic.slug: g.topic.name for g in site.topics}
+    _CATEGORIES[:] = [made_of, (countries, topics)]
     return countries, topics
 
 
@@ -163,19 +171,24 @@ def atom_feed(site: Site, entries: Sequence[Entry], *, title: str, feed_path: st
 
 # slug -> (the Entry, what else its <entry> depends on, the <entry>), for this process:
 # whole entries, and those with a summary alone.
-_ENTRY_MEMO: dict[str, tuple[Entry, tuple, bytes]] = {}
-_SUMMARY_MEMO: dict[str, tuple[Entry, tuple, bytes]] = {}
+# Also the names dicts it was checked against, so that within a build a look-up is two identities.
+_ENTRY_MEMO: dict[str, tuple] = {}
+_SUMMARY_MEMO: dict[str, tuple] = {}
 
 
 def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str, str]],
                 topics: dict[str, str], content: bool = True) -> bytes:
     """One article's <entry>, the same in every feed that carries it."""
+    kept = _ENTRY_MEMO if content else _SUMMARY_MEMO
+    memo = kept.get(entry.article.slug)
+    # The very same entry, names and settings (one build's feeds): no need to look further.
+    if memo is not None and memo[0] is entry and memo[3] is countries and memo[4] is topics and memo[1][0] is config:
+        return memo[2]
     names = (config,
              tuple(countries.get(code) for code in entry.classification.countries),
              tuple(topics.get(slug) for slug in entry.classification.topics))
-    kept = _ENTRY_MEMO if content else _SUMMARY_MEMO
-    memo = kept.get(entry.article.slug)
     if memo is not None and memo[0] is entry and memo[1] == names:
+        kept[entry.article.slug] = (*memo[:3], countries, topics)
         return memo[2]
     article = entry.article
     url = absolute_url(config, entry.url)
@@ -206,7 +219,7 @@ def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str
     made = _xml("".join(parts))
     if len(kept) > 50_000:   # a bound on what a long serve session keeps
         kept.clear()
-    kept[article.slug] = (entry, names, made)
+    kept[article.slug] = (entry, names, made, countries, topics)
     return made
 
 

@@ -194,26 +194,38 @@ def link_mentions(html: str, links: Sequence[tuple[int, str, str]]) -> str:
     paragraph says the text as whole words outside a link made a link to href.
 
     On the rendered HTML rather than the markdown: the text comes from the paragraph's
-    plain text, and a mention that markup splits (half of it in italics) stays plain."""
+    plain text, and a mention that markup splits (half of it in italics) stays plain.
+    One pass over the body, paragraph by paragraph in reading order: an article names
+    a dozen or more, and a search and a copy of the whole body per link was a quarter
+    of an article page."""
+    wanted: dict[int, list[tuple[str, str]]] = {}
     for number, text, href in links:
-        opening = f'<p id="{paragraph_id(number)}">'
-        start = html.find(opening)
-        if start < 0:
-            opening = f'<li id="{paragraph_id(number)}">'   # a tight list's item holds the id
-            start = html.find(opening)
-        if start < 0 or not text:
+        if text:
+            wanted.setdefault(number, []).append((html_text(text), href))
+    parts, at = [], 0
+    for number in sorted(wanted):
+        for opening, closing in ((f'<p id="{paragraph_id(number)}">', "</p>"),
+                                 (f'<li id="{paragraph_id(number)}">', "</li>")):   # a tight list's item
+            start = html.find(opening, at)
+            if start >= 0:
+                break
+        else:
             continue
         start += len(opening)
-        end = html.find("</p>" if opening.startswith("<p") else "</li>", start)
+        end = html.find(closing, start)
         if end < 0:
             continue
-        linked = _link_first(html[start:end], html_text(text), href)
-        if linked is not None:
-            html = html[:start] + linked + html[end:]
-    return html
+        segment = html[start:end]
+        for text, href in wanted[number]:
+            segment = _link_first(segment, text, href) or segment
+        parts += [html[at:start], segment]
+        at = end
+    parts.append(html[at:])
+    return "".join(parts)
 
 
 def _link_first(segment: str, wanted: str, href: str) -> str | None:
+    """segment with the first whole-word `wanted` (HTML text) outside a link linked; None if none."""
     parts = _TAG.split(segment)
     in_link = 0
     for i, part in enumerate(parts):

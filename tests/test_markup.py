@@ -113,3 +113,16 @@ def test_link_mentions_escapes_and_leaves_what_it_cannot_find():
     linked = link_mentions(html, [(1, 'Front <b>" &', '/o/"x/'), (1, "its leader", "/p/"), (5, "x", "/y/")])
     assert '<a class="entity-link" href="/o/&quot;x/">Front &lt;b&gt;&quot; &amp;</a>' in linked
     assert linked.count("entity-link") == 1         # split by markup, or no such paragraph: left plain
+
+
+def test_link_mentions_links_several_in_one_paragraph_whatever_order_they_come_in():
+    from briefing.markup import link_mentions
+
+    html = render_markdown("Hamas and Fatah met.\n\nThen Fatah left.\n\n- Hamas\n- Fatah").html
+    linked = link_mentions(html, [(2, "Fatah", "/o/fatah/"), (1, "Fatah", "/o/fatah/"), (1, "Hamas", "/o/hamas/"),
+                                  (3, "Hamas", "/o/hamas/")])
+    assert linked.count("entity-link") == 4
+    assert '<p id="p-1"><a class="entity-link" href="/o/hamas/">Hamas</a> and ' \
+           '<a class="entity-link" href="/o/fatah/">Fatah</a> met.</p>' in linked
+    assert '<li id="p-3"><a class="entity-link" href="/o/hamas/">Hamas</a></li>' in linked
+    assert linked.replace(' class="entity-link"', "").count("<a ") == 4
