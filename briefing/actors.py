@@ -17,6 +17,11 @@ from typing import Mapping, Sequence
 from .model import Count, Entry, EntityGroup
 
 ROLES_SHOWN = 3             # roles an entity's page gives, most often given first
+# The newest articles naming it that an entity's page shows, each with its sentence. One
+# page, not a paged archive: the organisations named in a thousand benchmark articles
+# made twenty pages each, which an article moving in the order shifted one by one (a
+# second of a serve edit). Its feed, the API and the search's filter reach the others.
+SHOWN_ARTICLES = 50
 COMPANIONS = 8              # others named with it that its page lists
 ACTORS = 8                  # key people and organisations on a country's or topic's page
 # A country an entity is tied to by the articles alone (not by the text around its name)
@@ -146,7 +151,8 @@ def _update(entries: Sequence[Entry], memo: dict, moved: Sequence[str]) -> Actor
             # articles made a tenth of a second of each title edit).
             group = replace(groups[url][1], name=found[0][1].name,
                             articles=tuple([entry.article.slug for entry, _ in found]),
-                            sentences=tuple([(mention.sentence, mention.paragraph) for _, mention in found]))
+                            sentences=tuple([(mention.sentence, mention.paragraph)
+                                             for _, mention in found[:SHOWN_ARTICLES]]))
             groups[url] = (None, group)
         else:
             groups[url] = _keyed(url, found, shown, groups[url])
@@ -181,7 +187,7 @@ def _group(url: str, found: list, shown: Sequence[Sequence[str]]) -> EntityGroup
         roles=tuple(role for role, _ in _ranked(roles)[:ROLES_SHOWN]),
         countries=tuple(countries),
         articles=tuple(entry.article.slug for entry, _ in found),
-        sentences=tuple((mention.sentence, mention.paragraph) for _, mention in found),
+        sentences=tuple((mention.sentence, mention.paragraph) for _, mention in found[:SHOWN_ARTICLES]),
         companions=tuple(Count(key, n) for key, n in heapq.nsmallest(COMPANIONS, companions.items(), key=_rank)),
         listed=any(mention.listed for _, mention in found))
 

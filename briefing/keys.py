@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import feeds
-from .actors import entity_url
+from .actors import SHOWN_ARTICLES, entity_url
 from .cache import Cached, snapshot
 from .model import Entry
-from .plan import entity_per_page, feed_entries, site_documents
+from .plan import feed_entries, site_documents
 
 # What a page shows of an article it merely lists or links: everything but
 # the body and the article's own links, so a body edit leaves listing pages alone.
@@ -282,11 +282,10 @@ class PageKeys:
         """What remember_plan() kept at the last build (None: nothing, or a failed build since)."""
         return self._memo.get("planned")
 
-    def _slice(self, slugs: Sequence[str], number: int, per_page: int = 0) -> bytes:
-        per_page = per_page or self.per_page
-        start = (number - 1) * per_page
+    def _slice(self, slugs: Sequence[str], number: int) -> bytes:
+        start = (number - 1) * self.per_page
         by_slug = self.by_slug
-        return b"".join([by_slug[s].listing for s in slugs[start:start + per_page]])
+        return b"".join([by_slug[s].listing for s in slugs[start:start + self.per_page]])
 
     def __call__(self, page, template: bytes) -> bytes:
         """The key of one page rendered with a template whose own key is `template`.
@@ -317,8 +316,9 @@ class PageKeys:
             found = self._listings.get(page.path)
             if found is not None and found[0] is group and found[1] == template and not dirty:
                 return found[2]
-            made = join_digests(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(),
-                                self._slice(group.articles, page.number, entity_per_page(self.site.config)))
+            by_slug = self.by_slug
+            made = join_digests(template, self.names, key, f"{page.kind}\0{page.key}".encode(),
+                                b"".join([by_slug[s].listing for s in group.articles[:SHOWN_ARTICLES]]))
             self._listings[page.path] = (group, template, made)
             return made
         if page.kind in ("country", "country_topic", "topic"):

@@ -232,7 +232,7 @@ class EntityGroup:
     roles: tuple[str, ...]                    # as the articles give them, most often first
     countries: tuple[str, ...]                # alpha-2 codes it is tied to, strongest first
     articles: tuple[str, ...]                 # entry slugs, newest first
-    sentences: tuple[tuple[str, int], ...]    # per article (same order): (sentence naming it, paragraph)
+    sentences: tuple[tuple[str, int], ...]    # the newest SHOWN_ARTICLES' (sentence naming it, paragraph)
     companions: tuple[Count, ...]             # urls of the others named with it most often, most first
     listed: bool = False                      # named in content/entities.yaml
 

@@ -35,13 +35,6 @@ def page_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def entity_per_page(config) -> int:
-    """Articles on a page of a person or organisation: each is one line (a title and a
-    sentence), so more than a listing's story cards; the 24 organisations of the
-    benchmark site named in most articles made 1,400 pages at 20 a page."""
-    return config.per_page * 5 // 2
-
-
 def page_count(items: int, per_page: int) -> int:
     return max(1, math.ceil(items / per_page))
 
@@ -81,12 +74,11 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
         fresh[(url, kind)] = found
         return found
 
-    def paged(base: str, template: str, kind: str, key: str, items: int, size: int = 0) -> list[Page]:
-        size = size or per_page
-        signature = (base, template, kind, key, page_count(items, size))
+    def paged(base: str, template: str, kind: str, key: str, items: int) -> list[Page]:
+        signature = (base, template, kind, key, page_count(items, per_page))
         found = made.get(signature)
         if found is None:
-            found = _paged(base, template, kind, key, items, size)
+            found = _paged(base, template, kind, key, items, per_page)
         fresh[signature] = found
         return found
 
@@ -109,9 +101,8 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
     for index, kind, groups in (("/people/", "person", site.people),
                                 ("/organisations/", "organisation", site.organisations)):
         pages.append(page(index, "entities.html", index.strip("/")))
-        for entity in groups:
-            pages += paged(entity.url, "entity.html", kind, entity.slug, len(entity.articles),
-                           entity_per_page(site.config))
+        # One page each, of its newest articles (actors.SHOWN_ARTICLES): not paged.
+        pages += [page(entity.url, "entity.html", kind, entity.slug) for entity in groups]
     pages.append(page("/search/", "search.html", "search"))
     pages.append(page("/404.html", "404.html", "404"))
     if memo is not None:

@@ -25,10 +25,10 @@ from jinja2 import meta
 from markupsafe import Markup, escape
 
 from . import briefs, maps
-from .actors import entity_url
+from .actors import SHOWN_ARTICLES, entity_url
 from .markup import link_mentions, paragraph_id
 from .model import BuildError, CountryGroup, EntityGroup, Entry, Site, TopicGroup
-from .plan import Page, country_topic_entries, entries_by_slug, entity_per_page, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
+from .plan import Page, country_topic_entries, entries_by_slug, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
 from .urls import absolute_url as _absolute_url
 from .urls import site_url
 
@@ -701,21 +701,19 @@ class Renderer:
 
     def _entity(self, page: Page) -> dict[str, Any]:
         group = self.entities_by_url[entity_url(page.kind, page.key)]
-        listing = paginate(group.articles, group.url, page.number, entity_per_page(self.config))
-        sentences = dict(zip(group.articles, group.sentences))
         noun = "People" if page.kind == "person" else "Organisations"
         return dict(
-            title=group.name if page.number == 1 else f"{group.name}, page {page.number}",
+            title=group.name,
             description=f"{group.name} in {self.config.title}: {_articles(len(group.articles))}"
                         + (f"; {', '.join(group.roles)}." if group.roles else "."),
             breadcrumbs=[("Home", "/"), (noun, f"/{noun.lower()}/"), (group.name, group.url)],
             feeds=self._feeds(self._group_feed(group.name, group.url)),
             group=group,
-            listing=listing,
             countries=[self.countries_by_code[code] for code in group.countries if code in self.countries_by_code],
             companions=[(self.entities_by_url[c.key], c.count) for c in group.companions
                         if c.key in self.entities_by_url],
-            said=[(self.entries[slug], *sentences[slug]) for slug in listing.items],
+            said=[(self.entries[slug], *said) for slug, said in zip(group.articles, group.sentences)],
+            older=len(group.articles) - len(group.sentences),
         )
 
     def _briefing(self, page: Page, slugs: Sequence[str]) -> dict[str, Any]:

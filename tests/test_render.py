@@ -570,3 +570,14 @@ def test_the_indexes_list_most_named_first_with_their_countries_for_the_filter(s
     organisations = rendered["organisations/index.html"]
     # Both named in two articles: then by name.
     assert organisations.index("Front &lt;script&gt;") < organisations.index("North Oil Company")
+
+
+def test_an_entity_page_shows_its_newest_articles_and_says_how_many_more(monkeypatch):
+    from briefing import actors
+
+    monkeypatch.setattr(actors, "SHOWN_ARTICLES", 1)
+    site = fake_site()
+    html = Renderer(TEMPLATES, site).render(next(p for p in plan_pages(site) if p.url == "/people/tom-barrack/"))
+    assert "Negotiators met in the presence" in html and "Officials said the talks" not in html
+    assert "1 older article names Tom Barrack" in html and "Named in 2 articles" in html
+    assert [p.url for p in plan_pages(site) if p.kind == "person"] == ["/people/tom-barrack/"]   # one page
