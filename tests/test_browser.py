@@ -329,6 +329,29 @@ def test_a_country_or_topic_filter_narrows_the_results_from_every_part(browser, 
         assert value not in filter_values(site, link, name), (link, name, value)
 
 
+def test_search_results_can_be_filtered_by_an_organisation(browser, site):
+    # An organisation with a page is named in two articles or more: search a word they share.
+    out = site.paths["output"]
+    group = next(g for g in json.loads((out / "api" / "organisations.json").read_text(encoding="utf-8"))["organisations"]
+                 if len(g["articles"]) >= 2)
+    bodies = article_bodies(site)
+    words = [set(re.findall(r"\b[a-z]{6,}\b", bodies[f"/articles/{slug}/"])) for slug in group["articles"]]
+    others = [url for url in bodies if url.rstrip("/").split("/")[-1] not in group["articles"]]
+    word = min((w for w in set.intersection(*words) if any(w in bodies[url] for url in others)), key=len)
+    browser.get(f"{site.url}/search/?q={quote(word)}")
+    before = search_results(browser, word)
+    block = next(b for b in browser.find_elements(By.CSS_SELECTOR, "details.pagefind-ui__filter-block")
+                 if text_of(b.find_element(By.CSS_SELECTOR, "summary")).lower().startswith("organisation"))
+    if not block.get_attribute("open"):
+        block.find_element(By.CSS_SELECTOR, "summary").click()
+    option = next(o for o in block.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-value")
+                  if o.find_element(By.CSS_SELECTOR, "input").get_attribute("value") == group["name"])
+    option.find_element(By.CSS_SELECTOR, "label").click()
+    after = wait(browser, 15).until(lambda d: (lambda f: f if f and f["count"] < before["count"] else None)(
+        d.execute_script(RESULTS, word)), "the organisation filter to narrow the results")
+    assert after["links"] and all(group["name"] in filter_values(site, link, "organisation") for link in after["links"])
+
+
 def test_clicking_a_timeline_entry_lands_on_the_paragraph_that_gives_the_date(browser, site, pages):
     # The dated site-page articles are in Iraq's briefing; its timeline links to paragraphs.
     browser.get(site.url + "/countries/iraq/")
