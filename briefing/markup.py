@@ -226,7 +226,9 @@ def link_mentions(html: str, links: Sequence[tuple[int, str, str]]) -> str:
 
 def _link_first(segment: str, wanted: str, href: str) -> str | None:
     """segment with the first whole-word `wanted` (HTML text) outside a link linked; None if none."""
-    parts = _TAG.split(segment)
+    if wanted not in segment:
+        return None     # most often so for all but the first few: one scan, no split
+    parts = _TAG.split(segment) if "<" in segment else [segment]
     in_link = 0
     for i, part in enumerate(parts):
         if i % 2:       # a tag

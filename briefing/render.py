@@ -185,6 +185,7 @@ class Renderer:
             timeline_periods=self.periods,
             development_rows=self.development_rows,
             mention_rows=self.mention_rows,
+            entity_chips=self.entity_chips,
             timeline_years=self.years,
             kicker=self.kicker,
             share=share,
@@ -212,6 +213,7 @@ class Renderer:
         self._moments: dict[tuple, Markup] = {}         # what a moment shows -> its markup
         self._moments_of: dict[str, tuple] = {}         # briefs.moments_of's memo
         self._developments: dict[str, tuple] = {}       # slug -> (its Entry, its row's markup)
+        self._chips: dict[str, tuple] = {}               # entity url -> (its group, its chip's markup)
         self.site = site
         self.config = site.config
         self.entries = entries_by_slug(site)
@@ -324,6 +326,19 @@ class Renderer:
                 found = self._developments[slug] = (row.entry, self._row(row.entry, row.date, news))
             parts.append(found[1])
         return Markup("".join(parts))
+
+    def entity_chips(self, groups: Sequence[EntityGroup]) -> Markup:
+        """An article's people or organisations as chips, each a link and a search filter
+        (person or organisation). Made once per entity: an article lists a dozen or more,
+        and the Jinja loop of them doubled an article page's render."""
+        chips, made = self._chips, []
+        for group in groups:
+            found = chips.get(group.url)
+            if found is None or found[0] is not group:
+                found = chips[group.url] = (group, f'<li><a class="chip" href="{escape(self.url(group.url))}" '
+                                                   f'data-pagefind-filter="{group.kind}">{escape(group.name)}</a></li>')
+            made.append(found[1])
+        return Markup("".join(made))
 
     def mention_rows(self, said: Sequence[tuple[Entry, str, int]]) -> Markup:
         """The rows of a person's or organisation's page: each article naming it, with the
