@@ -160,20 +160,36 @@ def _facts(code: str) -> dict[str, Any] | None:
             "subregion": facts.subregion, "source": facts.source}
 
 
-def entities_json(site: Site, kind: str) -> bytes:
+def entities_json(site: Site, kind: str, memo: dict | None = None) -> bytes:
     """/api/people.json or /api/organisations.json: those with a page, most named first,
-    with their roles and countries as the articles give them, and the articles' slugs."""
+    with their roles and countries as the articles give them, and the articles' slugs.
+    memo (serve keeps one): each one's line, while its group is the very same object and
+    the settings the same: an edit changes a few of the thousands."""
     name = "people" if kind == "person" else "organisations"
     groups = site.people if kind == "person" else site.organisations
-    return _dump({name: [{
-        "slug": group.slug,
-        "name": group.name,
-        **({"type": group.category or None} if kind == "organisation" else {}),
-        "url": absolute_url(site.config, group.url),
-        "roles": list(group.roles),
-        "countries": list(group.countries),
-        "articles": list(group.articles),
-    } for group in groups]})
+    memo = {} if memo is None else memo
+    if memo.get("config") is not site.config:
+        memo.clear()
+        memo["config"] = site.config
+    lines = []
+    for group in groups:
+        found = memo.get(group.url)
+        if found is None or found[0] is not group:
+            found = memo[group.url] = (group, _line({
+                "slug": group.slug,
+                "name": group.name,
+                **({"type": group.category or None} if kind == "organisation" else {}),
+                "url": absolute_url(site.config, group.url),
+                "roles": list(group.roles),
+                "countries": list(group.countries),
+                "articles": list(group.articles),
+            }))
+        lines.append(found[1])
+    if len(memo) > 2 * len(groups) + 1:     # a long serve session: keep only the groups there are
+        kept = {group.url: memo[group.url] for group in groups}
+        memo.clear()
+        memo.update(kept, config=site.config)
+    return _join(name, lines)
 
 
 def topics_json(site: Site) -> bytes:

@@ -434,6 +434,7 @@ class DocumentKeys:
     def __init__(self) -> None:
         self._plan_lists: dict = {}
         self._sitemap: dict = {}
+        self._entity_lines: dict = {"person": {}, "organisation": {}}   # api.entities_json's memos
 
     def __call__(self, site, pages, page_key: PageKeys, static: dict[str, bytes],
                  api_memo: dict) -> dict[str, tuple[bytes, Callable[[], bytes]]]:
@@ -446,7 +447,8 @@ class DocumentKeys:
         by_slug = page_key.by_slug
         # An article's line in the API shows what its listing fingerprint covers: the
         # memo keeps that, not the fields (a dozen dated events an article) in the cache.
-        makers = site_documents(site, urls, api_memo, lambda entry: by_slug[entry.article.slug].listing)
+        makers = site_documents(site, urls, api_memo, lambda entry: by_slug[entry.article.slug].listing,
+                                self._entity_lines)
         # Joined strings, not tuples: these cover every article and page of the site.
         lastmod = self.sitemap_key(site, urls)
         listings = b"".join(plan["listings"])

@@ -210,17 +210,19 @@ def render_feed(site: Site, spec: FeedSpec) -> bytes:
 
 
 def site_documents(site: Site, page_urls: Sequence[str], api_memo: dict | None = None,
-                   shown: Callable[[Entry], object] | None = None) -> dict[str, Callable[[], bytes]]:
+                   shown: Callable[[Entry], object] | None = None,
+                   entity_memo: dict | None = None) -> dict[str, Callable[[], bytes]]:
     """The sitemap, robots.txt and the JSON API (the site-wide files that are not pages
     or feeds), each as a function making its bytes, so a build makes only those it needs.
     The sitemap leaves the error page out (feeds.sitemap_lastmod). api_memo, shown: see
-    api.articles_json."""
+    api.articles_json; entity_memo: api.entities_json's, a dict for each kind."""
     return {
         "sitemap.xml": lambda: feeds.sitemap(site, page_urls),
         "robots.txt": lambda: feeds.robots_txt(site),
         "api/articles.json": lambda: api.articles_json(site, api_memo, shown),
         "api/countries.json": lambda: api.countries_json(site),
         "api/topics.json": lambda: api.topics_json(site),
-        "api/people.json": lambda: api.entities_json(site, "person"),
-        "api/organisations.json": lambda: api.entities_json(site, "organisation"),
+        "api/people.json": lambda: api.entities_json(site, "person", (entity_memo or {}).get("person")),
+        "api/organisations.json": lambda: api.entities_json(site, "organisation",
+                                                            (entity_memo or {}).get("organisation")),
     }

@@ -115,3 +115,19 @@ def test_people_and_organisations_with_their_articles_and_each_article_names_its
     articles = {a["slug"]: a for a in json.loads(articles_json(site))["articles"]}
     assert articles["kirkuk-talks-resume"]["people"] == ["tom-barrack"]
     assert articles["kirkuk-talks-resume"]["organisations"] == ["north-oil-company"]
+
+
+def test_entity_lines_are_kept_for_the_same_group_and_made_again_for_a_new_one():
+    import dataclasses
+
+    from briefing.api import entities_json
+    from tests.fixtures_site import fake_site
+
+    site = fake_site()
+    memo: dict = {}
+    first = entities_json(site, "organisation", memo)
+    assert first == entities_json(site, "organisation") == entities_json(site, "organisation", memo)
+    renamed = dataclasses.replace(site.organisations[0], name="Renamed Front")
+    other = dataclasses.replace(site, organisations=(renamed, *site.organisations[1:]))
+    assert entities_json(other, "organisation", memo) == entities_json(other, "organisation")
+    assert b"Renamed Front" in entities_json(other, "organisation", memo)
