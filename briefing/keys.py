@@ -163,9 +163,13 @@ class PageKeys:
         self.country_topics = _country_topics(site, memo.setdefault("country_topics", {}))
         summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
                    tuple((g.country.code, len(g.about), len(g.mentioned)) for g in site.countries),
-                   tuple((g.topic.slug, len(g.articles), _counts(g.countries[:5])) for g in site.topics),
-                   self.entity_keys["person"], self.entity_keys["organisation"])
+                   tuple((g.topic.slug, len(g.articles), _counts(g.countries[:5])) for g in site.topics))
         self.whole = fingerprint(summary)
+        # /people/ and /organisations/: what each row shows, not the groups' whole (a moved
+        # article reorders a group's articles, which no index row shows).
+        self.entity_index = {kind: fingerprint(pickle.dumps(
+            [(g.url, g.name, g.roles[:1], g.countries, len(g.articles)) for g in groups], protocol=5))
+            for kind, groups in (("people", site.people), ("organisations", site.organisations))}
 
     def memo(self, name: str) -> dict:
         """A memo of another stage's kept with these keys' (between builds of one serve)."""
@@ -344,7 +348,8 @@ class PageKeys:
             self._listings[page.path] = (group, template, made, panel)
             return made
         # Home, the indexes, search and 404 summarise the whole site; they are few.
-        return join_digests(template, self.names, self.whole, f"{page.kind}\0{page.key}\0{page.number}".encode())
+        whole = self.entity_index[page.kind] if page.kind in self.entity_index else self.whole
+        return join_digests(template, self.names, whole, f"{page.kind}\0{page.key}\0{page.number}".encode())
 
     def feed(self, spec) -> bytes:
         by_slug = self.by_slug

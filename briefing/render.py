@@ -186,6 +186,7 @@ class Renderer:
             development_rows=self.development_rows,
             mention_rows=self.mention_rows,
             entity_chips=self.entity_chips,
+            index_rows=self.index_rows,
             timeline_years=self.years,
             kicker=self.kicker,
             share=share,
@@ -214,6 +215,7 @@ class Renderer:
         self._moments_of: dict[str, tuple] = {}         # briefs.moments_of's memo
         self._developments: dict[str, tuple] = {}       # slug -> (its Entry, its row's markup)
         self._chips: dict[str, tuple] = {}               # entity url -> (its group, its chip's markup)
+        self._index_rows: dict[str, tuple] = {}          # entity url -> (its group, its index row's markup)
         self.site = site
         self.config = site.config
         self.entries = entries_by_slug(site)
@@ -234,6 +236,7 @@ class Renderer:
         every country's and topic's name and address are the same."""
         old_entries, old_stories, old_urls, old_names = self.entries, self._stories, self._urls, self._names
         old_keys, old_maps, old_moments, old_moments_of = self._story_keys, self._maps, self._moments, self._moments_of
+        old_entity_markup = (self._chips, self._index_rows)
         self._bind(site)
         self._bind_config()
         if self._names == old_names:
@@ -241,6 +244,8 @@ class Renderer:
             # article makes new moments, and its old ones are simply not asked for.
             self._urls, self._maps, self._moments = old_urls, old_maps, old_moments
             self._moments_of = old_moments_of
+            # An entity's chip and index row are made from its group (checked by identity).
+            self._chips, self._index_rows = old_entity_markup
             # Only an article that is gone or a new object can show something new: the
             # others' cards stay, without a look at each of the tens of thousands kept.
             for slug in list(old_keys):
@@ -337,6 +342,22 @@ class Renderer:
             if found is None or found[0] is not group:
                 found = chips[group.url] = (group, f'<li><a class="chip" href="{escape(self.url(group.url))}" '
                                                    f'data-pagefind-filter="{group.kind}">{escape(group.name)}</a></li>')
+            made.append(found[1])
+        return Markup("".join(made))
+
+    def index_rows(self, groups: Sequence[EntityGroup]) -> Markup:
+        """The rows of /people/ or /organisations/: name, first role, articles, and the
+        countries the filter reads. In Python and kept per group while it is the same
+        object: the indexes list thousands, and one is made again at most edits."""
+        rows, made = self._index_rows, []
+        for group in groups:
+            found = rows.get(group.url)
+            if found is None or found[0] is not group:
+                role = f' <span class="actor-role">{escape(group.roles[0])}</span>' if group.roles else ""
+                found = rows[group.url] = (group, (
+                    f'    <li data-countries="{escape(" ".join(group.countries))}"><a href="{escape(self.url(group.url))}">'
+                    f'{escape(group.name)}</a>{role} <span class="chip-count">{len(group.articles)}'
+                    '<span class="visually-hidden"> articles</span></span></li>\n'))
             made.append(found[1])
         return Markup("".join(made))
 
