@@ -97,6 +97,10 @@ def _actors(groups: Mapping[str, tuple], panels: dict[str, tuple[Count, ...]]) -
                   organisations=tuple(g for g in ordered if g.kind == "organisation"), panels=panels)
 
 
+def _same_rank(new: EntityGroup, old: EntityGroup) -> bool:
+    return len(new.articles) == len(old.articles) and new.name == old.name
+
+
 # An edit of more articles than this is grouped from scratch.
 UPDATE_MAX = 50
 
@@ -158,7 +162,15 @@ def _update(entries: Sequence[Entry], memo: dict, moved: Sequence[str]) -> Actor
             groups[url] = _keyed(url, found, shown, groups[url])
     for entry in changed:
         known[entry.article.slug] = (entry, known[entry.article.slug][1])
-    actors = _actors(groups, memo["actors"].panels)
+    last = memo["actors"]
+    if all(_same_rank(groups[url][1], old[1]) for url in affected if url in groups
+           for old in (memo["groups"][url],)):
+        # The order (most named, then name) stands: the new groups in the old places.
+        def placed(listed):
+            return tuple([groups[g.url][1] if g.url in affected else g for g in listed])
+        actors = Actors(placed(last.people), placed(last.organisations), last.panels)
+    else:
+        actors = _actors(groups, last.panels)
     memo.update(groups=groups, actors=actors, slugs=slugs)
     return actors
 

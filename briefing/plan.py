@@ -189,11 +189,20 @@ def feed_specs(site: Site, memo: dict | None = None) -> list[FeedSpec]:
         specs.append(FeedSpec(f"topics/{topic.topic.slug}/feed.xml",
                               f"{topic.topic.name} — {site.config.title}",
                               f"{topic.url}feed.xml", topic.url, topic.articles))
+    # Each person's and organisation's, kept while its group is the same object: a move
+    # in the order makes a few groups again, not the thousands of specs.
+    known = memo.get("entities", {}) if memo is not None else {}
+    fresh = {}
     for entity in (*site.people, *site.organisations):
-        specs.append(FeedSpec(f"{entity.url.lstrip('/')}feed.xml", f"{entity.name} — {site.config.title}",
-                              f"{entity.url}feed.xml", entity.url, entity.articles, content=False))
+        found = known.get(entity.url)
+        if found is None or found[0] is not entity or found[1] is not site.config:
+            found = (entity, site.config, FeedSpec(f"{entity.url.lstrip('/')}feed.xml",
+                                                   f"{entity.name} — {site.config.title}", f"{entity.url}feed.xml",
+                                                   entity.url, entity.articles, content=False))
+        fresh[entity.url] = found
+        specs.append(found[2])
     if memo is not None:
-        memo.update(made_of=made_of, specs=specs)
+        memo.update(made_of=made_of, specs=specs, entities=fresh)
     return specs
 
 
