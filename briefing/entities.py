@@ -681,18 +681,9 @@ class _Segment(NamedTuple):
     country: bool = False           # GAZ: a country's name, not a city's or a region's
 
 
-@dataclass
-class _Occurrence:
-    """A place an entity is named: a passage (-1 title, 0 caption, n paragraph n) and a
-    span of that passage's text."""
-
-    passage: int
-    start: int
-    end: int
-
-    @property
-    def order(self) -> tuple[int, int]:
-        return (self.passage + 1, self.start)
+# A place an entity is named: (passage, start, end), the passage -1 for the title, 0 for
+# the caption, n for paragraph n, and a span of its text. Tuples sort in reading order.
+_Occurrence = tuple[int, int, int]
 
 
 @dataclass
@@ -710,7 +701,7 @@ class _Candidate:
 
     def add(self, passage: int, start: int, end: int, roles: Sequence[str] = (),
             countries: Sequence[str] = ()) -> None:
-        self.occurrences.append(_Occurrence(passage, start, end))
+        self.occurrences.append((passage, start, end))
         for role in roles:
             if role and role not in self.roles:
                 self.roles.append(role)
@@ -1285,17 +1276,18 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     if name[0] in _ORG_OPENERS:
         reading.organisation(name).add(number, begin, finish)
         return
-    if leads and _organisation_before(text, run_start):
+    previous = _previous_word(text, run_start).lower() if leads else ""
+    if previous in _ORG_NOUNS:
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
     if _thing(name[-1]) or is_last and _place_after(after):
         reading.places.add(tuple(name))     # and so wherever else the article names it
         return
-    if leads and _workplace(text, run_start):
+    if previous == "at" and _workplace(text, run_start):
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
     after_roles, after_countries, after_kind = _role_after(after, gazetteer) if is_last else ((), (), None)
-    if after_kind == "organisation" or is_last and _kind_after(text, run_start, after):
+    if after_kind == "organisation" or is_last and previous == "the" and _kind_after(text, run_start, after):
         reading.organisation(words[segments[0].first if leads else first:stop]).add(
             number, run_start if leads else begin, finish)
         return
@@ -1309,7 +1301,7 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     if evidence:
         candidate.evidence = True
     elif arabic:
-        if leads and _after_venue(text, run_start, gazetteer):
+        if previous in gazetteer.venue_words or previous == "the" and _after_venue(text, run_start, gazetteer):
             candidate.weak = True
         else:
             candidate.evidence = True
@@ -1692,7 +1684,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     for candidate in everyone:
         mention = _mention(candidate, texts, rules, sentences)
         if mention is not None:
-            found.append((min(o.order for o in candidate.occurrences), mention))
+            found.append((min(candidate.occurrences), mention))
     found.sort(key=lambda item: item[0])
     seen: set[tuple[str, str]] = set()
     result = []
@@ -1721,8 +1713,8 @@ def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
     # lists: neighbouring names in one passage joined by a comma or "and"
     by_passage: dict[int, list[tuple[int, int, _Candidate]]] = defaultdict(list)
     for candidate in people:
-        for occurrence in candidate.occurrences:
-            by_passage[occurrence.passage].append((occurrence.start, occurrence.end, candidate))
+        for passage, start, end in candidate.occurrences:
+            by_passage[passage].append((start, end, candidate))
     links: dict[int, set[int]] = defaultdict(set)
     index = {id(candidate): candidate for candidate in people}
     for passage, spans in by_passage.items():
@@ -1763,7 +1755,8 @@ def _merge(fuller: _Candidate, other: _Candidate) -> None:
 def _nearest(options: Sequence[_Candidate], single: _Single) -> _Candidate:
     """Of two people with one surname, the one named last before the word (else the first)."""
     order = (single.passage + 1, single.start)
-    named = [(max((o.order for o in candidate.occurrences if o.order <= order), default=(-9, 0)), index)
+    order = (single.passage, single.start, single.end)
+    named = [(max((o for o in candidate.occurrences if o <= order), default=(-9, 0, 0)), index)
              for index, candidate in enumerate(options)]
     return options[max(named)[1]]
 
@@ -1827,15 +1820,15 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     if not candidate.occurrences:
         return None
     entity = rules.entities[candidate.listed] if candidate.listed is not None else None
-    occurrences = sorted(candidate.occurrences, key=lambda o: o.order)
+    occurrences = sorted(candidate.occurrences)
     if entity is not None:
         name = entity.name
     else:
         # the fullest form the article gives (the first of equals), not a title's
         best: tuple[str, ...] = ()
-        for occurrence in occurrences:
-            if occurrence.passage >= 0:
-                words = tuple(texts[occurrence.passage][occurrence.start:occurrence.end].split())
+        for passage, start, end in occurrences:
+            if passage >= 0:
+                words = tuple(texts[passage][start:end].split())
                 if len(words) > len(best):
                     best = words
         if not best:
@@ -1848,13 +1841,14 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     slug = _slug(name)
     if not slug:
         return None
-    body = [o for o in occurrences if o.passage >= 1]
-    first = body[0] if body else occurrences[0]
-    text = texts[first.passage]
-    if first.passage not in sentences:
-        sentences[first.passage] = sentence_spans(text)
-    sentence = next((text[start:end] for start, end in sentences[first.passage]
-                     if start <= first.start < end), text)
+    first = next((o for o in occurrences if o[0] >= 1), occurrences[0])
+    in_body = first[0] >= 1
+    passage, begin, finish = first
+    text = texts[passage]
+    if passage not in sentences:
+        sentences[passage] = sentence_spans(text)
+    sentence = next((text[start:end] for start, end in sentences[passage]
+                     if start <= begin < end), text)
     roles = list(candidate.roles)
     countries = set(candidate.countries)
     if entity is not None:
@@ -1863,7 +1857,6 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     return Mention(
         slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
         countries=tuple(sorted(countries)), category=entity.category if entity is not None else "",
-        paragraph=first.passage if body else 0,
-        surface=text[first.start:first.end] if body else "",
+        paragraph=passage if in_body else 0, surface=text[begin:finish] if in_body else "",
         sentence=" ".join(sentence.split()),
-        mentions=len({(o.passage, o.start) for o in occurrences}), listed=entity is not None)
+        mentions=len({(o[0], o[1]) for o in occurrences}), listed=entity is not None)
