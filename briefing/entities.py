@@ -933,8 +933,27 @@ def _place(word: str, gazetteer: Gazetteer) -> bool:
     return name is not None and not name.never and bool(name.codes)
 
 
+# The segments of runs already read, for the rules and gazetteer they were read with: the
+# same names come back article after article. Cleared when either changes or it grows.
+_SEGMENTS: dict[tuple[str, ...], list] = {}
+_SEGMENTS_OWNER: list = [None, None]
+_SEGMENTS_MAX = 50_000
+
+
 def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
     """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
+    if _SEGMENTS_OWNER[0] is not reading.rules or _SEGMENTS_OWNER[1] is not reading.gazetteer \
+            or len(_SEGMENTS) > _SEGMENTS_MAX:
+        _SEGMENTS.clear()
+        _SEGMENTS_OWNER[:] = [reading.rules, reading.gazetteer]
+    key = tuple(words)
+    found = _SEGMENTS.get(key)
+    if found is None:
+        found = _SEGMENTS[key] = _read_segments(words, reading)
+    return list(found)
+
+
+def _read_segments(words: list[str], reading: _Reading) -> list[_Segment]:
     rules, gazetteer = reading.rules, reading.gazetteer
     forms, lengths = rules.forms, rules.lengths
     segments: list[_Segment] = []
@@ -1428,7 +1447,7 @@ def _role_after(after: str, gazetteer: Gazetteer
     """A role or a kind in apposition after a name (", the UN envoy for Yemen,", " as head
     coach", ", an Iran-backed militia,", ", who ..."): (roles, countries, "person" |
     "organisation" | None)."""
-    if not after or after[0] not in " ,(":
+    if not after or after[0] not in " ,(" or after[0] == " " and not after.startswith((" as ", " (")):
         return (), (), None
     if after.startswith((", who ", ", who'")):
         return (), (), "person"
@@ -1858,5 +1877,5 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
         slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
         countries=tuple(sorted(countries)), category=entity.category if entity is not None else "",
         paragraph=passage if in_body else 0, surface=text[begin:finish] if in_body else "",
-        sentence=" ".join(sentence.split()),
+        sentence=" ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip(),
         mentions=len({(o[0], o[1]) for o in occurrences}), listed=entity is not None)
