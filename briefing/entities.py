@@ -923,16 +923,6 @@ def _read_single(text: str, number: int, start: int, word: str, reading: _Readin
                                    tuple(countries), lead))
 
 
-@functools.lru_cache(maxsize=65536)
-def _place_key(word: str) -> tuple[str, ...]:
-    return tuple(tokenize(word))
-
-
-def _place(word: str, gazetteer: Gazetteer) -> bool:
-    name = gazetteer.names.get(_place_key(word))
-    return name is not None and not name.never and bool(name.codes)
-
-
 # The segments of runs already read, for the rules and gazetteer they were read with: the
 # same names come back article after article. Cleared when either changes or it grows.
 _SEGMENTS: dict[tuple[str, ...], list] = {}
@@ -1368,7 +1358,6 @@ def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool
 
 
 _TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
-_ARTICLES = _words("the a an The A An")
 _OF = _words("of for to")
 
 
@@ -1537,24 +1526,10 @@ partner director head chief executive manager engineer specialist consultant ass
 editor correspondent official officials adviser advisor""")
 
 
-def _organisation_before(text: str, start: int) -> bool:
-    """The word before a name calls it an organisation: "the private equity firm X",
-    "chemicals maker X". A ship after "carrier" is no company."""
-    return _previous_word(text, start).lower() in _ORG_NOUNS
-
-
+# After a one-word name, words that say it is a body: "a Yemenia official", "Santos chief
+# executive ...".
 _MEMBER_AFTER = re.compile(r" (?:official|officials|spokesman|spokeswoman|spokesperson|executives|"
                            r"chief executive|CEO|chairman|shareholders|board)\b")
-
-
-def _organisation_after(text: str, end: int, start: int = -1) -> bool:
-    """The words after a one-word name call it an organisation: ", a bottled water maker",
-    ", the country's main Islamist party", "X official", "X chief executive" (not at a
-    sentence's start: "Local officials said")."""
-    after = text[end:end + 110]
-    if after[:1] == ",":
-        return _role_after(after, _NO_GAZETTEER)[2] == "organisation"
-    return bool(_MEMBER_AFTER.match(after)) and not _sentence_start(text, start)
 
 
 def _sentence_start(text: str, start: int) -> bool:
