@@ -89,7 +89,7 @@ def articles_json(site: Site, memo: dict | None = None,
 def _shown(entry: Entry) -> tuple:
     article = entry.article
     return (article.title, article.date, entry.updated, article.author, article.place, article.sources,
-            entry.classification, entry.summary, entry.url, entry.news, entry.events)
+            entry.classification, entry.summary, entry.url, entry.news, entry.events, entry.entities)
 
 
 def _article(site: Site, entry: Entry) -> dict[str, Any]:
@@ -109,6 +109,10 @@ def _article(site: Site, entry: Entry) -> dict[str, Any]:
         "summary": entry.summary,
         "news": entry.news,
         "events": [_event(event) for event in entry.events],
+        # Slugs of every person and organisation it names, first named first; those named
+        # often enough have a page and a line in api/people.json or api/organisations.json.
+        "people": [m.slug for m in entry.entities if m.kind == "person"],
+        "organisations": [m.slug for m in entry.entities if m.kind == "organisation"],
     }
 
 
@@ -154,6 +158,22 @@ def _facts(code: str) -> dict[str, Any] | None:
         return None
     return {"capital": facts.capital, "population": facts.population, "region": facts.region,
             "subregion": facts.subregion, "source": facts.source}
+
+
+def entities_json(site: Site, kind: str) -> bytes:
+    """/api/people.json or /api/organisations.json: those with a page, most named first,
+    with their roles and countries as the articles give them, and the articles' slugs."""
+    name = "people" if kind == "person" else "organisations"
+    groups = site.people if kind == "person" else site.organisations
+    return _dump({name: [{
+        "slug": group.slug,
+        "name": group.name,
+        **({"type": group.category or None} if kind == "organisation" else {}),
+        "url": absolute_url(site.config, group.url),
+        "roles": list(group.roles),
+        "countries": list(group.countries),
+        "articles": list(group.articles),
+    } for group in groups]})
 
 
 def topics_json(site: Site) -> bytes:

@@ -261,7 +261,7 @@ class Builder:
             site = assemble_site(self._config, self._views.prepared,
                                  self._classifier.gazetteer.country, self._classifier.taxonomy.topics,
                                  related_memo=state.related, entry_memo=self._entry_memo,
-                                 group_memo=self._group_memo)
+                                 group_memo=self._group_memo, min_articles=self._classifier.entities.min_articles)
         written, rendered, keys, documents, html_pages = self._render(site)
         with self._phase("write"):
             changed = self._commit(written, set(keys) | set(documents))

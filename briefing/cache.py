@@ -30,7 +30,8 @@ from .store import Store, StoreError
 CACHE_VERSION = 4
 STATE_FILE = "state.pickle"
 MANIFEST_FILE = "manifest.pickle"
-CLASSIFIER_FILES = ("topics.yaml", "country-aliases.yaml")   # what classifying an article reads
+# What preparing an article reads besides it: its countries, topics, people and organisations.
+CLASSIFIER_FILES = ("topics.yaml", "country-aliases.yaml", "entities.yaml")
 SITE_FILE = "site.yaml"     # settings every page shows, none of them an article's prepared result
 
 

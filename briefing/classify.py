@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .entities import ENTITIES_FILE, EntityRules, parse_entity_rules
 from .countries import (MARKS, SEPARATOR, Document, Gazetteer, build_gazetteer, clean, focus,
                         parse_aliases, split_passages)
 from .model import Article, BuildError, Classification, Diagnostic
@@ -49,7 +50,8 @@ _HEADING_MARK, _ITEM_MARK = MARKS
 class Classifier:
     gazetteer: Gazetteer
     taxonomy: Taxonomy
-    fingerprint: str            # sha256 of the two data files (and CLASSIFIER_VERSION)
+    fingerprint: str            # sha256 of the data files (and CLASSIFIER_VERSION)
+    entities: EntityRules | None = None     # content/entities.yaml: people and organisations
 
 
 def load_classifier(content_dir: Path) -> Classifier:
@@ -62,20 +64,30 @@ def load_classifier(content_dir: Path) -> Classifier:
         except OSError as error:
             raise BuildError(f"cannot read {name}: {error.strerror}", str(path)) from None
     (topics, topics_path), (aliases, aliases_path) = texts
-    return _classifier(topics, topics_path, aliases, aliases_path)
+    # Optional: with no entities file, the extractor's own rules alone.
+    entities_path = Path(content_dir) / ENTITIES_FILE
+    try:
+        entities = entities_path.read_bytes()
+    except FileNotFoundError:
+        entities = b""
+    except OSError as error:
+        raise BuildError(f"cannot read {ENTITIES_FILE}: {error.strerror}", str(entities_path)) from None
+    return _classifier(topics, topics_path, aliases, aliases_path, entities, str(entities_path))
 
 
 @functools.lru_cache(maxsize=4)
-def _classifier(topics: bytes, topics_path: str, aliases: bytes, aliases_path: str) -> Classifier:
+def _classifier(topics: bytes, topics_path: str, aliases: bytes, aliases_path: str,
+                entities: bytes = b"", entities_path: str = ENTITIES_FILE) -> Classifier:
     # Cached on the files' bytes: `serve` reloads on every rebuild, and
     # building the gazetteer from the country data takes a noticeable moment.
     taxonomy = parse_taxonomy(_decode(topics, topics_path), topics_path)
     gazetteer = build_gazetteer(parse_aliases(_decode(aliases, aliases_path), aliases_path))
+    rules = parse_entity_rules(_decode(entities, entities_path), entities_path)
     digest = hashlib.sha256()
-    for part in (CLASSIFIER_VERSION.encode(), topics, aliases):
+    for part in (CLASSIFIER_VERSION.encode(), topics, aliases, entities):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
-    return Classifier(gazetteer=gazetteer, taxonomy=taxonomy, fingerprint=digest.hexdigest())
+    return Classifier(gazetteer=gazetteer, taxonomy=taxonomy, fingerprint=digest.hexdigest(), entities=rules)
 
 
 def _decode(data: bytes, path: str) -> str:

@@ -136,11 +136,13 @@ def _categories(site: Site) -> tuple[dict[str, tuple[str, str]], dict[str, str]]
 
 
 def atom_feed(site: Site, entries: Sequence[Entry], *, title: str, feed_path: str,
-              page_path: str, limit: int = 50) -> bytes:
+              page_path: str, limit: int = 50, content: bool = True) -> bytes:
     """An Atom feed (RFC 4287) of the `limit` newest of `entries`.
 
     feed_path is the feed's own site path ("/countries/iraq/feed.xml") and
-    page_path the HTML page it follows ("/countries/iraq/").
+    page_path the HTML page it follows ("/countries/iraq/"). content: whole articles
+    in it, else each one's summary alone (the thousands of people's and organisations'
+    feeds: whole, they were 300 MB at 4,000 articles).
     """
     config = site.config
     chosen = sorted(entries, key=lambda e: e.updated, reverse=True)[:max(limit, 0)]
@@ -156,20 +158,23 @@ def atom_feed(site: Site, entries: Sequence[Entry], *, title: str, feed_path: st
         "  <author>\n", _element(2, "name", config.title), "  </author>\n",
     ]
     return _document("feed", {"xmlns": ATOM_NS, "xml:lang": config.language},
-                     [*head, *(_feed_entry(config, entry, countries, topics) for entry in chosen)])
+                     [*head, *(_feed_entry(config, entry, countries, topics, content) for entry in chosen)])
 
 
-# slug -> (the Entry, what else its <entry> depends on, the <entry>), for this process.
+# slug -> (the Entry, what else its <entry> depends on, the <entry>), for this process:
+# whole entries, and those with a summary alone.
 _ENTRY_MEMO: dict[str, tuple[Entry, tuple, bytes]] = {}
+_SUMMARY_MEMO: dict[str, tuple[Entry, tuple, bytes]] = {}
 
 
 def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str, str]],
-                topics: dict[str, str]) -> bytes:
+                topics: dict[str, str], content: bool = True) -> bytes:
     """One article's <entry>, the same in every feed that carries it."""
     names = (config,
              tuple(countries.get(code) for code in entry.classification.countries),
              tuple(topics.get(slug) for slug in entry.classification.topics))
-    memo = _ENTRY_MEMO.get(entry.article.slug)
+    kept = _ENTRY_MEMO if content else _SUMMARY_MEMO
+    memo = kept.get(entry.article.slug)
     if memo is not None and memo[0] is entry and memo[1] == names:
         return memo[2]
     article = entry.article
@@ -191,16 +196,17 @@ def _feed_entry(config: SiteConfig, entry: Entry, countries: dict[str, tuple[str
         parts.append(_element(2, "category", term=slug, label=name, scheme=country_scheme))
     for slug in entry.classification.topics:
         parts.append(_element(2, "category", term=slug, label=topics.get(slug, slug), scheme=topic_scheme))
-    content = _absolute_links(entry.html, config, entry.url)
-    if config.base_url:
-        parts.append(_element(2, "content", content, type="html", xml_base=url))
-    else:
-        parts.append(_element(2, "content", content, type="html"))
+    if content:
+        html = _absolute_links(entry.html, config, entry.url)
+        if config.base_url:
+            parts.append(_element(2, "content", html, type="html", xml_base=url))
+        else:
+            parts.append(_element(2, "content", html, type="html"))
     parts.append("  </entry>\n")
     made = _xml("".join(parts))
-    if len(_ENTRY_MEMO) > 50_000:   # a bound on what a long serve session keeps
-        _ENTRY_MEMO.clear()
-    _ENTRY_MEMO[article.slug] = (entry, names, made)
+    if len(kept) > 50_000:   # a bound on what a long serve session keeps
+        kept.clear()
+    kept[article.slug] = (entry, names, made)
     return made
 
 
@@ -210,7 +216,8 @@ def page_dates(site: Site) -> dict[str, date]:
     """The newest content date shown on each page, by site path (without pagination).
 
     The Site's lists are newest first, so a list's newest date is its first entry's."""
-    dates: dict[str, date] = {"/": site.updated, "/countries/": site.updated, "/topics/": site.updated}
+    dates: dict[str, date] = {path: site.updated for path in ("/", "/countries/", "/topics/", "/people/",
+                                                              "/organisations/")}
     by_slug = site.by_slug or {e.article.slug: e for e in site.entries}
 
     def first(slugs: Iterable[str]) -> Entry | None:
@@ -234,6 +241,10 @@ def page_dates(site: Site) -> dict[str, date]:
         found = newest(topic.articles)
         if found:
             dates[topic.url] = found
+    for entity in (*site.people, *site.organisations):
+        found = newest(entity.articles)
+        if found:
+            dates[entity.url] = found
     return dates
 
 

@@ -21,21 +21,24 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import feeds
+from .actors import entity_url
 from .cache import Cached, snapshot
 from .model import Entry
-from .plan import feed_entries, site_documents
+from .plan import entity_per_page, feed_entries, site_documents
 
 # What a page shows of an article it merely lists or links: everything but
 # the body and the article's own links, so a body edit leaves listing pages alone.
 _LISTING_FIELDS = tuple(f.name for f in fields(Entry)
-                        if f.name not in ("article", "html", "headings", "related", "previous", "next", "events"))
+                        if f.name not in ("article", "html", "headings", "related", "previous", "next", "events",
+                                          "entities"))
 
 
 def listing_view(entry: Entry) -> tuple:
     article = entry.article
-    # The events (a briefing's timeline shows them) pickled whole: one call, not one per event.
+    # The events (a briefing's timeline shows them) and the people and organisations (their
+    # pages show the sentence naming them) pickled whole: one call, not one per item.
     return (article.slug, article.title, article.caption, article.date, article.summary, article.sources,
-            article.author, article.place, pickle.dumps(entry.events, protocol=5),
+            article.author, article.place, pickle.dumps((entry.events, entry.entities), protocol=5),
             *(getattr(entry, name) for name in _LISTING_FIELDS))
 
 
@@ -132,14 +135,36 @@ class PageKeys:
         self.countries = {g.country.slug: group_key(g, _country_key, lambda g: (*g.about, *g.mentioned))
                           for g in site.countries}
         self.topics = {g.topic.slug: group_key(g, _topic_key, lambda g: g.articles) for g in site.topics}
+        self.entities = {g.url: group_key(g, _entity_key, lambda g: g.articles)
+                         for g in (*site.people, *site.organisations)}
         groups.clear()
         groups.update(fresh)
+        self.entity_keys = {kind: fingerprint(*(key for group, key, _ in self.entities.values() if group.kind == kind))
+                            for kind in ("person", "organisation")}
+        # Each country's and topic's key people and organisations (first page only); and
+        # the people and organisations with a page, by url, with their names: an article
+        # links those it names, so one that gains or loses a page changes those articles.
+        last_panels = memo.get("panels", {})
+        self.panels = site.actors
+        self.panels_changed = {key for key in self.panels.keys() | last_panels.keys()
+                               if self.panels.get(key) != last_panels.get(key)}
+        memo["panels"] = self.panels
+        self.paged = {g.url: g.name for g in (*site.people, *site.organisations)}
+        last_paged = memo.get("paged")
+        self.relinked: set[str] = set()    # articles whose links to people and organisations changed
+        if last_paged is not None and last_paged != self.paged:
+            flipped = {url for url in self.paged.keys() | last_paged.keys()
+                       if self.paged.get(url) != last_paged.get(url)}
+            self.relinked = {entry.article.slug for entry in site.entries
+                             if any(_entity_url(m) in flipped for m in entry.entities)}
+        memo["paged"] = self.paged
         self.country_counts = fingerprint(*(key for _, key, _ in self.countries.values()))
         self.topic_counts = fingerprint(*(key for _, key, _ in self.topics.values()))
         self.country_topics = _country_topics(site, memo.setdefault("country_topics", {}))
         summary = (len(site.entries), site.updated, tuple(self.listing(e.article.slug) for e in site.entries[:40]),
                    tuple((g.country.code, len(g.about), len(g.mentioned)) for g in site.countries),
-                   tuple((g.topic.slug, len(g.articles), _counts(g.countries[:5])) for g in site.topics))
+                   tuple((g.topic.slug, len(g.articles), _counts(g.countries[:5])) for g in site.topics),
+                   self.entity_keys["person"], self.entity_keys["organisation"])
         self.whole = fingerprint(summary)
 
     def listing(self, slug: str) -> bytes:
@@ -167,7 +192,7 @@ class PageKeys:
         index = last["index"]
         if not same_order:      # the same pages, in another order: only their places changed
             index = last["index"] = {**index, "position": {page.path: i for i, page in enumerate(pages)}}
-        slugs = set(self.changed)
+        slugs = set(self.changed) | self.relinked
         slugs.update(_update_links(last["links_to"], last["by_slug"], self.site.by_slug))
         for slug in self.changed:
             slugs.update(last["links_to"].get(slug, ()))
@@ -187,6 +212,15 @@ class PageKeys:
                 chosen += index["group"].get(("topic", slug), ())
             elif dirty:
                 chosen += self._showing(index, "topic", slug, group.articles)
+        for url, (group, _, dirty) in self.entities.items():
+            if group.url in self.remade or dirty:   # its sentences are on every one of its pages
+                chosen += index["group"].get((group.kind, group.slug), ())
+        if self.panels_changed:     # on the first page of a country's or a topic's listing
+            slugs_of = {g.country.code: g.country.slug for g in self.site.countries}
+            for key in self.panels_changed:
+                kind, slug = ("topic", key[6:]) if key.startswith("topic:") else ("country", slugs_of.get(key))
+                if (kind, slug, 1) in index["paged"]:
+                    chosen.append(index["paged"][kind, slug, 1])
         chosen += index["whole"]
         position = index["position"]
         return sorted(set(chosen), key=lambda page: position[page.path])
@@ -215,6 +249,8 @@ class PageKeys:
             for page in pages:
                 if page.kind == "article":
                     index["article"][page.key] = page
+                elif page.kind in ("person", "organisation"):
+                    index["group"].setdefault((page.kind, page.key), []).append(page)
                 elif page.kind in ("country", "country_topic", "topic"):
                     group = ("topic", page.key) if page.kind == "topic" else ("country", page.key.split("/")[0])
                     index["group"].setdefault(group, []).append(page)
@@ -242,10 +278,11 @@ class PageKeys:
         """What remember_plan() kept at the last build (None: nothing, or a failed build since)."""
         return self._memo.get("planned")
 
-    def _slice(self, slugs: Sequence[str], number: int) -> bytes:
-        start = (number - 1) * self.per_page
+    def _slice(self, slugs: Sequence[str], number: int, per_page: int = 0) -> bytes:
+        per_page = per_page or self.per_page
+        start = (number - 1) * per_page
         by_slug = self.by_slug
-        return b"".join([by_slug[s].listing for s in slugs[start:start + self.per_page]])
+        return b"".join([by_slug[s].listing for s in slugs[start:start + per_page]])
 
     def __call__(self, page, template: bytes) -> bytes:
         """The key of one page rendered with a template whose own key is `template`.
@@ -262,20 +299,35 @@ class PageKeys:
             if found is not None and found[0] is entry and found[1] == template:
                 changed = self.changed
                 if page.key not in changed and entry.previous not in changed and entry.next not in changed \
-                        and changed.isdisjoint(entry.related):
+                        and changed.isdisjoint(entry.related) and page.key not in self.relinked:
                     return found[2]
             linked = b"".join([by_slug[s].listing for s in (*entry.related, entry.previous, entry.next) if s])
-            links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""]).encode()
-            key = join_digests(template, self.names, by_slug[page.key].full, links, linked)
+            links = "\0".join([*entry.related, "|", entry.previous or "", entry.next or ""])
+            named = "\0".join([f"{url}\0{self.paged[url]}" for url in map(_entity_url, entry.entities)
+                                if url in self.paged])
+            key = join_digests(template, self.names, by_slug[page.key].full, f"{links}\0{named}".encode(), linked)
             self._articles[page.key] = (entry, template, key)
             return key
+        if page.kind in ("person", "organisation"):
+            group, key, dirty = self.entities[f"/{'people' if page.kind == 'person' else 'organisations'}/{page.key}/"]
+            found = self._listings.get(page.path)
+            if found is not None and found[0] is group and found[1] == template and not dirty:
+                return found[2]
+            made = join_digests(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(),
+                                self._slice(group.articles, page.number, entity_per_page(self.site.config)))
+            self._listings[page.path] = (group, template, made)
+            return made
         if page.kind in ("country", "country_topic", "topic"):
             group, key, dirty = (self.topics[page.key] if page.kind == "topic"
                                  else self.countries[page.key.split("/")[0]])
+            # What its key people and organisations panel shows (first pages of countries and topics).
+            panel = None
+            if page.number == 1 and page.kind != "country_topic":
+                panel = self.panels.get(f"topic:{page.key}" if page.kind == "topic" else group.country.code)
             # The same group object lists the same articles in the same order: while none
             # of them changed, each of its pages shows what it showed.
             found = self._listings.get(page.path)
-            if found is not None and found[0] is group and found[1] == template and not dirty:
+            if found is not None and found[0] is group and found[1] == template and not dirty and found[3] == panel:
                 return found[2]
             if page.kind == "country":
                 shown = self._slice((*group.about, *group.mentioned), page.number)
@@ -283,8 +335,9 @@ class PageKeys:
                 shown = self._slice(self.country_topics[page.key], page.number)
             else:
                 shown = self._slice(group.articles, page.number)
-            made = join_digests(template, self.names, key, f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
-            self._listings[page.path] = (group, template, made)
+            made = join_digests(template, self.names, key, fingerprint(_counts(panel or ())),
+                                f"{page.kind}\0{page.key}\0{page.number}".encode(), shown)
+            self._listings[page.path] = (group, template, made, panel)
             return made
         # Home, the indexes, search and 404 summarise the whole site; they are few.
         return join_digests(template, self.names, self.whole, f"{page.kind}\0{page.key}\0{page.number}".encode())
@@ -292,7 +345,8 @@ class PageKeys:
     def feed(self, spec) -> bytes:
         by_slug = self.by_slug
         return join_digests(b"feed", self.names,
-                       f"{spec.path}\0{spec.title}\0{spec.feed_path}\0{spec.page_path}\0{self.site.updated}".encode(),
+                       f"{spec.path}\0{spec.title}\0{spec.feed_path}\0{spec.page_path}\0{self.site.updated}"
+                       f"\0{spec.content}".encode(),
                        b"".join([by_slug[s].full for s in feed_entries(self.site, spec)]))
 
 
@@ -321,6 +375,15 @@ def _counts(counts) -> tuple:
 
 def _country_key(g) -> bytes:
     return fingerprint(g.country.code, g.url, len(g.about), len(g.mentioned), _counts(g.topics), _counts(g.neighbours))
+
+
+def _entity_url(mention) -> str:
+    return entity_url(mention.kind, mention.slug)
+
+
+def _entity_key(g) -> bytes:
+    return fingerprint(g.kind, g.slug, g.name, g.url, g.category, g.roles, g.countries, g.articles,
+                       tuple(g.sentences), _counts(g.companions), g.listed)
 
 
 def _topic_key(g) -> bytes:
@@ -389,6 +452,8 @@ class DocumentKeys:
             # Each country's latest developments: what listings show of its articles.
             "api/countries.json": (page_key.country_counts, listings),
             "api/topics.json": (page_key.topic_counts,),
+            "api/people.json": (page_key.entity_keys["person"],),
+            "api/organisations.json": (page_key.entity_keys["organisation"],),
         }
         for path, parts in inputs.items():
             documents[path] = (fingerprint(path, page_key.names, *parts), makers[path])
@@ -419,7 +484,8 @@ class DocumentKeys:
         memo = self._sitemap
         # Page dates come from the articles' dates and the groups: when those and the
         # pages are what they were (an edit of a title or a body), so is the sitemap.
-        made_of = (urls, [e.updated for e in site.entries], site.countries, site.topics)
+        made_of = (urls, [e.updated for e in site.entries], site.countries, site.topics, site.people,
+                   site.organisations)
         if memo.get("made_of") == made_of:
             return memo["key"]
         paths, dates = frozenset(urls), feeds.page_dates(site)

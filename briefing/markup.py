@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -178,3 +179,59 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def reading_minutes(words: int, per_minute: int = 230) -> int:
     return max(1, round(words / per_minute))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def html_text(text: str) -> str:
+    """Plain text as markdown-it writes it into HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def link_mentions(html: str, links: Sequence[tuple[int, str, str]]) -> str:
+    """The body's HTML with, for each (paragraph number, text, href), the first time that
+    paragraph says the text as whole words outside a link made a link to href.
+
+    On the rendered HTML rather than the markdown: the text comes from the paragraph's
+    plain text, and a mention that markup splits (half of it in italics) stays plain."""
+    for number, text, href in links:
+        opening = f'<p id="{paragraph_id(number)}">'
+        start = html.find(opening)
+        if start < 0:
+            opening = f'<li id="{paragraph_id(number)}">'   # a tight list's item holds the id
+            start = html.find(opening)
+        if start < 0 or not text:
+            continue
+        start += len(opening)
+        end = html.find("</p>" if opening.startswith("<p") else "</li>", start)
+        if end < 0:
+            continue
+        linked = _link_first(html[start:end], html_text(text), href)
+        if linked is not None:
+            html = html[:start] + linked + html[end:]
+    return html
+
+
+def _link_first(segment: str, wanted: str, href: str) -> str | None:
+    parts = _TAG.split(segment)
+    in_link = 0
+    for i, part in enumerate(parts):
+        if i % 2:       # a tag
+            if part.startswith("<a ") or part == "<a>":
+                in_link += 1
+            elif part == "</a>":
+                in_link = max(0, in_link - 1)
+            continue
+        if in_link:
+            continue
+        at = part.find(wanted)
+        while at >= 0:
+            before = part[at - 1] if at else " "
+            after = part[at + len(wanted)] if at + len(wanted) < len(part) else " "
+            if not before.isalnum() and not after.isalnum():
+                parts[i] = (f'{part[:at]}<a class="entity-link" href="{html_text(href)}">{wanted}</a>'
+                            f'{part[at + len(wanted):]}')
+                return "".join(parts)
+            at = part.find(wanted, at + 1)
+    return None

@@ -185,6 +185,7 @@ class Entry:
     url: str                        # site path, "/articles/<slug>/"
     news: str = ""                  # the sentence that carries its news (briefs.news_sentence)
     events: tuple[Event, ...] = ()  # the dates its caption and text state, in reading order
+    entities: tuple = ()            # entities.Mention: the people and organisations it names, first named first
     related: tuple[str, ...] = ()   # slugs, best first
     previous: str | None = None     # slug of the next-older article
     next: str | None = None         # slug of the next-newer article
@@ -216,6 +217,26 @@ class TopicGroup:
     countries: tuple[Count, ...]              # country codes, most first
 
 
+EntityKind = Literal["person", "organisation"]
+
+
+@dataclass(frozen=True)
+class EntityGroup:
+    """A person or organisation with a page: what the articles naming it say of it."""
+
+    kind: EntityKind
+    slug: str
+    name: str
+    url: str                                  # "/people/<slug>/" or "/organisations/<slug>/"
+    category: str                             # an organisation's type, as an editor gave it ("" if none)
+    roles: tuple[str, ...]                    # as the articles give them, most often first
+    countries: tuple[str, ...]                # alpha-2 codes it is tied to, strongest first
+    articles: tuple[str, ...]                 # entry slugs, newest first
+    sentences: tuple[tuple[str, int], ...]    # per article (same order): (sentence naming it, paragraph)
+    companions: tuple[Count, ...]             # urls of the others named with it most often, most first
+    listed: bool = False                      # named in content/entities.yaml
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "The Briefing"
@@ -232,6 +253,11 @@ class Site:
     countries: tuple[CountryGroup, ...]       # every country with at least one article, by name
     topics: tuple[TopicGroup, ...]            # every topic of the taxonomy, taxonomy order
     updated: dt.date                          # newest entry's `updated`
+    people: tuple[EntityGroup, ...] = ()      # those with a page, most named first
+    organisations: tuple[EntityGroup, ...] = ()
+    # The key people and organisations of a country (by its code) or topic ("topic:<slug>"):
+    # their pages' urls, with the articles about it naming each, most first (actors.py).
+    actors: dict[str, tuple[Count, ...]] = field(default_factory=dict, compare=False, hash=False)
     by_slug: dict[str, Entry] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -19,7 +19,8 @@ class Page:
     path: str            # output-relative file, e.g. "articles/<slug>/index.html"
     url: str             # site path, e.g. "/articles/<slug>/" (base path applied at render)
     template: str        # e.g. "article.html"
-    kind: str            # home | article | countries | country | country_topic | topics | topic | search | 404
+    kind: str            # home | article | countries | country | country_topic | topics | topic
+                         # | people | person | organisations | organisation | search | 404
     key: str             # slug ("" for single pages; "<country>/<topic>" for country_topic)
     number: int = 1      # pagination page number
 
@@ -32,6 +33,13 @@ def _page(url: str, template: str, kind: str, key: str = "", number: int = 1) ->
 def page_url(base: str, number: int) -> str:
     """The site path of page `number` of a listing at `base`: "/x/", "/x/page/2/"."""
     return base if number == 1 else f"{base}page/{number}/"
+
+
+def entity_per_page(config) -> int:
+    """Articles on a page of a person or organisation: each is one line (a title and a
+    sentence), so more than a listing's story cards; the 24 organisations of the
+    benchmark site named in most articles made 1,400 pages at 20 a page."""
+    return config.per_page * 5 // 2
 
 
 def page_count(items: int, per_page: int) -> int:
@@ -60,7 +68,8 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
     of, so a rebuild does not make 10,000 new ones to find them equal to the old."""
     made = memo if memo is not None else {}
     # The same articles and the very same groups page the same way: the last list will do.
-    made_of = ([e.url for e in site.entries], site.countries, site.topics, site.config.per_page)
+    made_of = ([e.url for e in site.entries], site.countries, site.topics, site.people, site.organisations,
+               site.config.per_page)
     if memo is not None and memo.get("made_of") == made_of:
         return list(memo["pages"])
     fresh: dict = {}
@@ -72,11 +81,12 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
         fresh[(url, kind)] = found
         return found
 
-    def paged(base: str, template: str, kind: str, key: str, items: int) -> list[Page]:
-        signature = (base, template, kind, key, page_count(items, per_page))
+    def paged(base: str, template: str, kind: str, key: str, items: int, size: int = 0) -> list[Page]:
+        size = size or per_page
+        signature = (base, template, kind, key, page_count(items, size))
         found = made.get(signature)
         if found is None:
-            found = _paged(base, template, kind, key, items, per_page)
+            found = _paged(base, template, kind, key, items, size)
         fresh[signature] = found
         return found
 
@@ -96,6 +106,12 @@ def plan_pages(site: Site, memo: dict | None = None) -> list[Page]:
     pages.append(page("/topics/", "topics.html", "topics"))
     for group in site.topics:
         pages += paged(group.url, "topic.html", "topic", group.topic.slug, len(group.articles))
+    for index, kind, groups in (("/people/", "person", site.people),
+                                ("/organisations/", "organisation", site.organisations)):
+        pages.append(page(index, "entities.html", index.strip("/")))
+        for entity in groups:
+            pages += paged(entity.url, "entity.html", kind, entity.slug, len(entity.articles),
+                           entity_per_page(site.config))
     pages.append(page("/search/", "search.html", "search"))
     pages.append(page("/404.html", "404.html", "404"))
     if memo is not None:
@@ -157,13 +173,15 @@ class FeedSpec:
     feed_path: str                  # site path of the feed
     page_path: str                  # site path of the page it follows
     slugs: tuple[str, ...]          # candidate entries, newest first
+    content: bool = True            # whole articles, else summaries (feeds.atom_feed)
 
 
 FEED_LIMIT = 50
 
 
 def feed_specs(site: Site) -> list[FeedSpec]:
-    """The site's Atom feeds: the whole site, then one per country and per topic."""
+    """The site's Atom feeds: the whole site, then one per country, topic, person and
+    organisation with a page."""
     specs = [FeedSpec("feed.xml", site.config.title, "/feed.xml", "/",
                       tuple([e.article.slug for e in site.entries[:FEED_LIMIT]]))]
     for group in site.countries:
@@ -174,6 +192,9 @@ def feed_specs(site: Site) -> list[FeedSpec]:
         specs.append(FeedSpec(f"topics/{topic.topic.slug}/feed.xml",
                               f"{topic.topic.name} — {site.config.title}",
                               f"{topic.url}feed.xml", topic.url, topic.articles))
+    for entity in (*site.people, *site.organisations):
+        specs.append(FeedSpec(f"{entity.url.lstrip('/')}feed.xml", f"{entity.name} — {site.config.title}",
+                              f"{entity.url}feed.xml", entity.url, entity.articles, content=False))
     return specs
 
 
@@ -185,7 +206,8 @@ def feed_entries(site: Site, spec: FeedSpec) -> list[str]:
 
 def render_feed(site: Site, spec: FeedSpec) -> bytes:
     return feeds.atom_feed(site, [site.by_slug[s] for s in feed_entries(site, spec)], title=spec.title,
-                           feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT)
+                           feed_path=spec.feed_path, page_path=spec.page_path, limit=FEED_LIMIT,
+                           content=spec.content)
 
 
 def site_documents(site: Site, page_urls: Sequence[str], api_memo: dict | None = None,
@@ -200,4 +222,6 @@ def site_documents(site: Site, page_urls: Sequence[str], api_memo: dict | None =
         "api/articles.json": lambda: api.articles_json(site, api_memo, shown),
         "api/countries.json": lambda: api.countries_json(site),
         "api/topics.json": lambda: api.topics_json(site),
+        "api/people.json": lambda: api.entities_json(site, "person"),
+        "api/organisations.json": lambda: api.entities_json(site, "organisation"),
     }

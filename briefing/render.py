@@ -25,8 +25,10 @@ from jinja2 import meta
 from markupsafe import Markup, escape
 
 from . import briefs, maps
-from .model import BuildError, CountryGroup, Entry, Site, TopicGroup
-from .plan import Page, country_topic_entries, entries_by_slug, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
+from .actors import entity_url
+from .markup import link_mentions, paragraph_id
+from .model import BuildError, CountryGroup, EntityGroup, Entry, Site, TopicGroup
+from .plan import Page, country_topic_entries, entries_by_slug, entity_per_page, paginate, plan_pages  # noqa: F401 (plan_pages: render.plan_pages)
 from .urls import absolute_url as _absolute_url
 from .urls import site_url
 
@@ -192,6 +194,8 @@ class Renderer:
             "home": self._home, "article": self._article, "countries": self._countries,
             "country": self._country, "country_topic": self._country_topic,
             "topics": self._topics, "topic": self._topic, "search": self._search,
+            "people": self._entities, "organisations": self._entities,
+            "person": self._entity, "organisation": self._entity,
             "404": self._not_found,
         }
 
@@ -213,6 +217,7 @@ class Renderer:
         self.countries_by_code = {g.country.code: g for g in site.countries}
         self.countries_by_slug = {g.country.slug: g for g in site.countries}
         self.topics_by_slug = {g.topic.slug: g for g in site.topics}
+        self.entities_by_url = {g.url: g for g in (*site.people, *site.organisations)}
         self._names = (site.config, tuple((g.country, g.url) for g in site.countries),
                        tuple((g.topic, g.url) for g in site.topics))
 
@@ -502,12 +507,20 @@ class Renderer:
             crumbs.append((about[0].country.name, about[0].url))
         elif topics:
             crumbs.append((topics[0].topic.name, topics[0].url))
+        named = [(mention, self.entities_by_url[url]) for mention in entry.entities
+                 for url in (entity_url(mention.kind, mention.slug),) if url in self.entities_by_url]
+        # Each one with a page is linked where the body first names it.
+        links = [(mention.paragraph, mention.surface, self.url(group.url))
+                 for mention, group in named if mention.paragraph]
         return dict(
             title=entry.article.title,
             description=entry.summary,
             breadcrumbs=crumbs,
             feeds=self._feeds(),
             entry=entry,
+            body=Markup(link_mentions(entry.html, links) if links else entry.html),
+            people=[group for _, group in named if group.kind == "person"],
+            organisations=[group for _, group in named if group.kind == "organisation"],
             about=about,
             mentioned=mentioned,
             topics=topics,
@@ -586,6 +599,7 @@ class Renderer:
             neighbours=[(self.countries_by_code[c.key], c.count) for c in group.neighbours
                         if c.key in self.countries_by_code],
             **self._briefing(page, group.about),
+            actors=self._actors(page, group.country.code),
             locator=self._locator_map(group.country.code),
             facts=maps.key_facts(group.country.code),
         )
@@ -639,7 +653,53 @@ class Renderer:
                            self.countries_by_code[c.key].url, c.count)
                           for c in group.countries if c.key in self.countries_by_code],
             **self._briefing(page, listing.items),
+            actors=self._actors(page, f"topic:{group.topic.slug}"),
             coverage=self._coverage_map("topic-map", {c.key: c.count for c in group.countries}),
+        )
+
+    def _actors(self, page: Page, key: str) -> list[tuple[EntityGroup, int]]:
+        """A country's or topic's key people and organisations (its first page only)."""
+        if page.number != 1:
+            return []
+        return [(self.entities_by_url[c.key], c.count) for c in self.site.actors.get(key, ())
+                if c.key in self.entities_by_url]
+
+    def _entities(self, page: Page) -> dict[str, Any]:
+        people = page.kind == "people"
+        groups = self.site.people if people else self.site.organisations
+        noun = "People" if people else "Organisations"
+        codes = sorted({code for g in groups for code in g.countries if code in self.countries_by_code},
+                       key=lambda code: self.countries_by_code[code].country.name.casefold())
+        return dict(
+            title=noun,
+            description=f"The {noun.lower()} named in {self.config.title}, most named first.",
+            breadcrumbs=[("Home", "/"), (noun, page.url)],
+            feeds=self._feeds(),
+            noun=noun,
+            one="person" if people else "organisation",
+            groups=groups,
+            filter_countries=[self.countries_by_code[code] for code in codes],
+        )
+
+    def _entity(self, page: Page) -> dict[str, Any]:
+        folder = "people" if page.kind == "person" else "organisations"
+        group = self.entities_by_url[f"/{folder}/{page.key}/"]
+        listing = paginate(group.articles, group.url, page.number, entity_per_page(self.config))
+        sentences = dict(zip(group.articles, group.sentences))
+        noun = "People" if page.kind == "person" else "Organisations"
+        return dict(
+            title=group.name if page.number == 1 else f"{group.name}, page {page.number}",
+            description=f"{group.name} in {self.config.title}: {_articles(len(group.articles))}"
+                        + (f"; {', '.join(group.roles)}." if group.roles else "."),
+            breadcrumbs=[("Home", "/"), (noun, f"/{folder}/"), (group.name, group.url)],
+            feeds=self._feeds(self._group_feed(group.name, group.url)),
+            group=group,
+            listing=listing,
+            countries=[self.countries_by_code[code] for code in group.countries if code in self.countries_by_code],
+            companions=[(self.entities_by_url[c.key], c.count) for c in group.companions
+                        if c.key in self.entities_by_url],
+            said=[(self.entries[slug], *sentences[slug]) for slug in listing.items],
+            paragraph_id=paragraph_id,
         )
 
     def _briefing(self, page: Page, slugs: Sequence[str]) -> dict[str, Any]:

@@ -148,6 +148,7 @@ def prepare_files(names: list[str]) -> list[tuple[str, object, tuple[Diagnostic,
     which makes preparing about 9% faster."""
     from .classify import classify
     from .content import read_article
+    from .entities import extract_entities
     from .markup import render_markdown
     from .site import prepare_entry
 
@@ -161,8 +162,12 @@ def prepare_files(names: list[str]) -> list[tuple[str, object, tuple[Diagnostic,
             done[name] = (name, error, ())
     classified = [classify(article, classifier) for _, article, _, _ in read]  # type: ignore[arg-type]
     rendered = [render_markdown(article.body) for _, article, _, _ in read]
-    for (name, article, found, data), (classification, diagnostics), markup in zip(read, classified, rendered):
-        prepared = prepare_entry(article, classification, markup)
+    rules, gazetteer = classifier.entities, classifier.gazetteer  # type: ignore[union-attr]
+    named = [extract_entities(article.title, article.caption, markup.paragraphs, rules, gazetteer)
+             if rules is not None else () for (_, article, _, _), markup in zip(read, rendered)]
+    for (name, article, found, data), (classification, diagnostics), markup, entities in zip(
+            read, classified, rendered, named):
+        prepared = prepare_entry(article, classification, markup, entities)
         entry = prepared.entry
         listing = fingerprint(listing_view(entry))
         cached = Cached(digest=file_digest(data), prepared=prepared,

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
+from .actors import Actors, group_entities
 from .briefs import news_sentence
 from .dates import dates_in
 from .events import events_in
@@ -35,9 +36,11 @@ class Prepared:
     terms: Terms = field(compare=False)
 
 
-def prepare_entry(article: Article, classification: Classification, rendered: Rendered) -> Prepared:
+def prepare_entry(article: Article, classification: Classification, rendered: Rendered,
+                  entities: tuple = ()) -> Prepared:
+    """entities: the people and organisations it names (entities.extract_entities)."""
     # Warnings about the file travel beside this, in cache.Cached.
-    return Prepared(entry=make_entry(article, classification, rendered), terms=term_vector(rendered.text))
+    return Prepared(entry=make_entry(article, classification, rendered, entities), terms=term_vector(rendered.text))
 
 
 # --- dates ------------------------------------------------------------------
@@ -56,9 +59,11 @@ def infer_updated(article: Article, text: str) -> dt.date:
 
 # --- entries ----------------------------------------------------------------
 
-def make_entry(article: Article, classification: Classification, rendered: Rendered) -> Entry:
+def make_entry(article: Article, classification: Classification, rendered: Rendered,
+               entities: tuple = ()) -> Entry:
     summary = article.summary or summarise(rendered.lead or rendered.text)
     return Entry(
+        entities=entities,
         news=news_sentence(article.summary, rendered.paragraphs),
         events=events_in(rendered.paragraphs, article.date, article.caption),
         # The markdown is rendered now; dropping it halves what a large site holds in memory.
@@ -81,7 +86,7 @@ def newest_first(entry: Entry) -> tuple:
 def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
                   country: Callable[[str], Country], topics: Sequence[Topic],
                   related_memo: dict | None = None, entry_memo: dict | None = None,
-                  group_memo: dict | None = None) -> Site:
+                  group_memo: dict | None = None, min_articles: int = 2) -> Site:
     """Everything a page needs, gathered before any page is rendered.
 
     Every page lists or links others (related articles, country counts,
@@ -91,11 +96,12 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
     the article and its links are unchanged, so later stages can tell an
     unchanged article by identity. group_memo (serve keeps one): see group_countries;
     it also keeps this call's lists, from which the next call makes its site when an
-    edit allows (_reassemble).
+    edit allows (_reassemble). min_articles: how many articles must name a person or
+    organisation for it to have a page (actors.group_entities).
     """
     prepared = list(prepared)
     if group_memo is not None:
-        site = _reassemble(config, prepared, country, topics, related_memo, entry_memo, group_memo)
+        site = _reassemble(config, prepared, country, topics, related_memo, entry_memo, group_memo, min_articles)
         if site is not None:
             return site
     # Sort keys are kept by serve (in group_memo) for the very Entry they were made from.
@@ -127,26 +133,27 @@ def assemble_site(config: SiteConfig, prepared: Iterable[Prepared],
         entry_memo.update(placed)
     by_slug = {entry.article.slug: entry for entry in entries}
     countries, topic_groups = _grouped(entries, slugs, country, topics, group_memo)
-    site = Site(
-        config=config,
-        entries=tuple(entries),
-        countries=countries,
-        topics=topic_groups,
-        updated=max((e.updated for e in entries), default=FALLBACK_DATE),
-        by_slug=by_slug,
-    )
+    actors = group_entities(entries, min_articles, None if group_memo is None else group_memo.setdefault("entities", {}))
+    site = _site(config, entries, countries, topic_groups, max((e.updated for e in entries), default=FALLBACK_DATE),
+                 by_slug, actors)
     if group_memo is not None:
         group_memo["last"] = {
-            "inputs": (config, country, topics), "prepared": prepared, "site": site, "slugs": slugs,
+            "inputs": (config, country, topics, min_articles), "prepared": prepared, "site": site, "slugs": slugs,
             "keys": [key for key, _, _ in keyed], "unplaced": [entry for _, entry, _ in keyed],
             "terms": [terms for _, _, terms in keyed], "related": related,
             "where": {slug: i for i, slug in enumerate(slugs)}}
     return site
 
 
+def _site(config: SiteConfig, entries: Sequence[Entry], countries: tuple[CountryGroup, ...],
+          topic_groups: tuple[TopicGroup, ...], updated: dt.date, by_slug: dict[str, Entry], actors: Actors) -> Site:
+    return Site(config=config, entries=tuple(entries), countries=countries, topics=topic_groups, updated=updated,
+                by_slug=by_slug, people=actors.people, organisations=actors.organisations, actors=actors.panels)
+
+
 def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[[str], Country],
                 topics: Sequence[Topic], related_memo: dict | None, entry_memo: dict | None,
-                group_memo: dict) -> Site | None:
+                group_memo: dict, min_articles: int) -> Site | None:
     """assemble_site's answer made from the last one (kept in group_memo) when the only
     articles that changed kept their slugs and their being published, and at most one
     of them moved in the order (a title or date edit in serve). None when that is not so.
@@ -157,7 +164,8 @@ def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[
     Going over every article for each was 15-40 ms of each one-article edit at 4,000
     articles."""
     last = group_memo.get("last")
-    if last is None or last["inputs"] != (config, country, topics) or len(last["prepared"]) != len(prepared):
+    if last is None or last["inputs"] != (config, country, topics, min_articles) \
+            or len(last["prepared"]) != len(prepared):
         return None
     old_prepared, where, keys = last["prepared"], last["where"], last["keys"]
     changed = list(itertools.compress(range(len(prepared)), map(operator.is_not, prepared, old_prepared)))
@@ -214,8 +222,13 @@ def _reassemble(config: SiteConfig, prepared: list[Prepared], country: Callable[
         updated = site.updated
     else:
         updated = max((e.updated for e in entries), default=FALLBACK_DATE)
-    site = Site(config=config, entries=tuple(entries), countries=countries, topics=topic_groups,
-                updated=updated, by_slug=by_slug)
+    if movers or any(new.entry.entities != old.entry.entities or new.entry.classification != old.entry.classification
+                     for _, _, new, old in in_place):
+        actors = group_entities(entries, min_articles, group_memo.setdefault("entities", {}),
+                                moved=[mover[2].entry.article.slug for mover in movers])
+    else:
+        actors = Actors(site.people, site.organisations, site.actors)
+    site = _site(config, entries, countries, topic_groups, updated, by_slug, actors)
     last.update(prepared=prepared, site=site, keys=keys, unplaced=unplaced, terms=terms, related=related,
                 slugs=slugs, where=where)
     return site

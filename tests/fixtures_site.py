@@ -6,7 +6,8 @@ page side (render, feeds, api, link checks) without classification or site.py.
 
 Nine articles (one undated and unclassified, one with headings, one whose title,
 caption, summary and body carry hostile HTML), six countries (one only ever
-mentioned), six topics (one without any article).
+mentioned), six topics (one without any article), a person and two organisations
+with a page (one with hostile HTML in its name).
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from briefing.actors import group_entities
 from briefing.briefs import news_sentence
+from briefing.entities import Mention
 from briefing.events import events_in
 from briefing.markup import reading_minutes, render_markdown
 from briefing.model import (Article, Classification, Count, Country, CountryGroup, Entry,
@@ -59,6 +62,22 @@ class _Spec:
     caption: str | None = None
     summary: str | None = None
     sources: tuple[str, ...] = ("000_7752e62acdcbb6a0.txt",)
+    entities: tuple[Mention, ...] = ()
+
+
+def _named(name: str, kind: str, paragraph: int, surface: str, sentence: str, slug: str = "",
+           roles: tuple[str, ...] = (), countries: tuple[str, ...] = ()) -> Mention:
+    return Mention(slug=slug or name.lower().replace(" ", "-"), name=name, kind=kind, roles=roles,  # type: ignore[arg-type]
+                   countries=countries, category="", paragraph=paragraph, surface=surface, sentence=sentence,
+                   mentions=1, listed=False)
+
+
+# People and organisations: the envoy and the company are each named in two articles (a page
+# each); the hostile one in two as well, so its name must show as text everywhere.
+ENVOY = _named("Tom Barrack", "person", 1, "US envoy", "Negotiators met in the presence of a US envoy.",
+               roles=("US envoy",), countries=("US",))
+HOSTILE_ORG = _named(f"Front {SCRIPT}", "organisation", 1, "ceasefire", "A ceasefire held for a third day.",
+                     slug="front-script")
 
 
 _LONG = ("Officials said the talks would resume after the holiday, and that technical teams "
@@ -73,19 +92,22 @@ SPECS = (
           "Exports have been halted since March 2023. The two sides will meet again on "
           "November 20, the envoy said on Monday.\n\n" + _LONG * 3,
           ("iraq-oil-revenue", "iraq-election-count", "ukraine-grain-exports"),
-          caption="The Kirkuk–Ceyhan pipeline near Kirkuk, 3 November 2025"),
+          caption="The Kirkuk–Ceyhan pipeline near Kirkuk, 3 November 2025",
+          entities=(ENVOY, _named("North Oil Company", "organisation", 0, "", "Exports have been halted."))),
     _Spec(HOSTILE_SLUG, f"Ceasefire {SCRIPT} holds in Idlib {IMG}",
           dt.date(2025, 11, 4), ("SY",), (), ("armed-conflict",),
           f"A ceasefire held for a third day. A dump once carried {SCRIPT} and {IMG} "
           "in its text, which must show as text.\n\n" + _LONG,
           ("syria-aid-convoy", "ukraine-front-line", "kirkuk-talks-resume"),
           caption=f"Caption with {IMG} & {SCRIPT}",
-          summary=f"Summary with {SCRIPT} and {IMG} & an ampersand, \"quotes\" and </script>."),
+          summary=f"Summary with {SCRIPT} and {IMG} & an ampersand, \"quotes\" and </script>.",
+          entities=(HOSTILE_ORG,)),
     _Spec("syria-aid-convoy", "First UN aid convoy in months reaches northern Syria",
           dt.date(2025, 11, 3), ("SY",), ("IQ", "TR"), ("humanitarian", "armed-conflict"),
           "Forty trucks crossed from Türkiye carrying food and medicine. Aid agencies warned "
           "that needs in camps along the Iraqi border remain far larger.\n\n" + _LONG * 2,
-          (HOSTILE_SLUG, "iraq-oil-revenue", "ukraine-grain-exports")),
+          (HOSTILE_SLUG, "iraq-oil-revenue", "ukraine-grain-exports"),
+          entities=(HOSTILE_ORG._replace(paragraph=1, surface="Aid agencies", sentence=f"Aid agencies {SCRIPT} warned."),)),
     _Spec("ukraine-grain-exports", "Ukraine's grain exports recover despite port strikes",
           dt.date(2025, 11, 2), ("UA",), ("TR",), ("economy",),
           "Shipments through the Black Sea corridor rose for a second month, traders said, "
@@ -95,7 +117,9 @@ SPECS = (
           dt.date(2025, 11, 1), ("IQ",), (), ("economy",),
           "Revenue from crude sales fell for the third month in a row, squeezing a budget that "
           "pays millions of public salaries.\n\n" + _LONG * 2,
-          ("kirkuk-talks-resume", "ukraine-grain-exports", "iraq-election-count")),
+          ("kirkuk-talks-resume", "ukraine-grain-exports", "iraq-election-count"),
+          entities=(ENVOY._replace(paragraph=2, surface="Officials", sentence="Officials said the talks would resume."),
+                    _named("North Oil Company", "organisation", 0, "", "Crude sales fell."))),
     _Spec("ukraine-front-line", "Along the front line, a winter of drones",
           dt.date(2025, 10, 30), ("UA",), (), ("armed-conflict",),
           "Soldiers describe a front where drones decide who moves and when.\n\n"
@@ -135,7 +159,7 @@ def _entry(spec: _Spec, previous: str | None, next_: str | None) -> Entry:
                  summary=spec.summary or rendered.lead, reading_minutes=reading_minutes(rendered.words),
                  updated=spec.date or FALLBACK_DATE, url=f"/articles/{spec.slug}/",
                  news=news_sentence(spec.summary, rendered.paragraphs),
-                 events=events_in(rendered.paragraphs, spec.date, spec.caption),
+                 events=events_in(rendered.paragraphs, spec.date, spec.caption), entities=spec.entities,
                  related=spec.related, previous=previous, next=next_)
 
 
@@ -164,8 +188,10 @@ def fake_site(base_url: str = "", per_page: int = 20, title: str = "The Briefing
             topic=topic, url=f"/topics/{topic.slug}/",
             articles=tuple(e.article.slug for e in members),
             countries=_ranked(Counter(c for e in members for c in e.classification.countries))))
+    actors = group_entities(entries, 2)
     return Site(config=SiteConfig(title=title, base_url=base_url, per_page=per_page),
                 entries=entries,
                 countries=tuple(sorted(countries, key=lambda g: g.country.name.casefold())),
                 topics=tuple(topics), updated=max(e.updated for e in entries),
-                by_slug={e.article.slug: e for e in entries})
+                by_slug={e.article.slug: e for e in entries},
+                people=actors.people, organisations=actors.organisations, actors=actors.panels)

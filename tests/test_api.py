@@ -31,7 +31,7 @@ def test_articles_have_every_field_newest_first():
         "slug": "hostile", "title": HOSTILE, "url": PREFIXED + "/articles/hostile/",
         "date": "2024-03-03", "updated": "2024-03-03", "author": None, "place": None,
         "sources": ["hostile.txt"], "countries": ["IQ", "SY"], "countries_mentioned": [], "topics": ["conflict", "health"],
-        "summary": "Summary of hostile & more.", "news": "", "events": [],
+        "summary": "Summary of hostile & more.", "news": "", "events": [], "people": [], "organisations": [],
     }
     assert (articles[1]["date"], articles[1]["countries_mentioned"]) == (None, ["SY"])
 
@@ -98,3 +98,20 @@ def test_articles_memo_gives_what_a_fresh_build_gives_through_edits_moves_and_re
         changed = replace(site, entries=entries, by_slug={e.article.slug: e for e in entries})
         assert articles_json(changed, memo) == articles_json(changed), [e.article.slug for e in entries]
     assert set(memo["lines"]) == {"hostile", "undated", "other"}
+
+
+def test_people_and_organisations_with_their_articles_and_each_article_names_its_own():
+    from briefing.api import entities_json
+    from tests.fixtures_site import fake_site
+
+    site = fake_site(base_url="https://example.org")
+    people = json.loads(entities_json(site, "person"))["people"]
+    assert people == [{"slug": "tom-barrack", "name": "Tom Barrack", "url": "https://example.org/people/tom-barrack/",
+                       "roles": ["US envoy"], "countries": ["US", "IQ"],
+                       "articles": ["kirkuk-talks-resume", "iraq-oil-revenue"]}]
+    organisations = json.loads(entities_json(site, "organisation"))["organisations"]
+    assert [o["slug"] for o in organisations] == ["front-script", "north-oil-company"]
+    assert all("type" in o for o in organisations)
+    articles = {a["slug"]: a for a in json.loads(articles_json(site))["articles"]}
+    assert articles["kirkuk-talks-resume"]["people"] == ["tom-barrack"]
+    assert articles["kirkuk-talks-resume"]["organisations"] == ["north-oil-company"]

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 THEMES = ("light", "dark")
 WIDTHS = (360, 1440)
 PAGE_KINDS = ("home", "article", "article-dated", "interview", "countries", "country", "country-topic",
-              "topics", "topic", "search", "404")
+              "topics", "topic", "people", "person", "organisations", "organisation", "search", "404")
 # Beside the seeds (whose articles have no date or byline): site pages with both, and an interview.
 LAYOUTS = Path(__file__).parent / "fixtures" / "dumps" / "layouts"
 DUMPS = (LAYOUTS / "site-page.txt", LAYOUTS / "interview-no-blank.txt")
@@ -109,7 +109,9 @@ def pages(site) -> dict[str, str]:
     out = site.paths["output"]
     articles = sorted(out.glob("articles/*/index.html"))
     country_topics = sorted(out.glob("countries/*/*/index.html"))
+    people, organisations = sorted(out.glob("people/*/index.html")), sorted(out.glob("organisations/*/index.html"))
     assert articles and country_topics, f"the built site lacks articles or country x topic pages: {out}"
+    assert people and organisations, f"the built site has no person's or organisation's page: {out}"
     country, topic = country_topics[0].parent.relative_to(out / "countries").parts
     return {"home": "/",
             "article": f"/{articles[0].parent.relative_to(out)}/",
@@ -120,6 +122,10 @@ def pages(site) -> dict[str, str]:
             "country-topic": f"/countries/{country}/{topic}/",
             "topics": "/topics/",
             "topic": f"/topics/{topic}/",
+            "people": "/people/",
+            "person": f"/{people[0].parent.relative_to(out)}/",
+            "organisations": "/organisations/",
+            "organisation": f"/{organisations[-1].parent.relative_to(out)}/",
             "search": f"/search/?q={quote(word_in_most_articles(site))}",
             "404": "/no-such-page/"}
 
@@ -298,6 +304,8 @@ def test_a_country_or_topic_filter_narrows_the_results_from_every_part(browser, 
             label = option.find_element(By.CSS_SELECTOR, "label")
             shown = re.search(r"\((\d+)\)$", text_of(label))
             name, value = box.get_attribute("name"), box.get_attribute("value")
+            if name not in ("country", "topic"):    # people's and organisations' filters: not this test's
+                break
             spread = {parts[link] for link in parts if value in filter_values(site, link, name)}
             if shown and 0 < int(shown.group(1)) < before["count"] and len(spread) >= 2:
                 choice = (name, value, int(shown.group(1)), label)
@@ -345,6 +353,30 @@ def test_clicking_a_timeline_entry_lands_on_the_paragraph_that_gives_the_date(br
     assert landed["target"] and -1 <= landed["top"] < landed["height"], landed
     # The paragraph holds the very sentence the timeline quoted.
     assert " ".join(sentence.split()) in landed["text"], (sentence, landed["text"])
+
+
+def test_the_organisations_index_filters_by_country_and_keeps_the_choice_in_the_address(browser, site):
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(site.url + "/organisations/")
+    wait_until_loaded(browser)
+    items = browser.find_elements(By.CSS_SELECTOR, ".entity-index > li")
+    select = Select(browser.find_element(By.ID, "entity-country"))
+    assert browser.find_element(By.CSS_SELECTOR, "[data-entity-filter]").is_displayed()
+    codes = [option.get_attribute("value") for option in select.options if option.get_attribute("value")]
+    # The country that filters out the most, so that the test sees the filter at work.
+    code = min(codes, key=lambda c: sum(c in (i.get_attribute("data-countries") or "").split() for i in items))
+    select.select_by_value(code)
+    shown = [i for i in items if i.is_displayed()]
+    # Shown exactly when tied to the country, and the count says so.
+    assert shown and all((i in shown) == (code in i.get_attribute("data-countries").split()) for i in items)
+    assert browser.find_element(By.CSS_SELECTOR, ".entity-filter-count").text == f"{len(shown)} of {len(items)} shown"
+    assert f"country={code}" in browser.current_url
+    browser.get(browser.current_url)        # a shared link opens filtered
+    wait_until_loaded(browser)
+    assert Select(browser.find_element(By.ID, "entity-country")).first_selected_option.get_attribute("value") == code
+    assert len([i for i in browser.find_elements(By.CSS_SELECTOR, ".entity-index > li") if i.is_displayed()]) \
+        == len(shown)
 
 
 # --- 4. accessibility ----------------------------------------------------------------------

@@ -128,12 +128,12 @@ def test_topic_override_replaces_the_computed_list(classifier):
 # --- data files ------------------------------------------------------------------------
 
 def copy_content(tmp_path: Path) -> Path:
-    for name in ("topics.yaml", "country-aliases.yaml"):
+    for name in ("topics.yaml", "country-aliases.yaml", "entities.yaml"):
         shutil.copy(CONTENT / name, tmp_path / name)
     return tmp_path
 
 
-def test_fingerprint_follows_both_data_files(tmp_path, classifier):
+def test_fingerprint_follows_every_data_file(tmp_path, classifier):
     content = copy_content(tmp_path)
     assert load_classifier(content).fingerprint == classifier.fingerprint
     aliases = content / "country-aliases.yaml"
@@ -142,7 +142,12 @@ def test_fingerprint_follows_both_data_files(tmp_path, classifier):
     topics = content / "topics.yaml"
     topics.write_text(topics.read_text() + "\n# edited\n")
     after_topics = load_classifier(content).fingerprint
-    assert len({classifier.fingerprint, after_aliases, after_topics}) == 3
+    entities = content / "entities.yaml"
+    entities.write_text(entities.read_text() + "\n# edited\n")
+    after_entities = load_classifier(content).fingerprint
+    entities.unlink()     # optional: none is no rules, and another fingerprint again
+    without = load_classifier(content).fingerprint
+    assert len({classifier.fingerprint, after_aliases, after_topics, after_entities, without}) == 5
 
 
 def test_editing_the_data_files_reclassifies(tmp_path):

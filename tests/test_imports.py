@@ -13,7 +13,8 @@ LAYERS = {
     "engine": {"builder", "scheduler", "keys", "cache", "store"},
     "stages": {"ingest", "dumps", "layouts", "furniture", "dedupe", "content", "classify", "countries",
                "topics", "explain", "markup", "site", "related", "render", "feeds", "api", "plan", "check",
-               "verify", "config", "dates", "events", "briefs", "maps", "shards", "searchindex"},
+               "verify", "config", "dates", "events", "briefs", "maps", "shards", "searchindex",
+               "entities", "actors"},
     "shared": {"model", "options", "report", "workers", "output", "urls"},
 }
 RANK = {name: rank for rank, names in enumerate(LAYERS.values()) for name in names}

@@ -115,6 +115,29 @@ def test_one_builder_through_a_run_of_edits_equals_a_cold_build_after_each(proje
         assert tree(project.output) == tree(cold.output), name
 
 
+def test_a_person_gaining_and_losing_a_page_through_edits_equals_a_cold_build(project, tmp_path):
+    """A person named in a second article gets a page: the first article, unedited, now
+    links to it, and its countries' panels may list it; named in one again, it loses it."""
+    builder = Builder(project)
+    builder.build()
+    first, second = sorted(article_file(project, p.stem) for p in (project.content / "articles").glob("*.md")
+                           if p.stem != ARTICLE)[:2]
+    named = "\n\nForeign Minister Rania Haddad of Jordan said the talks would go on, and Haddad met the envoy.\n"
+    originals = {path: path.read_text(encoding="utf-8") for path in (first, second)}
+    steps = [(first, originals[first] + named), (second, originals[second] + named), (second, originals[second]),
+             (first, originals[first])]
+    for number, (path, text) in enumerate(steps):
+        path.write_text(text, encoding="utf-8")
+        builder.build(changed=[str(path)])
+        cold = pipeline.Options(**{**project.__dict__, "output": tmp_path / f"cold{number}", "cache": None})
+        pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+        assert tree(project.output) == tree(cold.output), number
+        page = project.output / "people" / "rania-haddad" / "index.html"
+        assert page.exists() == (number == 1), number
+        if number == 1:
+            assert 'href="/people/rania-haddad/"' in (project.output / "articles" / first.stem / "index.html").read_text()
+
+
 def test_template_change_rerenders_the_pages_using_it(project):
     builder = Builder(project)
     builder.build()

@@ -88,3 +88,28 @@ def test_sentence_spans_are_where_split_sentences_cuts():
     assert split_sentences(text) == ["Gen. Haftar met U.S. envoys on Nov. 11 in Benghazi.", "Talks went on!",
                                      "Did they agree?", "“Not yet,” an aide said.", "A. Smith left."]
     assert sentence_spans("") == [] and sentence_spans("One.") == [(0, 4)]
+
+
+# --- links to the people and organisations an article names ---------------------
+
+def test_link_mentions_links_the_first_whole_word_mention_in_its_paragraph():
+    from briefing.markup import link_mentions
+
+    html = render_markdown("Ali Saleh met Alison.\n\nLater Ali Saleh said [Ali Saleh](/x) spoke.").html
+    linked = link_mentions(html, [(2, "Ali Saleh", "/people/ali-saleh/")])
+    # Not in paragraph 1 (the paragraph is named), once in paragraph 2, never inside a link.
+    assert linked.count('href="/people/ali-saleh/"') == 1
+    assert '<p id="p-2">Later <a class="entity-link" href="/people/ali-saleh/">Ali Saleh</a> said' in linked
+    assert link_mentions(html, [(1, "Ali", "/people/ali/")]).count("entity-link") == 1
+    assert "Alison" in link_mentions(html, [(1, "Ali", "/people/ali/")])   # whole words only
+    assert '<a class="entity-link" href="/people/ali/">Ali</a> Saleh met Alison' in \
+        link_mentions(html, [(1, "Ali", "/people/ali/")])
+
+
+def test_link_mentions_escapes_and_leaves_what_it_cannot_find():
+    from briefing.markup import link_mentions
+
+    html = render_markdown('The "Front <b>" & its *leader* spoke.').html
+    linked = link_mentions(html, [(1, 'Front <b>" &', '/o/"x/'), (1, "its leader", "/p/"), (5, "x", "/y/")])
+    assert '<a class="entity-link" href="/o/&quot;x/">Front &lt;b&gt;&quot; &amp;</a>' in linked
+    assert linked.count("entity-link") == 1         # split by markup, or no such paragraph: left plain

@@ -12,7 +12,8 @@ from briefing.render import Page, Renderer, json_ld, plan_pages, static_files
 from tests.fixtures_site import HOSTILE_SLUG, fake_site
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-KINDS = {"home", "article", "countries", "country", "country_topic", "topics", "topic", "search", "404"}
+KINDS = {"home", "article", "countries", "country", "country_topic", "topics", "topic", "search", "404",
+         "people", "person", "organisations", "organisation"}
 
 
 def render_all(site):
@@ -98,7 +99,8 @@ def test_plan_order_is_deterministic():
 def _known_targets(site, pages):
     known = {p.url for p in pages}
     known |= {"/" + path for path in static_files(TEMPLATES)}
-    known |= {"/feed.xml"} | {g.url + "feed.xml" for g in (*site.countries, *site.topics)}
+    known |= {"/feed.xml"} | {g.url + "feed.xml" for g in (*site.countries, *site.topics, *site.people,
+                                                                      *site.organisations)}
     known |= {"/pagefind/pagefind-ui.js", "/pagefind/pagefind-ui.css"}   # written by the Pagefind step
     return known
 
@@ -516,3 +518,55 @@ def test_an_article_page_lists_every_date_it_states_however_many():
     # The years it names only as years: one line, each linking its paragraph on the page.
     line = page.split('<p class="timeline-years">', 1)[1].split("</p>", 1)[0]
     assert re.findall(r'href="([^"]+)"><time datetime="(\d+)">', line) == [("#p-3", "1930"), ("#p-3", "1940")]
+
+
+# --- people and organisations ----------------------------------------------------
+
+def test_a_person_page_lists_each_article_with_the_sentence_naming_it(small_pages):
+    _, _, rendered = small_pages
+    html = rendered["people/tom-barrack/index.html"]
+    assert "<h1>Tom Barrack" in html and "US envoy" in html
+    # Newest first, each sentence linked to its paragraph.
+    assert html.index("Negotiators met in the presence") < html.index("Officials said the talks")
+    assert 'href="/articles/kirkuk-talks-resume/#p-1"' in html and 'href="/articles/iraq-oil-revenue/#p-2"' in html
+    assert 'href="/people/tom-barrack/feed.xml"' in html
+    assert 'href="/organisations/north-oil-company/"' in html        # named with him
+    assert '<a href="/countries/united-states/">United States</a>' in html
+
+
+def test_entity_names_and_sentences_from_dumps_are_escaped(small_pages):
+    _, pages, rendered = small_pages
+    showing = [p.path for p in pages if "front-script" in rendered[p.path]]
+    assert "organisations/front-script/index.html" in showing and "organisations/index.html" in showing
+    for path in showing:
+        assert "<script>alert" not in rendered[path], path
+    assert "Front &lt;script&gt;alert(1)&lt;/script&gt;" in rendered["organisations/front-script/index.html"]
+    assert "Aid agencies &lt;script&gt;alert(1)&lt;/script&gt; warned." in rendered["organisations/front-script/index.html"]
+
+
+def test_an_article_links_the_first_mention_of_each_one_with_a_page_and_lists_them(small_pages):
+    _, _, rendered = small_pages
+    html = rendered["articles/kirkuk-talks-resume/index.html"]
+    assert '<a class="entity-link" href="/people/tom-barrack/">US envoy</a>' in html
+    assert html.count('class="entity-link"') == 1      # the company is named only in the caption
+    assert 'data-pagefind-filter="person">Tom Barrack</a>' in html
+    assert 'data-pagefind-filter="organisation">North Oil Company</a>' in html
+
+
+def test_country_and_topic_pages_show_their_key_people_and_organisations(small_pages):
+    _, _, rendered = small_pages
+    iraq = rendered["countries/iraq/index.html"]
+    assert "Key people and organisations" in iraq
+    assert iraq.index('href="/organisations/north-oil-company/"') < iraq.index('href="/people/tom-barrack/"')
+    assert "Key people and organisations" in rendered["topics/economy/index.html"]
+    assert "Key people and organisations" not in rendered["countries/ukraine/index.html"]
+
+
+def test_the_indexes_list_most_named_first_with_their_countries_for_the_filter(small_pages):
+    _, _, rendered = small_pages
+    people = rendered["people/index.html"]
+    assert '<li data-countries="US IQ"><a href="/people/tom-barrack/">Tom Barrack</a>' in people
+    assert '<option value="IQ">Iraq</option>' in people and "entities." in people     # the filter's script
+    organisations = rendered["organisations/index.html"]
+    # Both named in two articles: then by name.
+    assert organisations.index("Front &lt;script&gt;") < organisations.index("North Oil Company")

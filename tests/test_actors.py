@@ -1,0 +1,90 @@
+"""actors.py: which people and organisations get a page, and what their pages and the
+countries' and topics' panels show."""
+from __future__ import annotations
+
+import dataclasses
+
+from briefing.actors import entity_url, group_entities
+from tests.fixtures_site import ENVOY, fake_site
+
+
+def _entries():
+    return fake_site().entries
+
+
+def test_only_entities_named_in_enough_articles_get_a_page():
+    actors = group_entities(_entries(), 2)
+    assert [g.url for g in actors.people] == ["/people/tom-barrack/"]
+    assert sorted(g.url for g in actors.organisations) == ["/organisations/front-script/",
+                                                           "/organisations/north-oil-company/"]
+    assert group_entities(_entries(), 3).people == ()
+
+
+def test_an_entity_an_editor_lists_gets_a_page_when_named_once():
+    entries = list(_entries())
+    listed = dataclasses.replace(entries[3], entities=(ENVOY._replace(slug="ana-listed", name="Ana Listed",
+                                                                       listed=True),))
+    entries[3] = listed
+    actors = group_entities(entries, 2)
+    assert "/people/ana-listed/" in {g.url for g in actors.people}
+
+
+def test_a_page_lists_its_articles_newest_first_with_the_sentence_naming_it():
+    group = group_entities(_entries(), 2).people[0]
+    assert group.articles == ("kirkuk-talks-resume", "iraq-oil-revenue")
+    assert group.sentences == (("Negotiators met in the presence of a US envoy.", 1),
+                               ("Officials said the talks would resume.", 2))
+    assert group.roles == ("US envoy",)
+    # Tied by the text to the US; by the articles (both about Iraq) to Iraq.
+    assert group.countries == ("US", "IQ")
+    assert [c.key for c in group.companions] == ["/organisations/north-oil-company/"]
+
+
+def test_a_country_panel_lists_those_named_in_two_of_its_articles():
+    panels = group_entities(_entries(), 2).panels
+    assert [(c.key, c.count) for c in panels["IQ"]] == [("/organisations/north-oil-company/", 2),
+                                                         ("/people/tom-barrack/", 2)]
+    assert [(c.key, c.count) for c in panels["SY"]] == [("/organisations/front-script/", 2)]
+    assert "UA" not in panels       # no one named there
+    assert [c.key for c in panels["topic:economy"]] == ["/organisations/north-oil-company/", "/people/tom-barrack/"]
+
+
+def test_groups_are_reused_while_what_they_show_is_the_same():
+    memo: dict = {}
+    entries = _entries()
+    first = group_entities(entries, 2, memo)
+    again = group_entities(entries, 2, memo)
+    assert again.people[0] is first.people[0]
+    changed = list(entries)
+    changed[0] = dataclasses.replace(changed[0], entities=(ENVOY._replace(sentence="Another sentence."),
+                                                           *changed[0].entities[1:]))
+    third = group_entities(changed, 2, memo)
+    assert third.people[0] is not first.people[0]
+    assert third.people[0].sentences[0] == ("Another sentence.", 1)
+    unchanged = {g.url: g for g in first.organisations}["/organisations/front-script/"]
+    assert {g.url: g for g in third.organisations}["/organisations/front-script/"] is unchanged
+
+
+def test_entity_urls():
+    assert entity_url("person", "a-b") == "/people/a-b/"
+    assert entity_url("organisation", "un") == "/organisations/un/"
+
+
+def test_an_edit_naming_the_same_ones_is_brought_up_to_date_and_equals_grouping_afresh():
+    memo: dict = {}
+    entries = list(_entries())
+    group_entities(entries, 2, memo)
+    # A sentence edited (the same people named), then the article moved to last place.
+    edited = dataclasses.replace(entries[0], entities=(ENVOY._replace(sentence="Edited."), *entries[0].entities[1:]))
+    steps = [([edited, *entries[1:]], ()), ([*entries[1:], edited], (edited.article.slug,))]
+    for step, moved in steps:
+        updated = group_entities(step, 2, memo, moved)
+        assert updated == group_entities(step, 2), step[0].article.slug
+    assert memo["actors"] is updated
+    assert updated.people[0].articles == ("iraq-oil-revenue", "kirkuk-talks-resume")
+    # Naming someone else is grouped afresh, and still right.
+    renamed = dataclasses.replace(edited, entities=(ENVOY._replace(slug="someone-else"),))
+    again = [*entries[1:], renamed]
+    assert group_entities(again, 2, memo) == group_entities(again, 2)
+    # Another order with no mover named: afresh too.
+    assert group_entities(entries, 2, memo) == group_entities(entries, 2)
