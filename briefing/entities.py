@@ -43,7 +43,7 @@ from .model import BuildError
 
 # Part of the rules' fingerprint: bump when a code change alters what is extracted, so a
 # build cache keyed on it extracts again.
-ENTITIES_VERSION = "1"
+ENTITIES_VERSION = "2"
 ENTITIES_FILE = "entities.yaml"
 ALIASES_FILE = "country-aliases.yaml"
 DEFAULT_MIN_ARTICLES = 2
@@ -633,7 +633,11 @@ def _word_kind(word: str) -> int:
         return PARTICLE
     if word in _HONORIFICS:
         return HONORIFIC
-    if word in _STOP or word in _NOT_NAME or not word[0].isupper() and not word.startswith(
+    if word in _STOP:
+        # people in the plural open sentences ("Experts say") but may end a body's name
+        # ("Assembly of Experts"): where a run starts they are dropped before this is asked
+        return ROLES if word.lower()[:-1] in _ROLE_NOUNS else STOPPER
+    if word in _NOT_NAME or not word[0].isupper() and not word.startswith(
             _LOWER_PREFIXES) or any(ch.isdigit() for ch in word):
         return STOPPER
     if "-" in word and any(part[:1].islower() for part in _PREFIX.sub("", word).split("-")[1:]):
@@ -647,12 +651,11 @@ def _word_kind(word: str) -> int:
     if word in _ADJECTIVES:
         return ADJECTIVE
     lower = word.lower()
-    if lower in _ROLE_NOUNS:
-        return ROLE
-    if lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS:
-        return ROLES
     if lower in _ROLE_MODIFIERS:
-        return MODIFIER
+        return MODIFIER         # "Chief", "General", "Justice": of a title or of a body's name
+                                # ("General Intelligence Department", "Justice and Development Party")
+    if _is_role(lower):
+        return ROLES if lower not in _ROLE_NOUNS and lower[-1:] == "s" else ROLE
     return NAME
 
 
@@ -1149,11 +1152,16 @@ def _pieces(words, segments, start, end) -> list[tuple[int, int]]:
             continue
         before = segments[index - 1]
         word = words[before.first]
+        if index + 2 == end and segments[index + 1].kind == HEAD:
+            pieces.append((start, index))       # "Emirates Airline and Group": the second
+            start = end                         # name is the first's, shortened; read neither
+            break                               # as one
         if segments[index + 1].kind == JOIN or _heads(segments, index + 1, end) and (
                 before.kind in (HEAD, GAZ) or word.isupper() or _thing(word)):
             pieces.append((start, index))
             start = index + 1
-    pieces.append((start, end))
+    if start < end:
+        pieces.append((start, end))
     return pieces
 
 
@@ -1162,14 +1170,17 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
     if not heads:
         return
     head = heads[-1]
-    # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front".
+    # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front"; a
+    # title before "of" is a person's too: "Chairman and Chief Executive of Emirates Group".
     for index in range(start + 1, head):
-        if segments[index].kind == JOIN and words[segments[index].first] in ("of", "for") \
-                and segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES):
+        if segments[index].kind == JOIN and words[segments[index].first] in ("of", "for") and (
+                segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES)
+                or _is_role(words[segments[index - 1].first])
+                and all(seg.kind in (MODIFIER, ROLES, JOIN) for seg in segments[start:index])):
             start = index + 1
     while start < head and segments[start].kind in (JOIN, PARTICLE):
         start += 1
-    stop = _run_on(words, segments, head, end)
+    stop = _run_on(words, segments, start, head, end)
     chosen = segments[start:stop]
     for taken in range(start, stop):
         used[taken] = True
@@ -1191,13 +1202,17 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
         used[start - 1] = False
 
 
-def _run_on(words, segments, head, end) -> int:
+def _run_on(words, segments, start, head, end) -> int:
     """Where a body's name ends after its head: on through "of X", "for X", "on X", "du X"
     ("Banque du Liban"), then "and X", or "in" a country ("Association of Banks in Lebanon",
     not "Central Bank of Yemen in Aden")."""
     stop = head + 1
-    if stop >= end or segments[stop].kind not in (JOIN, PARTICLE) or words[segments[stop].first] in ("and", "in", "the"):
-        return stop
+    if stop >= end or segments[stop].kind not in (JOIN, PARTICLE) or words[segments[stop].first] in ("and", "the") \
+            or words[segments[stop].first] == "in" and not (
+                stop + 2 == end and segments[stop + 1].kind == GAZ and segments[stop + 1].country
+                and any(segments[index].kind == JOIN for index in range(start, head))):
+        return stop                 # "in" a country after a name run on already: "Movement for
+                                    # Quality Government in Israel" (not "... Foundation in Indonesia")
     index = stop
     while index < end:
         segment = segments[index]
@@ -1365,9 +1380,20 @@ def _plain(word: str) -> str:
     return word[:-2] if word.endswith(_POSSESSIVE[:2]) else word
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_role(word: str) -> bool:
+    """A noun of a role, in the plural too, hyphenated ones included: "Commissioner-General",
+    "son-in-law", "deputy-chairman"."""
     lower = word.lower()
-    return lower in _ROLE_NOUNS or lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS
+    if lower in _ROLE_NOUNS or lower[-1:] == "s" and lower[:-1] in _ROLE_NOUNS:
+        return True
+    if "-" not in lower:
+        return False
+    parts = lower.split("-")
+    if parts[-2:] == ["in", "law"]:
+        return parts[0] in _ROLE_NOUNS
+    return all(part in _ROLE_NOUNS or part in _ROLE_MODIFIERS for part in parts) \
+        and any(part in _ROLE_NOUNS for part in parts)
 
 
 def _role_before(text: str, start: int, gazetteer: Gazetteer

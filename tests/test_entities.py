@@ -107,6 +107,16 @@ def test_a_role_given_as_what_someone_became_is_read(rules, gazetteer):
     assert one(found, "Dario Venturelli").roles == ("head coach",)
 
 
+@pytest.mark.parametrize("text, name, role", [
+    ("Agency Commissioner-General Pierre Lavallette spoke.", "Pierre Lavallette",
+     "Commissioner-General"),
+    ("The president's son-in-law Derek Hollis joined the talks.", "Derek Hollis", "son-in-law"),
+])
+def test_a_hyphenated_role_before_a_name_is_no_part_of_it(rules, gazetteer, text, name, role):
+    person = one(extract(rules, gazetteer, text), name)
+    assert person.kind == "person" and role in person.roles[0]
+
+
 # --- Arabic naming patterns -------------------------------------------------------------
 
 @pytest.mark.parametrize("text, name", [
@@ -190,6 +200,39 @@ def test_a_listed_person_keeps_the_editor_s_name_roles_and_countries(rules, gaze
     crown_prince = one(found, "Mohammed bin Salman")
     assert crown_prince.roles == ("Crown Prince",) and crown_prince.countries == ("SA",)
     assert crown_prince.surface == "Mohammad bin Salman"
+
+
+def test_a_body_s_name_keeps_the_title_like_words_it_starts_with(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The General Intelligence Directorate arrested the cell, and the ruling "
+                    "Justice and Renewal Party welcomed it.")
+    assert names(found, "organisation") == ["General Intelligence Directorate",
+                                            "Justice and Renewal Party"]
+
+
+def test_people_in_the_plural_may_end_a_body_s_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "He is a member of the Council of Elders and the "
+                                      "Assembly of Experts.")
+    assert names(found, "organisation") == ["Council of Elders", "Assembly of Experts"]
+
+
+def test_a_title_before_of_is_no_part_of_the_body_it_heads(rules, gazetteer):
+    found = extract(rules, gazetteer, "Sheikh Hamdan bin Rashid, Chairman and Chief Executive of "
+                                      "Falcon Aviation Group, spoke at the results announcement.")
+    assert names(found, "organisation") == ["Falcon Aviation Group"]
+
+
+def test_a_name_shortened_after_and_is_not_read_as_one_long_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "He chairs Falcon Airline and Group.")
+    assert names(found, "organisation") == ["Falcon Airline"]
+
+
+def test_a_body_s_name_runs_on_into_its_country_only_after_of_or_for(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The Movement for Clean Government in Israel petitioned the court.",
+                    "She directs the Biennale Kota Foundation in Indonesia.")
+    assert names(found, "organisation") == ["Movement for Clean Government in Israel",
+                                            "Biennale Kota Foundation"]
 
 
 # --- later mentions ---------------------------------------------------------------------------
