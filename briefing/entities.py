@@ -1024,10 +1024,14 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
     def span(first: int, end: int) -> tuple[int, int]:
         return offsets[first], offsets[end - 1] + len(words[end - 1])
 
-    # An acronym defined after the run names the body whose initials it holds.
-    if acronym and sum(ch.isupper() for ch in acronym) >= 2:
-        _read_acronym(words, segments, used, acronym, span, number, reading)
-    _read_bodies(words, segments, used, span, text, number, reading)
+    # An acronym defined after the run names the body whose initials it holds; one made
+    # of another language's words ("Tunisian General Labour Union (UGTT)", "Justice and
+    # Development Party (AKP)") names the body the run ends with.
+    pending = acronym if acronym and sum(ch.isupper() for ch in acronym) >= 2 and not _read_acronym(
+        words, segments, used, acronym, span, number, reading) else None
+    last = _read_bodies(words, segments, used, span, text, number, reading)
+    if pending and last is not None:
+        reading.acronyms.setdefault(pending, last)
     for position, segment in enumerate(segments):
         if segment.kind == KNOWN and not used[position]:
             used[position] = True
@@ -1051,9 +1055,11 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
         position = max(end, position + 1)
 
 
-def _read_acronym(words, segments, used, acronym, span, number, reading) -> None:
+def _read_acronym(words, segments, used, acronym, span, number, reading) -> bool:
     """The longest tail of the run whose initials make the acronym ("Popular Mobilization
-    Forces (PMF)", "United Kingdom Maritime Trade Operations (UKMTO)") is a body."""
+    Forces (PMF)", "United Kingdom Maritime Trade Operations (UKMTO)") is a body: the
+    listed one the acronym names when the names agree ("Islamic Revolution Guard Corps
+    (IRGC)"). Whether the acronym was read."""
     for position, segment in enumerate(segments):
         if segment.kind in (ROLE, ROLES, HONORIFIC, STOPPER, JOIN):
             continue
@@ -1061,19 +1067,56 @@ def _read_acronym(words, segments, used, acronym, span, number, reading) -> None
         if not _initials_fit(acronym, tail):
             continue
         last = segments[-1]
-        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]):
-            return                     # "United Arab Emirates (UAE)", a treaty
+        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]) \
+                or _programme(tail, segments, position, reading):
+            return True                # "United Arab Emirates (UAE)", a treaty, a programme
         if last.kind == KNOWN and last.first == segment.first:
             if last.data != EXCLUDED:
                 reading.acronyms.setdefault(acronym, reading.listed_entity(last.data))
-            return
+            return True
+        listed = reading.rules.forms.get((acronym,))
+        if listed is not None and (listed == EXCLUDED or _same_body(tail, reading.rules.entities[listed])):
+            for taken in range(position, len(segments)):
+                used[taken] = True
+            if listed != EXCLUDED:
+                found = reading.listed_entity(listed)
+                found.add(number, *span(segment.first, len(words)))
+                reading.acronyms.setdefault(acronym, found)
+            return True
         candidate = reading.organisation(tail)
         candidate.add(number, *span(segment.first, len(words)),
                       countries=[code for seg in segments[position:] if seg.kind == GAZ for code in seg.data])
         reading.acronyms.setdefault(acronym, candidate)
         for taken in range(position, len(segments)):
             used[taken] = True
-        return
+        return True
+    return False
+
+
+def _stems(words: Sequence[str]) -> set[str]:
+    return {word[:5].lower() for word in words if word not in _JOINERS}
+
+
+def _same_body(words: Sequence[str], entity: ListedEntity) -> bool:
+    """Whether a name is a listed body's, written another way: most of its words begin as
+    those of one of the body's names ("Islamic Revolution Guard Corps" beside "Islamic
+    Revolutionary Guard Corps"), not a body with the same acronym ("Saudi Telecom Company
+    (STC)" beside the Southern Transitional Council)."""
+    stems = _stems(words)
+    return any(2 * len(stems & _stems(name.split())) >= len(stems)
+               for name in (entity.name, *entity.aliases) if " " in name)
+
+
+# A programme is no body ("Global Combat Air Programme"), but the UN's are agencies.
+_PROGRAMMES = _words("Programme Program Programmes Programs")
+
+
+def _programme(name: Sequence[str], segments, position: int, reading: _Reading) -> bool:
+    if name[-1] not in _PROGRAMMES:
+        return False
+    first = segments[position]
+    return not (first.kind == KNOWN and first.data != EXCLUDED
+                and reading.rules.entities[first.data].category == "international")
 
 
 def _initials_fit(acronym: str, name: Sequence[str]) -> bool:
@@ -1100,21 +1143,23 @@ def _subsequence(letters: Sequence[str], text: str) -> bool:
     return True
 
 
-def _read_bodies(words, segments, used, span, text, number, reading) -> None:
+def _read_bodies(words, segments, used, span, text, number, reading) -> _Candidate | None:
     """Bodies named by their kind: a stretch of name words ending in a head ("Supreme
     Judicial Council", "Rystad Energy"), run on with "of ..." ("Central Bank of Iraq",
     "Association of Banks in Lebanon"), after an international body's name ("UN Support
-    Mission in Libya")."""
+    Mission in Libya"). The body that ends the run, if one does."""
     count = len(segments)
     position = 0
+    last = None
     while position < count:
         if used[position] or segments[position].kind not in _ORGANISATION_WORDS:
             position += 1
             continue
         end = _stretch(segments, used, position)
         for piece_start, piece_end in _pieces(words, segments, position, end):
-            _read_body(words, segments, used, piece_start, piece_end, span, text, number, reading)
+            last = _read_body(words, segments, used, piece_start, piece_end, span, text, number, reading)
         position = end
+    return last if last is not None and used[-1] else None
 
 
 def _stretch(segments, used, position) -> int:
@@ -1165,10 +1210,10 @@ def _pieces(words, segments, start, end) -> list[tuple[int, int]]:
     return pieces
 
 
-def _read_body(words, segments, used, start, end, span, text, number, reading) -> None:
+def _read_body(words, segments, used, start, end, span, text, number, reading) -> _Candidate | None:
     heads = _heads(segments, start, end)
     if not heads:
-        return
+        return None
     head = heads[-1]
     # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front"; a
     # title before "of" is a person's too: "Chairman and Chief Executive of Emirates Group".
@@ -1185,21 +1230,28 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
     for taken in range(start, stop):
         used[taken] = True
     first, last = chosen[0].first, chosen[-1].end
-    # after an international body's name: "UN Support Mission in Libya"
-    prefix = start and segments[start - 1].kind == KNOWN and segments[start - 1].data != EXCLUDED \
-        and reading.rules.entities[segments[start - 1].data].category == "international"
+    # after an international body's name: "UN Support Mission in Libya"; a body of a listed
+    # organisation: "PLO Executive Committee", "Fatah Central Committee"
+    prefix = False
+    if start and segments[start - 1].kind == KNOWN and segments[start - 1].data != EXCLUDED:
+        owner = reading.rules.entities[segments[start - 1].data]
+        prefix = owner.category == "international" or owner.kind == "organisation" and len(chosen) > 1 \
+            and words[segments[head].first] not in _GENERIC_HEADS
     if prefix:
         used[start - 1] = True
         first = segments[start - 1].first
     name = words[first:last]
-    if len(name) > 1 and not _thing(name[-1]) and (prefix or not _generic(chosen, words)):
+    if len(name) > 1 and not _thing(name[-1]) and (prefix or not _generic(chosen, words)) \
+            and not _programme(name, segments, start - 1 if prefix else start, reading):
         begin, finish = span(first, last)
-        reading.organisation(name).add(
-            number, begin, finish,
-            countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
-            + _possessive_country(text, begin, reading.gazetteer))
-    elif prefix:
+        found = reading.organisation(name)
+        found.add(number, begin, finish,
+                  countries=[code for seg in chosen if seg.kind == GAZ for code in seg.data]
+                  + _possessive_country(text, begin, reading.gazetteer))
+        return found
+    if prefix:
         used[start - 1] = False
+    return None
 
 
 def _run_on(words, segments, start, head, end) -> int:
@@ -1641,7 +1693,7 @@ def _core(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]:
     rules = reading.rules
-    organisations = list(reading.organisations.values())
+    organisations = _merge_short_forms(reading)
     body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
     people = [candidate for words, candidate in reading.people.items()
               if " ".join(words).casefold() not in body_names and words not in reading.places]
@@ -1713,6 +1765,25 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
             seen.add((mention.kind, mention.slug))
             result.append(mention)
     return tuple(result)
+
+
+def _merge_short_forms(reading: _Reading) -> list[_Candidate]:
+    """The article's bodies, one named by an acronym's first letters and the word its last
+    stands for taken for the body of that acronym: "AK Party" for the "Justice and
+    Development Party (AKP)"."""
+    organisations = list(reading.organisations.values())
+    if not reading.acronyms:
+        return organisations
+    kept = []
+    for candidate in organisations:
+        words = candidate.words
+        if len(words) == 2 and words[0].isupper() and words[1] in _HEADS:
+            fuller = reading.acronyms.get(words[0] + words[1][0])
+            if fuller is not None and fuller is not candidate:
+                fuller.occurrences += candidate.occurrences
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],

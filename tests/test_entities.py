@@ -153,6 +153,45 @@ def test_an_acronym_defined_in_brackets_names_the_body_and_its_later_uses(rules,
     assert army.mentions == 3
 
 
+def test_an_acronym_of_another_language_s_words_names_the_body_before_it(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The General Union of Algerian Workers (UGTA) called a strike.",
+                    "The UGTA said it would march on Thursday.")
+    union = one(found, "General Union of Algerian Workers")
+    assert union.kind == "organisation" and union.mentions == 2
+
+
+def test_a_listed_acronym_after_another_spelling_is_the_listed_body(rules, gazetteer):
+    found = extract(rules, gazetteer, "Units of the Popular Mobilisation Forces (PMF) moved north.")
+    assert names(found, "organisation") == ["Popular Mobilization Forces"]
+    assert one(found, "Popular Mobilization Forces").surface == "Popular Mobilisation Forces"
+
+
+def test_a_listed_acronym_after_a_different_name_is_another_body(rules, gazetteer):
+    found = extract(rules, gazetteer, "The Private Media Foundation (PMF) issued a report.")
+    assert names(found, "organisation") == ["Private Media Foundation"]
+
+
+def test_a_programme_is_no_body_unless_an_international_one_runs_it(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "Riyadh may join the Future Combat Air Programme (FCAP), officials said.",
+                    "The UN Environment Programme (UNEP) warned of drought.")
+    assert names(found, "organisation") == ["UN Environment Programme"]
+
+
+def test_a_body_of_a_listed_organisation_is_named_with_it(rules, gazetteer):
+    found = extract(rules, gazetteer, "The Hezbollah Executive Council met on Sunday.")
+    assert names(found, "organisation") == ["Hezbollah Executive Council"]
+
+
+def test_a_short_form_made_of_an_acronym_and_its_last_word_is_the_same_body(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "The ruling Progress and Unity Party (IBP) won the vote.",
+                    "IB Party officials celebrated in the capital.")
+    assert names(found, "organisation") == ["Progress and Unity Party"]
+    assert one(found, "Progress and Unity Party").mentions == 2
+
+
 def test_a_body_named_by_its_kind_is_an_organisation(rules, gazetteer):
     found = extract(rules, gazetteer,
                     "The Supreme Judicial Council met the Central Bank of Iraq's governor.")
