@@ -222,17 +222,21 @@ Corporation Corp Group Holding Holdings Industries Airways Airlines Network Cent
 University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
 Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC Embassy Consulate
-Judiciary Municipality Unit Units Team Chamber Board Order House Command
+Judiciary Municipality Unit Units Team Chamber Board Order House Command Current Forum
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
 # after a country ("Saudi Energy Minister").
 _WEAK_HEADS = _words("""
 Energy Oil Gas Petroleum Partners Investments Ventures Resources Management Media
 Games Entertainment Solutions Securities Shipping Logistics Telecom Technologies Systems
-Pharmaceuticals Motors Steel Cement Mining Petrochemicals Airline
+Pharmaceuticals Motors Steel Cement Mining Petrochemicals Airline Chemicals Chemical Power
+Electric Aviation Properties Pharma Foods Refining Utilities
 """)
+# Words after a company's head, or its acronym, that still belong to its name: "Borouge
+# Group International", "CFM International".
+_COMPANY_SUFFIXES = _words("International")
 # Heads that are a body's name only with "of ..." ("House of Representatives").
-_OF_ONLY = _words("House Chamber Board Order")
+_OF_ONLY = _words("House Chamber Board Order Forum")        # and "for": "Forum for Democracy"
 # Bodies every state has: with a country or a portfolio alone they are the convention's
 # generic state bodies ("the Iraqi Foreign Ministry"), not named ones.
 _GENERIC_HEADS = _words("""
@@ -292,9 +296,9 @@ organization alliance coalition network charity agency bloc club team union synd
 federation association institute university body outfit brigade battalion startup
 start-up giant conglomerate operator maker
 producer manufacturer insurer fund consortium developer retailer chain subsidiary
-affiliate insurer exporter importer shipper contractor
+affiliate insurer exporter importer shipper contractor venture airline
 """)
-_ORG_NOUNS_AFTER = _ORG_NOUNS | _words("airline arm museum wing")
+_ORG_NOUNS_AFTER = _ORG_NOUNS | _words("carrier arm museum wing")
 # "X coalition", "X group": a name and the lower-case word for its kind after it.
 _KIND_AFTER = _words("coalition alliance militia movement faction bloc party group")
 
@@ -305,7 +309,7 @@ acknowledged claimed reiterated pointed recalled described called
 """)
 
 # The particles of transliterated names and the words that join a body's name.
-_JOINERS = _words("of for and on in the")
+_JOINERS = _words("of for and on in the &")
 _PARTICLES = _words("bin ibn bint ben bou al el de del della di da du dos das van von der den la le ould wuld Al El Bin Ibn Bint Van Von De Der Den Du Da Di Del La Le")
 _ARABIC_LEADS = ("Abdul", "Abdel", "Abdal", "Abdol", "Abd", "Abu", "Abou", "Aboul")
 _PREFIX = re.compile(r"^(?:[Aa]l|[Ee]l|[Aa]d|[Aa]n|[Aa]r|[Aa]s|[Aa]sh|[Aa]t|[Aa]z|[Ee]z|[Uu]l|[Uu]d)-(?=\w)")
@@ -604,7 +608,7 @@ def normalise(name: str) -> str:
 _CAP = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_CAP}][\w'’]*(?:[-.][\w'’]+)*\.?\+?"
 _LINKED = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az|ez|ul|ud)-)?{_WORD}"
-_LINK = (r" (?:(?:of|for|on|in|and|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
+_LINK = (r" (?:(?:of|for|on|in|and|&|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
          r"|la|le|ould) (?:the )?)?")
 _RUN = re.compile(rf"(?P<run>{_WORD}(?:{_LINK}{_LINKED})*)(?:\s\((?P<acronym>[{_CAP}][\w&+.\-]{{1,11}})\))?")
 _IN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'’.-")
@@ -870,9 +874,10 @@ def _read_passage(text: str, number: int, reading: _Reading) -> None:
                     reading.listed_entity(index).add(number, start, start + len(run))
                 continue
             place = places.get(run)
-            if place is not None and place.codes and not place.weak and run not in person_names:
+            if place is not None and place.codes and not place.weak and run not in person_names \
+                    and not _CODE.fullmatch(run):
                 continue
-            if _word_kind(run) == NAME:
+            if _word_kind(run) == NAME or _CODE.fullmatch(run):
                 singles.append(_Single(run, number, start, start + len(run)))
             continue
         for words, offsets, acronym in _parts(text, match):
@@ -890,6 +895,10 @@ def _read_passage(text: str, number: int, reading: _Reading) -> None:
                     singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
                 continue
             _read_run(words, offsets, acronym, text, number, reading)
+
+
+# A group's code name of letters and digits ("M23"): no word, but maybe a name.
+_CODE = re.compile(r"[A-Z]{1,3}[0-9]{1,3}")
 
 
 def _all_places(words: tuple[str, ...], names: Mapping[tuple[str, ...], Any],
@@ -973,11 +982,15 @@ def _read_segments(words: list[str], reading: _Reading) -> list[_Segment]:
             i = found.end
             continue
         kind = _word_kind(word)
-        if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] == "of"):
+        if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] in ("of", "for")):
             kind = NAME
         elif kind == HONORIFIC and segments and segments[-1].kind == NAME and i + 1 < count \
                 and _word_kind(words[i + 1]) == NAME:
             kind = NAME             # "Hassan Sheikh Mohamud"
+        elif word in _COMPANY_SUFFIXES and segments and (
+                segments[-1].kind in (HEAD, WEAK_HEAD) or segments[-1].kind == NAME and len(words[i - 1]) > 1
+                and words[i - 1].isupper()):
+            kind = WEAK_HEAD
         elif word in _TITLE_OR_NAME:
             named = (i + 1 < count and (words[i + 1] in _PARTICLES or _PREFIX.match(words[i + 1])))
             titled = bool(segments) and segments[-1].kind in _ROLE_KINDS
@@ -1029,6 +1042,8 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
     # Development Party (AKP)") names the body the run ends with.
     pending = acronym if acronym and sum(ch.isupper() for ch in acronym) >= 2 and not _read_acronym(
         words, segments, used, acronym, span, number, reading) else None
+    if "&" in words:
+        _read_ampersands(words, segments, used, span, number, reading)
     last = _read_bodies(words, segments, used, span, text, number, reading)
     if pending and last is not None:
         reading.acronyms.setdefault(pending, last)
@@ -1053,6 +1068,24 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
         if position < end:
             _read_name(words, offsets, segments, position, end, text, number, reading)
         position = max(end, position + 1)
+
+
+def _read_ampersands(words, segments, used, span, number, reading) -> None:
+    """Names joined by "&" are a firm's: "Pratt & Whitney", "Marks & Spencer"."""
+    names = (NAME, HEAD, WEAK_HEAD)
+    for position, segment in enumerate(segments):
+        if segment.kind != JOIN or words[segment.first] != "&" or not 0 < position < len(segments) - 1:
+            continue
+        first, end = position, position + 1
+        while first > 0 and not used[first - 1] and segments[first - 1].kind in names:
+            first -= 1
+        while end < len(segments) and not used[end] and segments[end].kind in names:
+            end += 1
+        if first < position and end > position + 1:
+            for taken in range(first, end):
+                used[taken] = True
+            reading.organisation(words[segments[first].first:segments[end - 1].end]).add(
+                number, *span(segments[first].first, segments[end - 1].end))
 
 
 def _read_acronym(words, segments, used, acronym, span, number, reading) -> bool:
@@ -1184,7 +1217,9 @@ def _stretch(segments, used, position) -> int:
 
 def _heads(segments, start, end) -> list[int]:
     return [index for index in range(start, end) if segments[index].kind == HEAD or (
-        segments[index].kind == WEAK_HEAD and index > start and segments[index - 1].kind == NAME)]
+        segments[index].kind == WEAK_HEAD and index > start and (
+            segments[index - 1].kind == NAME or segments[index - 1].kind in (HEAD, WEAK_HEAD)
+            and index - 1 in _heads(segments, start, index)))]
 
 
 def _pieces(words, segments, start, end) -> list[tuple[int, int]]:
@@ -1216,10 +1251,12 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
         return None
     head = heads[-1]
     # A name of its own before "of" is a person's: "Youcef Aouchiche of the ... Front"; a
-    # title before "of" is a person's too: "Chairman and Chief Executive of Emirates Group".
+    # title before "of" is a person's too: "Chairman and Chief Executive of Emirates Group";
+    # a sentence's first word before "of" is a common noun: "Shares of Nova Chemicals".
     for index in range(start + 1, head):
         if segments[index].kind == JOIN and words[segments[index].first] in ("of", "for") and (
-                segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES)
+                segments[index - 1].kind == NAME and (index - start > 1 or words[segments[start].first] in _GIVEN_NAMES
+                                                      or _sentence_start(text, span(segments[start].first, segments[start].end)[0]))
                 or _is_role(words[segments[index - 1].first])
                 and all(seg.kind in (MODIFIER, ROLES, JOIN) for seg in segments[start:index])):
             start = index + 1
@@ -1373,6 +1410,9 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     arabic = _arabic(name)
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
+    if not evidence and not arabic and leads and is_last and _traded(text, run_start, finish, gazetteer):
+        reading.organisation(name).add(number, begin, finish)      # "to buy Electronic Arts for"
+        return
     candidate = reading.person(name)
     if evidence:
         candidate.evidence = True
@@ -1503,9 +1543,11 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
 
 
 _AFTER = re.compile(r"(?:\s*,\s*|\s+\(|\s+as\s+)(?:(?:a|an|the|its|his|her|their)\s+)?([^,.;:()\"“”]{2,100})")
+_DETERMINERS = _words("the a an its their his her our this these those")
 _CLAUSE = _words("""
 of for to in at on with from by under over who which that and since between after before as
-whose while when where said says told who's than until during against about
+whose while when where said says told who's than until during against about it they he she
+we i you
 """)
 
 
@@ -1529,8 +1571,8 @@ def _role_after(after: str, gazetteer: Gazetteer
         return (), (), None     # ", insisted the Front was a party": a clause, no apposition
     head_at = None
     for index, word in enumerate(phrase[:8]):
-        if word.lower() in _CLAUSE or word[:1].isdigit() and index == 0:
-            break
+        if word.lower() in _CLAUSE or word[:1].isdigit() and index == 0 or index and word in _DETERMINERS:
+            break               # ", the venture the two groups share": a clause without "that"
         head_at = index
     if head_at is None or head_at + 1 < len(phrase) and phrase[head_at + 1].lower() in _SPEECH:
         return (), (), None     # ", the UN agency said": a new clause's subject
@@ -1581,10 +1623,39 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     elif lower == "the" and text[end:end + 1] == " " and _kind_after(text, lead, text[end:end + 30]):
         found = True
     elif text[end:end + 1] == ",":
-        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation"
+        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation" \
+            or _traded(text, lead, end, gazetteer)
+    elif _COMPANY_AFTER.match(text, end) is not None:
+        found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
+    elif _GROUP_AFTER.match(text, end) is not None:
+        code = _CODE.fullmatch(single.word) is not None
+        return code or single.word.isupper() and not _country(single.word, gazetteer)   # "M23 rebels"
     else:
-        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead)
+        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
+            or _traded(text, lead, end, gazetteer)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
+
+
+# What is bought, sold, merged and owned is a company: "to buy Electronic Arts for $55
+# billion", "merged with Switzerland's Holcim in 2015", "the field operated by Norway's DNO".
+_TRADE_BEFORE = re.compile(r"(?:\b(?:acquir(?:e|es|ed|ing)|buy|buys|buying|bought|takeover of|acquisition of|"
+                           r"purchase of|merge[ds]? with|merging with|merger with|stake in|shares (?:of|in)|"
+                           r"subsidiary of|operated by|owned by))( [A-Z][\w-]*(?:'s|’s))? $")
+# After such a name, no noun it qualifies ("to buy Rafale jets").
+_AFTER_TRADED = _CLAUSE | _words("""
+last this earlier was is were are has had have will would could said says from or but also
+next late early
+""")
+
+
+def _traded(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    before = _TRADE_BEFORE.search(text, max(0, start - 40), start)
+    if before is None or before.group(1) and not _country(before.group(1).strip(), gazetteer):
+        return False
+    if text[end:end + 1] != " ":
+        return True
+    word = text[end + 1:text.find(" ", end + 1) if " " in text[end + 1:end + 30] else end + 30].rstrip(",.;:")
+    return not word[:1].islower() or word in _AFTER_TRADED
 
 
 def _workplace(text: str, start: int) -> bool:
@@ -1608,6 +1679,12 @@ editor correspondent official officials adviser advisor""")
 # executive ...".
 _MEMBER_AFTER = re.compile(r" (?:official|officials|spokesman|spokeswoman|spokesperson|executives|"
                            r"chief executive|CEO|chairman|shareholders|board)\b")
+# Roles and holdings only a company has, after its name, its possessive or as a title:
+# "OMV's chief executive", "Nvidia Chief Executive Jensen Huang", "Borouge's shares".
+_COMPANY_AFTER = re.compile(r"(?:'s|’s) (?:chief executive|CEO|chairman|shareholders|shares|board)\b"
+                            r"| (?:Chief Executive|CEO|Chairman and Chief Executive)\b")
+# Fighters of an armed group named by its acronym or code: "M23 rebels", "ADF fighters".
+_GROUP_AFTER = re.compile(r" (?:rebels|militants|insurgents|fighters|militiamen)\b")
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -1730,8 +1807,9 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
         surnames[core[-1]].append(candidate)
         first_names[core[0]].append(candidate)
     acronyms = reading.acronyms
+    initials = _initials_of(organisations)
     for single in reading.singles:
-        found = acronyms.get(single.word)
+        found = acronyms.get(single.word) or initials.get(single.word)
         if found is None:
             options = surnames.get(_bare(single.word)) or (
                 first_names.get(_bare(single.word)) if single.titled else None)
@@ -1765,6 +1843,17 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
             seen.add((mention.kind, mention.slug))
             result.append(mention)
     return tuple(result)
+
+
+def _initials_of(organisations: Sequence[_Candidate]) -> dict[str, _Candidate]:
+    """The article's bodies by their initials, for an acronym it uses undefined: "EA" for
+    "Electronic Arts"."""
+    found: dict[str, _Candidate] = {}
+    for candidate in organisations:
+        words = [word for word in candidate.words if word not in _JOINERS]
+        if len(words) > 1 and all(word[:1].isupper() for word in words):
+            found.setdefault("".join(word[0] for word in words), candidate)
+    return found
 
 
 def _merge_short_forms(reading: _Reading) -> list[_Candidate]:

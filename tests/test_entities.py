@@ -211,6 +211,78 @@ def test_a_word_for_a_company_before_its_name_makes_it_one(rules, gazetteer):
     assert set(names(found, "organisation")) == {"Northgate", "Vestara"}
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Shares of Norvik Chemicals fell on Monday.", "Norvik Chemicals"),
+    ("The plant will be built by Zafra Power next year.", "Zafra Power"),
+    ("The new company, Halvard Group International, will list in Vienna.",
+     "Halvard Group International"),
+    ("Deliveries of engines from KDM International were late.", "KDM International"),
+    ("Engines from Pruitt & Hale were late.", "Pruitt & Hale"),
+])
+def test_company_words_and_firms_joined_by_an_ampersand_name_a_company(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+def test_a_place_s_name_with_a_company_word_is_no_company(rules, gazetteer):
+    found = extract(rules, gazetteer, "Ministries moved to the New Administrative Capital.")
+    assert names(found, "organisation") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The deal grows through Torvald, the investment company it launched in November.",
+    "The deal combines Torvald, the Abu Dhabi-listed venture the two groups share, with others.",
+])
+def test_a_kind_in_apposition_is_read_before_a_clause_without_that(rules, gazetteer, text):
+    assert names(extract(rules, gazetteer, text), "organisation") == ["Torvald"]
+
+
+@pytest.mark.parametrize("text", [
+    "Alfred Stern, Torvald's chief executive, signed the deal.",
+    "Torvald Chief Executive Alfred Stern signed the deal.",
+    "The company will acquire Torvald for $4 billion.",
+    "It merged with Switzerland's Torvald in 2015.",
+    "The field is operated by Norway's Torvald, and output halted.",
+])
+def test_what_a_company_has_or_undergoes_makes_a_one_word_name_a_company(rules, gazetteer, text):
+    assert "Torvald" in names(extract(rules, gazetteer, text), "organisation")
+
+
+def test_what_is_bought_with_a_noun_after_it_is_no_company(rules, gazetteer):
+    found = extract(rules, gazetteer, "The air force hopes to buy Rafale jets.")
+    assert names(found, "organisation") == []
+
+
+def test_a_two_word_name_bought_is_a_company_not_a_person(rules, gazetteer):
+    found = extract(rules, gazetteer, "The fund agreed to buy Electronic Arts for $55 billion.")
+    assert names(found, "organisation") == ["Electronic Arts"] and names(found, "person") == []
+
+
+def test_a_code_name_before_rebels_is_an_armed_group(rules, gazetteer):
+    found = extract(rules, gazetteer, "In eastern Congo, M23 rebels captured the city.")
+    assert names(found, "organisation") == ["M23"]
+
+
+def test_a_body_s_initials_used_undefined_are_that_body(rules, gazetteer):
+    found = extract(rules, gazetteer, "The fund agreed to buy Electronic Arts for $55 billion.",
+                    "EA's chief executive will stay, and EA keeps its studios.")
+    assert names(found, "organisation") == ["Electronic Arts"]
+    assert one(found, "Electronic Arts").mentions == 3
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Members of the Democratic Current joined the march.", "Democratic Current"),
+    ("The Tunisian Forum for Economic and Social Rights joined the march.",
+     "Tunisian Forum for Economic and Social Rights"),
+])
+def test_the_words_for_a_party_or_a_forum_of_people_name_a_body(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+def test_a_forum_that_meets_is_no_body(rules, gazetteer):
+    found = extract(rules, gazetteer, "Leaders met at the Doha Forum on Sunday.")
+    assert names(found, "organisation") == []
+
+
 def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
     found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
                                       "and a Houthi spokesman confirmed it.")
