@@ -221,7 +221,7 @@ Syndicate Society Institute Institution Foundation Fund Bank Banque Company Comp
 Corporation Corp Group Holding Holdings Industries Airways Airlines Network Centre Center
 University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
-Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC Embassy Consulate
+Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Embassy Consulate
 Judiciary Municipality Unit Units Team Chamber Board Order House Command Current Forum
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
@@ -248,7 +248,7 @@ Municipality Service Services Unit Units Forces Force Guard Team Court Mission
 # words are a country and an industry.
 _COMPANY_HEADS = _words("""
 Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
-LLC PLC Exchange
+LLC PLC AG GmbH SpA NV Exchange
 """) | _WEAK_HEADS
 _GENERIC_WORDS = _words("""
 Armed Security Air Naval Ground Special Federal State National Interim Transitional
@@ -280,7 +280,8 @@ Heights Hills Hill Field Fields Base Prison Jail Park Garden Gardens Village Cit
 District Province Governorate Region Quarter Neighbourhood Neighborhood Compound Zone
 Corridor Causeway Gate Wall Building Museum Library Plant Refinery Terminal Pipeline
 Reactor Facility Agreement Accord Accords Treaty Deal Plan Initiative Roadmap Resolution
-Declaration Protocol Act Law Bill Charter Constitution Vision Strategy Summit Conference
+Declaration Protocol Act Law Bill Charter Constitution Regulation Regulations Directive Decree
+Vision Strategy Summit Conference
 Forum Festival Expo Exhibition Cup Trophy Prize Award Awards Games Olympics Championship
 Championships Tournament League Day Week Year Era War Wars Revolution Uprising Intifada
 Massacre Crisis Spring Storm Flood Campaign Report Index Doctrine Project Scheme
@@ -820,7 +821,7 @@ def _parts(text: str, match: re.Match):
                 len(word) == 2 or word.count(".") > 1):
             cut = True
         if cut:
-            stripped = word[:-2] if tail in _POSSESSIVE else word[:-1]
+            stripped = word[:-2] if tail in _POSSESSIVE[:2] else word[:-1]    # "Pharmaceuticals'"
             yield words[first:index] + [stripped], offsets[first:index + 1], None
             first = index + 1
     if first < len(words):
@@ -1273,7 +1274,8 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
     if start and segments[start - 1].kind == KNOWN and segments[start - 1].data != EXCLUDED:
         owner = reading.rules.entities[segments[start - 1].data]
         prefix = owner.category == "international" or owner.kind == "organisation" and len(chosen) > 1 \
-            and words[segments[head].first] not in _GENERIC_HEADS
+            and words[segments[head].first] not in _GENERIC_HEADS \
+            and any(seg.kind not in (HEAD, WEAK_HEAD) for seg in chosen)     # not "Al Hilal Club Company"
     if prefix:
         used[start - 1] = True
         first = segments[start - 1].first
@@ -1341,6 +1343,8 @@ def _generic(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
     proper = [seg for seg in others if seg.kind in (NAME, ROLES) and words[seg.first] not in _GENERIC_WORDS]
     described = [seg for seg in others if seg.kind != GAZ]
     head = heads[-1]
+    if head == "Board" and all(seg.kind in (HEAD, JOIN, ROLES) for seg in segments):
+        return True                 # "Board of Directors", "Board of Governors"
     if head in _GENERIC_HEADS and all(word in _GENERIC_HEADS for word in heads):
         return not proper
     if any(seg.kind == JOIN for seg in segments):
@@ -1380,9 +1384,12 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     if len(core) < 2:
         if core:
             index = first + name.index(core[0])
+            lead = 0
+            while lead < position and _descriptive(words[segments[lead].first], segments[lead].kind):
+                lead += 1
             _read_single(text, number, offsets[index], core[0], reading,
                          titled=titled or outside is not None, roles=roles, countries=countries,
-                         lead=run_start if leads and position and not titled else -1)
+                         lead=offsets[segments[lead].first] if leads and lead < position and not titled else -1)
         return
     is_last = stop == len(words)
     after = text[finish:finish + 120] if is_last else ""
@@ -1400,9 +1407,11 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
     after_roles, after_countries, after_kind = _role_after(after, gazetteer) if is_last else ((), (), None)
-    if after_kind == "organisation" or is_last and previous == "the" and _kind_after(text, run_start, after):
-        reading.organisation(words[segments[0].first if leads else first:stop]).add(
-            number, run_start if leads else begin, finish)
+    if after_kind == "organisation" or is_last and _kind_after(text, run_start, finish):
+        lead = 0 if leads else position
+        while lead < position and _descriptive(words[segments[lead].first], segments[lead].kind):
+            lead += 1               # "the Islamist Ra'am party": a description before the name
+        reading.organisation(words[segments[lead].first:stop]).add(number, offsets[segments[lead].first], finish)
         return
     if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
             or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS:
@@ -1410,8 +1419,10 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     arabic = _arabic(name)
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
-    if not evidence and not arabic and leads and is_last and _traded(text, run_start, finish, gazetteer):
-        reading.organisation(name).add(number, begin, finish)      # "to buy Electronic Arts for"
+    if not evidence and not arabic and leads and is_last and (
+            _traded(text, run_start, finish, gazetteer) or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
+        # "to buy Electronic Arts for", "the leader of Yesh Atid"
+        reading.organisation(words[segments[0].first:stop]).add(number, run_start, finish)
         return
     candidate = reading.person(name)
     if evidence:
@@ -1423,6 +1434,11 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             candidate.evidence = True
     candidate.add(number, begin, finish, roles=[*roles, *after_roles],
                   countries=[*countries, *after_countries])
+
+
+def _descriptive(word: str, kind: int) -> bool:
+    """An adjective that describes a body rather than names it: "Islamist", "Kurdish"."""
+    return kind == ADJECTIVE and word.endswith(("ist", "ists", "ite", "ites", "ish"))
 
 
 def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool, bool]:
@@ -1462,6 +1478,30 @@ def _roles_in_run(words, segments, position) -> tuple[list[str], list[str], bool
         if stop > start:
             roles.append(" ".join(words[segments[start].first:segments[stop - 1].end]))
     return roles, countries, titled, False
+
+
+# Roles held in a body, before "of" it: "the leader of Yesh Atid", "secretary-general of
+# the Palestinian National Initiative", "a member of the Assembly of Experts".
+_BODY_ROLES = _words("""
+leader leaders head chairman chairwoman secretary-general founder co-founder founders member
+members president director director-general ceo owner
+""")
+_BODY_ROLE_OF = re.compile(r"(?:^|[\s,(])(?:leaders?|head|chairman|chairwoman|chairperson|secretary-general|"
+                           r"secretary general|general secretary|co-founder|founders?|members?|"
+                           r"president|director|director-general|CEO|owners?) of (?:the )?$", re.IGNORECASE)
+# Words after a name that say it is a family's or a place's, not a body's.
+_FAMILY_AFTER = re.compile(r"(?:'s|’s|s'|s’)| (?:family|families|clan|tribe|dynasty|household|era|years|"
+                           r"government|administration|presidency|campaign)\b")
+
+
+_JOINED_AFTER = re.compile(r" (?:and|of|for|&) [A-Z]")
+
+
+def _body_role_of(text: str, start: int, end: int) -> bool:
+    """A name after a role held in a body and "of": the body's ("the leader of Yesh Atid"),
+    unless a family's or a government's follows ("a member of the Al Thani family")."""
+    return _BODY_ROLE_OF.search(text, max(0, start - 30), start) is not None \
+        and _FAMILY_AFTER.match(text, end) is None
 
 
 _TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
@@ -1507,6 +1547,8 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
         return None
     if tokens[-1] == "of" and len(tokens) > 1 and (
             _is_role(tokens[-2]) or tokens[-2].lower() in _ORG_NOUNS):
+        if tokens[-2].lower() in _BODY_ROLES:
+            return None            # "the leader of X": a body, most often
         return [], []              # "the son of X", "the investment company of X": a person
     if tokens[-1][:1].islower() and not _is_role(tokens[-1]):
         return None                # the common case, quickly: a verb, an article...
@@ -1580,8 +1622,9 @@ def _role_after(after: str, gazetteer: Gazetteer
     head = _plain(word).lower()
     if word.endswith(_POSSESSIVE[:2]):
         return (), (), None
-    if head in _ORG_NOUNS_AFTER and not match.group(0).lstrip().startswith("as"):
-        return (), (), "organisation"
+    if head in _ORG_NOUNS_AFTER and word[:1].islower() and not match.group(0).lstrip().startswith(("as", "(")):
+        return (), (), "organisation"   # not "Yoel Hasson (Zionist Union)", an affiliation, nor
+                                        # ", the Ataa Movement", the next of a list
     if not _is_role(head):
         return (), (), None
     end = len(phrase)
@@ -1620,8 +1663,12 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         found = _previous_word(text, lead - len(previous) - 1).lower() != "news"
     elif previous == "at":
         found = _workplace(text, lead)
-    elif lower == "the" and text[end:end + 1] == " " and _kind_after(text, lead, text[end:end + 30]):
+    elif (lower == "the" or previous.endswith(_POSSESSIVE[:2]) or "-" in previous
+          or previous[-3:] in ("ist", "ite", "ish")) and _kind_after(text, lead, end):
         found = True
+    elif lower in ("of", "the") and _body_role_of(text, lead, end) and not _JOINED_AFTER.match(text, end):
+        found = _ends_name(text, end)   # "the leader of Ennahda", not of "Development and
+                                        # Liberation", nor "the Sadrist movement"
     elif text[end:end + 1] == ",":
         found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation" \
             or _traded(text, lead, end, gazetteer)
@@ -1652,6 +1699,12 @@ def _traded(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
     before = _TRADE_BEFORE.search(text, max(0, start - 40), start)
     if before is None or before.group(1) and not _country(before.group(1).strip(), gazetteer):
         return False
+    return _ends_name(text, end)
+
+
+def _ends_name(text: str, end: int) -> bool:
+    """Whether a name ends a noun phrase: no common noun after it that it qualifies ("Rafale
+    jets", "the Sadrist movement")."""
     if text[end:end + 1] != " ":
         return True
     word = text[end + 1:text.find(" ", end + 1) if " " in text[end + 1:end + 30] else end + 30].rstrip(",.;:")
@@ -1692,12 +1745,20 @@ def _sentence_start(text: str, start: int) -> bool:
     return start <= 0 or not before or before[-1] in ".!?:;"
 
 
-def _kind_after(text: str, start: int, after: str) -> bool:
-    """"the Sumoud coalition": the name between "the" and the word for its kind."""
-    if _previous_word(text, start) not in ("the", "The") or text[start:start + 40].split(" ", 1)[0].endswith(
-            ("ic", "ist", "ian", "ish", "ese", "ite")):
+def _kind_after(text: str, start: int, end: int) -> bool:
+    """"the Sumoud coalition", "Lieberman's Yisrael Beiteinu party", "the left-wing Meretz
+    party": a name between "the" or a possessive and the word for its kind."""
+    if text[end:end + 1] != " ":
+        return False
+    previous = _previous_word(text, start)
+    if "-" in previous and previous.islower() or previous in _ADJECTIVES and _descriptive(previous, ADJECTIVE):
+        previous = _previous_word(text, start - len(previous) - 1)      # "the left-wing Meretz
+                                                                        # party", "the Islamist Ra'am party"
+    if previous not in ("the", "The") and not (previous[:1].isupper() and previous.endswith(_POSSESSIVE[:2])):
+        return False
+    if text[text.rfind(" ", start, end) + 1:end].endswith(("ic", "ist", "ian", "ish", "ese", "ite")):
         return False                # "the Olympic movement", "the Sadrist movement": adjectives
-    word = after[1:after.find(" ", 1)] if after[:1] == " " else ""
+    word = text[end + 1:end + 30].split(" ", 1)[0]
     return word.rstrip(",.;:") in _KIND_AFTER
 
 
@@ -1825,6 +1886,9 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
         if found is not None:
             found.add(single.passage, single.start, single.end, roles=single.roles,
                       countries=single.countries)
+    if any(candidate.words[-1] in _LEGAL_SUFFIXES for candidate in organisations):
+        kept = _merge_short_forms(reading, after_singles=True)
+        organisations = [candidate for candidate in organisations if candidate in kept]
 
     everyone = [*merged, *organisations, *reading.listed.values()]
     _read_title(reading, everyone, surnames, texts)
@@ -1856,23 +1920,30 @@ def _initials_of(organisations: Sequence[_Candidate]) -> dict[str, _Candidate]:
     return found
 
 
-def _merge_short_forms(reading: _Reading) -> list[_Candidate]:
+def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_Candidate]:
     """The article's bodies, one named by an acronym's first letters and the word its last
-    stands for taken for the body of that acronym: "AK Party" for the "Justice and
-    Development Party (AKP)"."""
+    stands for taken for the body of that acronym ("AK Party" for the "Justice and
+    Development Party (AKP)"), one with a company's legal suffix for the one without
+    ("Covestro AG")."""
     organisations = list(reading.organisations.values())
-    if not reading.acronyms:
+    if not (reading.acronyms or after_singles):
         return organisations
     kept = []
     for candidate in organisations:
         words = candidate.words
-        if len(words) == 2 and words[0].isupper() and words[1] in _HEADS:
+        fuller = None
+        if not after_singles and len(words) == 2 and words[0].isupper() and words[1] in _HEADS:
             fuller = reading.acronyms.get(words[0] + words[1][0])
-            if fuller is not None and fuller is not candidate:
-                fuller.occurrences += candidate.occurrences
-                continue
+        elif after_singles and len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+            fuller = reading.organisations.get(" ".join(words[:-1]).casefold())    # "Covestro AG"
+        if fuller is not None and fuller is not candidate:
+            fuller.occurrences += candidate.occurrences
+            continue
         kept.append(candidate)
     return kept
+
+
+_LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp.")
 
 
 def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],

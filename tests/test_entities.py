@@ -283,6 +283,59 @@ def test_a_forum_that_meets_is_no_body(rules, gazetteer):
     assert names(found, "organisation") == []
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Since Avigdor Lieberman's Yisrael Beiteinu party quit, the coalition is weak.", "Yisrael Beiteinu"),
+    ("Members of the left-wing Meretz party walked out.", "Meretz"),
+    ("On Monday the Islamist Ra'am party walked out.", "Ra'am"),
+])
+def test_a_name_between_the_or_a_possessive_and_the_word_for_its_kind(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Opposition leader Dalia Rotem, leader of Kadima Tova, said the deal was a disgrace.", "Dalia Rotem"),
+    ("Rached Ghannouchi, the leader of Ennahda, was detained.", "Rached Ghannouchi"),
+])
+def test_what_a_leader_leads_is_a_body(rules, gazetteer, text, person):
+    found = extract(rules, gazetteer, text)
+    assert names(found, "person") == [person]
+    assert len(names(found, "organisation")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Qabalan Qabalan, a member of the Development and Liberation bloc, spoke.",
+    "Muqtada al-Sadr, the leader of the Sadrist movement, spoke.",
+    "He is a member of the Al Thani family.",
+])
+def test_what_a_member_belongs_to_is_no_body_when_it_is_cut_or_a_family(rules, gazetteer, text):
+    assert names(extract(rules, gazetteer, text), "organisation") == []
+
+
+def test_an_affiliation_in_brackets_or_a_list_s_next_body_is_no_apposition(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    '"A joy for the opposition," said whip Dror Levanon (Zionist Union).',
+                    "It includes the Fatah Alliance led by Hadi al-Amiri, the Ataa Movement and "
+                    "the Virtue Party.")
+    assert "Dror Levanon" not in names(found, "organisation")
+    assert "Hadi al-Amiri" in names(found, "person")
+
+
+def test_a_company_s_legal_suffix_and_plural_possessive_stay_with_its_name(rules, gazetteer):
+    found = extract(rules, gazetteer,
+                    "It agreed to buy Norvik for $4 billion. Norvik AG shares rose.",
+                    "It follows Israeli company Talor Pharmaceuticals' purchase of a rival.")
+    assert names(found, "organisation") == ["Norvik AG", "Talor Pharmaceuticals"]
+    assert one(found, "Norvik AG").mentions == 2
+
+
+@pytest.mark.parametrize("text", [
+    "The EU's Foreign Subsidies Regulation (FSR) applies.",
+    "He sits on the Board of Directors of the fund.",
+])
+def test_laws_and_a_company_s_board_are_no_bodies(rules, gazetteer, text):
+    assert names(extract(rules, gazetteer, text), "organisation") == []
+
+
 def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
     found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
                                       "and a Houthi spokesman confirmed it.")
@@ -458,6 +511,13 @@ def test_the_shipped_rules_parse_and_exclude_the_newspaper(gazetteer):
     found = extract_entities("", None, ["Hezbollah and the Houthis spoke to Asharq Al-Awsat."],
                              rules, gazetteer)
     assert names(found) == ["Hezbollah", "Houthis"]
+
+
+def test_the_shipped_rules_know_the_beat_s_parliaments_and_company_spellings(gazetteer):
+    rules = load_entity_rules(ROOT / "content")
+    found = extract_entities("", None, ["The Knesset passed the bill, and Adnoc welcomed it."],
+                             rules, gazetteer)
+    assert names(found) == ["Knesset", "ADNOC"]
 
 
 def test_a_missing_rules_file_is_no_rules(tmp_path):
