@@ -670,15 +670,26 @@ def _gazetteer_tokens(word: str) -> tuple[str, ...]:
 
 
 def _country(word: str, gazetteer: Gazetteer | None) -> str | None:
-    """The one country a word (or a possessive: "Libya's") names, if any."""
+    """The one country a word (or a possessive: "Libya's") names, if any (memoised for the
+    gazetteer in use: roles and names bring the same words back)."""
     if gazetteer is None:
         return None
-    if word.endswith(_POSSESSIVE):
-        word = word[:-2]
-    name = gazetteer.names.get(_gazetteer_tokens(word))
-    if name is None or name.never or name.weak or len(name.codes) != 1:
-        return None
-    return name.codes[0]
+    if _COUNTRY_OWNER[0] is not gazetteer or len(_COUNTRY_MEMO) > _SEGMENTS_MAX:
+        _COUNTRY_MEMO.clear()
+        _COUNTRY_OWNER[0] = gazetteer
+    try:
+        return _COUNTRY_MEMO[word]
+    except KeyError:
+        pass
+    key = word[:-2] if word.endswith(_POSSESSIVE) else word
+    name = gazetteer.names.get(_gazetteer_tokens(key))
+    code = None if name is None or name.never or name.weak or len(name.codes) != 1 else name.codes[0]
+    _COUNTRY_MEMO[word] = code
+    return code
+
+
+_COUNTRY_MEMO: dict[str, str | None] = {}
+_COUNTRY_OWNER: list = [None]
 
 
 class _Segment(NamedTuple):
@@ -834,59 +845,37 @@ _SILENT = _STOP | _NOT_NAME | _ADJECTIVES | _HONORIFICS | _HEADS | _WEAK_HEADS |
 
 
 def _read_passage(text: str, number: int, reading: _Reading) -> None:
-    forms = reading.rules.forms
-    places = reading.gazetteer.single
-    gazetteer_names = reading.gazetteer.names
-    person_names = reading.gazetteer.person_names
     singles = reading.singles
+    quick = _quick_cache(reading)
     for match in _RUN.finditer(text):
-        run, acronym = match.group("run", "acronym")
+        run, acronym = match.groups()
         start = match.start()
-        if acronym is None and run[-1] not in ".'’" and "'s" not in run and "’s" not in run \
-                and ". " not in run and not (start and text[start - 1] in _IN_WORD):
-            # The quick way for most runs: one word (a sentence's first, a country, a
-            # surname), a listed name or a place as a whole ("United Nations", "Abu
-            # Dhabi"), a sentence's first word and one more ("On Friday").
-            if " " in run:
-                words = run.split(" ")
-                first = 0
-                while first < len(words) and words[first] in _STOP:
-                    start += len(words[first]) + 1
-                    first += 1
-                if first == len(words):
-                    continue
-                if first < len(words) - 1:
-                    whole = tuple(words[first:])
-                    index = forms.get(whole)
-                    if index is not None:
-                        if index != EXCLUDED:
-                            reading.listed_entity(index).add(number, start, match.end("run"))
-                        continue
-                    if _all_places(whole, gazetteer_names, forms):
-                        continue
-                    _read_run(words[first:], _offsets(words[first:], start), None, text, number, reading)
-                    continue
-                run = words[-1]
-            if run in _SILENT:
+        if acronym is None and not (start and text[start - 1] in _IN_WORD):
+            # The quick way for most runs, decided once per run's text: one word (a
+            # sentence's first, a country, a surname), a listed name or a place as a whole
+            # ("United Nations", "Abu Dhabi"), a sentence's first word and one more ("On Friday").
+            # (After a letter or "-", the slow way: "al-Sheikh", "McDonald".)
+            action = quick.get(run)
+            if action is None:
+                action = quick[run] = _quick_action(run, reading)
+            if action is _SKIP:
                 continue
-            index = forms.get((run,))
-            if index is not None:
-                if index != EXCLUDED:
-                    reading.listed_entity(index).add(number, start, start + len(run))
+            if action is not _SLOW:
+                kind, shift, data = action
+                start += shift
+                if kind == _SINGLE:
+                    singles.append(_Single(data, number, start, start + len(data)))
+                elif kind == _LISTED:
+                    reading.listed_entity(data).add(number, start, match.end("run"))
+                else:
+                    _read_run(list(data), _offsets(data, start), None, text, number, reading)
                 continue
-            place = places.get(run)
-            if place is not None and place.codes and not place.weak and run not in person_names \
-                    and not _CODE.fullmatch(run):
-                continue
-            if _word_kind(run) == NAME or _CODE.fullmatch(run):
-                singles.append(_Single(run, number, start, start + len(run)))
-            continue
         for words, offsets, acronym in _parts(text, match):
             while words and (words[0] in _STOP or words[0] in _JOINERS):
                 del words[0], offsets[0]
             if not words:
                 continue
-            index = forms.get(tuple(words))
+            index = reading.rules.forms.get(tuple(words))
             if index is not None and acronym is None:
                 if index != EXCLUDED:
                     reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
@@ -896,6 +885,50 @@ def _read_passage(text: str, number: int, reading: _Reading) -> None:
                     singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
                 continue
             _read_run(words, offsets, acronym, text, number, reading)
+
+
+# What the quick way does with a run's text: nothing, read it the slow way (possessives,
+# abbreviations, sentence ends inside), or (what, how far its first word is from the run's
+# start, the word / listed index / words).
+_SKIP, _SLOW = "skip", "slow"
+_SINGLE, _LISTED, _RUN_WORDS = range(3)
+
+
+def _quick_action(run: str, reading: _Reading):
+    if run[-1] in ".'’" or "'s" in run or "’s" in run or ". " in run:
+        return _SLOW
+    forms = reading.rules.forms
+    shift = 0
+    if " " in run:
+        words = run.split(" ")
+        first = 0
+        while first < len(words) and words[first] in _STOP:
+            shift += len(words[first]) + 1
+            first += 1
+        if first == len(words):
+            return _SKIP
+        if first < len(words) - 1:
+            whole = tuple(words[first:])
+            index = forms.get(whole)
+            if index is not None:
+                return _SKIP if index == EXCLUDED else (_LISTED, shift, index)
+            if _all_places(whole, reading.gazetteer.names, forms):
+                return _SKIP
+            return (_RUN_WORDS, shift, whole)
+        run = words[-1]
+    if run in _SILENT:
+        return _SKIP
+    index = forms.get((run,))
+    if index is not None:
+        return _SKIP if index == EXCLUDED else (_LISTED, shift, index)
+    code = _CODE.fullmatch(run) is not None
+    place = reading.gazetteer.single.get(run)
+    if place is not None and place.codes and not place.weak and run not in reading.gazetteer.person_names \
+            and not code:
+        return _SKIP
+    if _word_kind(run) == NAME or code:
+        return (_SINGLE, shift, run)
+    return _SKIP
 
 
 # A group's code name of letters and digits ("M23"): no word, but maybe a name.
@@ -943,12 +976,29 @@ _SEGMENTS_OWNER: list = [None, None]
 _SEGMENTS_MAX = 50_000
 
 
+_QUICK: dict[str, Any] = {}
+
+
+def _quick_cache(reading: _Reading) -> dict[str, Any]:
+    """The quick way's decisions, for the rules and gazetteer in use (cleared with the
+    segments' memo)."""
+    if _SEGMENTS_OWNER[0] is not reading.rules or _SEGMENTS_OWNER[1] is not reading.gazetteer \
+            or len(_QUICK) > _SEGMENTS_MAX:
+        _clear_memos(reading)
+    return _QUICK
+
+
+def _clear_memos(reading: _Reading) -> None:
+    _SEGMENTS.clear()
+    _QUICK.clear()
+    _SEGMENTS_OWNER[:] = [reading.rules, reading.gazetteer]
+
+
 def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
     """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
     if _SEGMENTS_OWNER[0] is not reading.rules or _SEGMENTS_OWNER[1] is not reading.gazetteer \
             or len(_SEGMENTS) > _SEGMENTS_MAX:
-        _SEGMENTS.clear()
-        _SEGMENTS_OWNER[:] = [reading.rules, reading.gazetteer]
+        _clear_memos(reading)
     key = tuple(words)
     found = _SEGMENTS.get(key)
     if found is None:
@@ -1748,7 +1798,7 @@ def _sentence_start(text: str, start: int) -> bool:
 def _kind_after(text: str, start: int, end: int) -> bool:
     """"the Sumoud coalition", "Lieberman's Yisrael Beiteinu party", "the left-wing Meretz
     party": a name between "the" or a possessive and the word for its kind."""
-    if text[end:end + 1] != " ":
+    if text[end:end + 1] != " " or text[end + 1:end + 30].split(" ", 1)[0].rstrip(",.;:") not in _KIND_AFTER:
         return False
     previous = _previous_word(text, start)
     if "-" in previous and previous.islower() or previous in _ADJECTIVES and _descriptive(previous, ADJECTIVE):
@@ -1756,10 +1806,8 @@ def _kind_after(text: str, start: int, end: int) -> bool:
                                                                         # party", "the Islamist Ra'am party"
     if previous not in ("the", "The") and not (previous[:1].isupper() and previous.endswith(_POSSESSIVE[:2])):
         return False
-    if text[text.rfind(" ", start, end) + 1:end].endswith(("ic", "ist", "ian", "ish", "ese", "ite")):
-        return False                # "the Olympic movement", "the Sadrist movement": adjectives
-    word = text[end + 1:end + 30].split(" ", 1)[0]
-    return word.rstrip(",.;:") in _KIND_AFTER
+    # not "the Olympic movement", "the Sadrist movement": adjectives
+    return not text[text.rfind(" ", start, end) + 1:end].endswith(("ic", "ist", "ian", "ish", "ese", "ite"))
 
 
 _SPEECH_AFTER = re.compile(r"\s+(?:has\s+|had\s+|also\s+|later\s+|then\s+|previously\s+|earlier\s+)?([a-z]+)")
@@ -2062,8 +2110,9 @@ def _slug(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _normalised(name: str) -> str:
-    return normalise(name)
+def _name_keys(name: str) -> tuple[str, str]:
+    """A name compared loosely, and its slug."""
+    return normalise(name), _slug(name)
 
 
 def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
@@ -2076,38 +2125,48 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
         name = entity.name
     else:
         # the fullest form the article gives (the first of equals), not a title's
-        best: tuple[str, ...] = ()
+        most, best_at = 0, None
         for passage, start, end in occurrences:
             if passage >= 0:
-                words = tuple(texts[passage][start:end].split())
-                if len(words) > len(best):
-                    best = words
-        if not best:
+                count = texts[passage].count(" ", start, end) + 1    # its words (one space apart)
+                if count > most:
+                    most, best_at = count, (passage, start, end)
+        if best_at is None:
             return None
+        best = texts[best_at[0]][best_at[1]:best_at[2]].split()
         if candidate.kind == "organisation" and best[0] in ("The", "the"):
             best = best[1:]
         name = " ".join(best)
-    if _normalised(name) in rules.excluded:
+    normalised, slug = _name_keys(name)
+    if not slug or normalised in rules.excluded:
         return None
-    slug = _slug(name)
-    if not slug:
-        return None
-    first = next((o for o in occurrences if o[0] >= 1), occurrences[0])
+    first = occurrences[0]
+    if first[0] < 1:
+        for occurrence in occurrences:
+            if occurrence[0] >= 1:
+                first = occurrence
+                break
     in_body = first[0] >= 1
     passage, begin, finish = first
     text = texts[passage]
-    if passage not in sentences:
-        sentences[passage] = sentence_spans(text)
-    sentence = next((text[start:end] for start, end in sentences[passage]
-                     if start <= begin < end), text)
+    spans = sentences.get(passage)
+    if spans is None:
+        spans = sentences[passage] = sentence_spans(text)
+    sentence = text
+    for start, end in spans:
+        if start <= begin < end:
+            sentence = text[start:end]
+            break
     roles = list(candidate.roles)
     countries = set(candidate.countries)
     if entity is not None:
         roles += [role for role in entity.roles if role not in roles]
         countries |= set(entity.countries)
-    return Mention(
-        slug=slug, name=name, kind=candidate.kind, roles=tuple(roles),
-        countries=tuple(sorted(countries)), category=entity.category if entity is not None else "",
-        paragraph=passage if in_body else 0, surface=text[begin:finish] if in_body else "",
-        sentence=" ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip(),
-        mentions=len({(o[0], o[1]) for o in occurrences}), listed=entity is not None)
+    return Mention(         # (by position: slug, name, kind, roles, countries, category,
+                            # paragraph, surface, sentence, mentions, listed)
+        slug, name, candidate.kind, tuple(roles),
+        tuple(sorted(countries)) if len(countries) > 1 else tuple(countries),
+        entity.category if entity is not None else "",
+        passage if in_body else 0, text[begin:finish] if in_body else "",
+        " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip(),
+        len({(o[0], o[1]) for o in occurrences}) if len(occurrences) > 1 else 1, entity is not None)
