@@ -1,12 +1,16 @@
 """The labelled people and organisations (tests/labelled/entities/), loaded through the
 real ingest path: dump -> content file -> Article -> markdown render -> paragraphs.
 
-Two label files, each for one part:
+Three label files, each for one part:
   tests/labelled/entities/labels.yaml          part `dev`: articles modelled on real news,
                                                labelled before any extractor ran on them;
                                                the extractor is tuned on it.
   tests/labelled/entities/heldout-labels.yaml  part `heldout`: written and labelled the same
-                                               way, kept apart: for measuring only.
+                                               way, held out, measured once (2026-12-07),
+                                               then tuning data too.
+  tests/labelled/entities/fresh-labels.yaml    part `fresh`: 20 more, written and labelled by
+                                               another hand after that, never shown to the
+                                               extractor's authors: for measuring only.
 The convention is tests/labelled/entities/CONVENTION.md.
 """
 from __future__ import annotations
@@ -22,7 +26,8 @@ from briefing.markup import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = Path(__file__).resolve().parent / "labelled" / "entities"
-PARTS = {"dev": FOLDER / "labels.yaml", "heldout": FOLDER / "heldout-labels.yaml"}
+PARTS = {"dev": FOLDER / "labels.yaml", "heldout": FOLDER / "heldout-labels.yaml",
+         "fresh": FOLDER / "fresh-labels.yaml"}
 
 
 @dataclass(frozen=True)
