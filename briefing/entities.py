@@ -792,9 +792,7 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
         texts[0] = caption[:credit.start()] if credit else caption
     for number, text in enumerate(paragraphs, 1):
         texts[number] = text
-    for number, text in texts.items():
-        if number >= 0 and text:
-            _read_passage(text, number, reading)
+    _read_passages(texts, reading)
     if title:
         for words, offsets, _ in _runs(title):
             reading.title_runs.append((words, offsets))
@@ -844,47 +842,59 @@ _SILENT = _STOP | _NOT_NAME | _ADJECTIVES | _HONORIFICS | _HEADS | _WEAK_HEADS |
     word.capitalize() for word in _ROLE_NOUNS | _ROLE_MODIFIERS)
 
 
-def _read_passage(text: str, number: int, reading: _Reading) -> None:
+def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
+    """The runs of the caption and the body's paragraphs (the title's are read at the end,
+    against what these establish)."""
     singles = reading.singles
     quick = _quick_cache(reading)
-    for match in _RUN.finditer(text):
-        run, acronym = match.groups()
-        start = match.start()
-        if acronym is None and not (start and text[start - 1] in _IN_WORD):
-            # The quick way for most runs, decided once per run's text: one word (a
-            # sentence's first, a country, a surname), a listed name or a place as a whole
-            # ("United Nations", "Abu Dhabi"), a sentence's first word and one more ("On Friday").
-            # (After a letter or "-", the slow way: "al-Sheikh", "McDonald".)
-            action = quick.get(run)
-            if action is None:
-                action = quick[run] = _quick_action(run, reading)
-            if action is _SKIP:
-                continue
-            if action is not _SLOW:
-                kind, shift, data = action
-                start += shift
-                if kind == _SINGLE:
-                    singles.append(_Single(data, number, start, start + len(data)))
-                elif kind == _LISTED:
-                    reading.listed_entity(data).add(number, start, match.end("run"))
-                else:
-                    _read_run(list(data), _offsets(data, start), None, text, number, reading)
-                continue
-        for words, offsets, acronym in _parts(text, match):
-            while words and (words[0] in _STOP or words[0] in _JOINERS):
-                del words[0], offsets[0]
-            if not words:
-                continue
-            index = reading.rules.forms.get(tuple(words))
-            if index is not None and acronym is None:
-                if index != EXCLUDED:
-                    reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
-                continue
-            if len(words) == 1 and acronym is None:
-                if _word_kind(words[0]) == NAME:
-                    singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
-                continue
-            _read_run(words, offsets, acronym, text, number, reading)
+    finditer = _RUN.finditer
+    for number, text in texts.items():
+        if number < 0 or not text:
+            continue
+        for match in finditer(text):
+            run, acronym = match.groups()
+            start = match.start()
+            if acronym is None and not (start and text[start - 1] in _IN_WORD):
+                # The quick way for most runs, decided once per run's text: one word (a
+                # sentence's first, a country, a surname), a listed name or a place as a
+                # whole ("United Nations", "Abu Dhabi"), a sentence's first word and one more
+                # ("On Friday"). (After a letter or "-", the slow way: "al-Sheikh", "McDonald".)
+                action = quick.get(run)
+                if action is None:
+                    action = quick[run] = _quick_action(run, reading)
+                if action is _SKIP:
+                    continue
+                if action is not _SLOW:
+                    kind, shift, data = action
+                    start += shift
+                    if kind == _SINGLE:
+                        singles.append(_Single(data, number, start, start + len(data)))
+                    elif kind == _LISTED:
+                        reading.listed_entity(data).add(number, start, match.end("run"))
+                    else:
+                        _read_run(list(data), _offsets(data, start), None, text, number, reading)
+                    continue
+            _read_slowly(text, number, match, reading)
+
+
+def _read_slowly(text: str, number: int, match: re.Match, reading: _Reading) -> None:
+    """A run with an acronym after it, a possessive, an abbreviation or a sentence's end
+    inside, or after a particle ("al-Sheikh")."""
+    for words, offsets, acronym in _parts(text, match):
+        while words and (words[0] in _STOP or words[0] in _JOINERS):
+            del words[0], offsets[0]
+        if not words:
+            continue
+        index = reading.rules.forms.get(tuple(words))
+        if index is not None and acronym is None:
+            if index != EXCLUDED:
+                reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
+            continue
+        if len(words) == 1 and acronym is None:
+            if _word_kind(words[0]) == NAME:
+                reading.singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
+            continue
+        _read_run(words, offsets, acronym, text, number, reading)
 
 
 # What the quick way does with a run's text: nothing, read it the slow way (possessives,
@@ -1536,9 +1546,10 @@ _BODY_ROLES = _words("""
 leader leaders head chairman chairwoman secretary-general founder co-founder founders member
 members president director director-general ceo owner
 """)
-_BODY_ROLE_OF = re.compile(r"(?:^|[\s,(])(?:leaders?|head|chairman|chairwoman|chairperson|secretary-general|"
-                           r"secretary general|general secretary|co-founder|founders?|members?|"
-                           r"president|director|director-general|CEO|owners?) of (?:the )?$", re.IGNORECASE)
+_BODY_ROLE_OF = _words("""
+leader leaders head chairman chairwoman chairperson secretary-general co-founder founder
+founders member members president director director-general ceo owner owners
+""")
 # Words after a name that say it is a family's or a place's, not a body's.
 _FAMILY_AFTER = re.compile(r"(?:'s|’s|s'|s’)| (?:family|families|clan|tribe|dynasty|household|era|years|"
                            r"government|administration|presidency|campaign)\b")
@@ -1550,8 +1561,17 @@ _JOINED_AFTER = re.compile(r" (?:and|of|for|&) [A-Z]")
 def _body_role_of(text: str, start: int, end: int) -> bool:
     """A name after a role held in a body and "of": the body's ("the leader of Yesh Atid"),
     unless a family's or a government's follows ("a member of the Al Thani family")."""
-    return _BODY_ROLE_OF.search(text, max(0, start - 30), start) is not None \
-        and _FAMILY_AFTER.match(text, end) is None
+    previous = _previous_word(text, start)
+    if previous == "the":
+        start -= 4
+        previous = _previous_word(text, start)
+    if previous != "of":
+        return False
+    role = _previous_word(text, start - 3).lower()
+    if role == "general" and _previous_word(text, start - 11).lower() == "secretary" \
+            or role == "secretary" and _previous_word(text, start - 13).lower() == "general":
+        role = "secretary-general"
+    return role.lstrip("(") in _BODY_ROLE_OF and _FAMILY_AFTER.match(text, end) is None
 
 
 _TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
@@ -1655,6 +1675,24 @@ def _role_after(after: str, gazetteer: Gazetteer
     match = _AFTER.match(after)
     if not match:
         return (), (), None
+    key = match.group(0)
+    if _APPOSITIONS_OWNER[0] is not gazetteer or len(_APPOSITIONS) > _SEGMENTS_MAX:
+        _APPOSITIONS.clear()
+        _APPOSITIONS_OWNER[0] = gazetteer
+    found = _APPOSITIONS.get(key)
+    if found is None:
+        found = _APPOSITIONS[key] = _apposition(match, gazetteer)
+    return found
+
+
+# What an apposition says, memoised by its text for the gazetteer in use: the same roles
+# come back (", a political analyst", ", the UN envoy for Yemen").
+_APPOSITIONS: dict[str, tuple] = {}
+_APPOSITIONS_OWNER: list = [None]
+
+
+def _apposition(match: re.Match, gazetteer: Gazetteer | None
+                ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     phrase = match.group(1).split()
     opening = phrase[0] if phrase else ""
     if not (match.group(0).lstrip(" ,(").startswith(("a ", "an ", "the ", "its ", "his ", "her ", "their ", "as "))
@@ -1735,9 +1773,10 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
 
 # What is bought, sold, merged and owned is a company: "to buy Electronic Arts for $55
 # billion", "merged with Switzerland's Holcim in 2015", "the field operated by Norway's DNO".
-_TRADE_BEFORE = re.compile(r"(?:\b(?:acquir(?:e|es|ed|ing)|buy|buys|buying|bought|takeover of|acquisition of|"
-                           r"purchase of|merge[ds]? with|merging with|merger with|stake in|shares (?:of|in)|"
-                           r"subsidiary of|operated by|owned by))( [A-Z][\w-]*(?:'s|’s))? $")
+_TRADE_VERBS = _words("acquire acquires acquired acquiring buy buys buying bought")
+_TRADE_BEFORE = {"of": _words("takeover acquisition purchase shares subsidiary"),
+                 "with": _words("merge merged merges merging merger"),
+                 "in": _words("stake shares"), "by": _words("operated owned")}
 # After such a name, no noun it qualifies ("to buy Rafale jets").
 _AFTER_TRADED = _CLAUSE | _words("""
 last this earlier was is were are has had have will would could said says from or but also
@@ -1746,9 +1785,16 @@ next late early
 
 
 def _traded(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    before = _TRADE_BEFORE.search(text, max(0, start - 40), start)
-    if before is None or before.group(1) and not _country(before.group(1).strip(), gazetteer):
-        return False
+    previous = _previous_word(text, start)
+    if previous[:1].isupper() and previous.endswith(_POSSESSIVE[:2]):    # "Switzerland's"
+        if not _country(previous, gazetteer):
+            return False
+        start -= len(previous) + 1
+        previous = _previous_word(text, start)
+    if previous not in _TRADE_VERBS:
+        verbs = _TRADE_BEFORE.get(previous)
+        if verbs is None or _previous_word(text, start - len(previous) - 1) not in verbs:
+            return False
     return _ends_name(text, end)
 
 
