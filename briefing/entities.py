@@ -705,7 +705,7 @@ class _Segment(NamedTuple):
 _Occurrence = tuple[int, int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     """A person or organisation while one article is read (local to one call)."""
 
@@ -742,7 +742,7 @@ class _Single(NamedTuple):
                                        # word ("Qatari Diar"); -1: at the word
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """What one article's runs say, before names are resolved."""
 
@@ -2115,12 +2115,18 @@ def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
         known.setdefault(tuple(candidate.words), candidate)
     for acronym, candidate in reading.acronyms.items():
         known.setdefault((acronym,), candidate)
-    forms = reading.rules.forms
+    # first word -> the lengths of the names it may open (only those are tried)
+    opening: dict[str, set[int]] = defaultdict(lambda: {1})
+    for words in known:
+        opening[words[0]].add(len(words))
+    forms, lengths = reading.rules.forms, reading.rules.lengths
     for words, offsets in reading.title_runs:
         i = 0
         while i < len(words):
             hit = None
-            for length in range(min(6, len(words) - i), 0, -1):
+            word, longest = words[i], min(6, len(words) - i)
+            tried = opening[word].union(lengths[word]) if word in lengths else opening[word]
+            for length in sorted((length for length in tried if length <= longest), reverse=True):
                 form = tuple(words[i:i + length])
                 index = forms.get(form)
                 if index is not None:
