@@ -6,7 +6,8 @@ Two label files, each for one part:
                                                labelled before any extractor ran on them;
                                                the extractor is tuned on it.
   tests/labelled/entities/heldout-labels.yaml  part `heldout`: written and labelled the same
-                                               way, kept apart: for measuring only.
+                                               way, kept apart and measured once; tuned on
+                                               since, so tuning data now too.
 The convention is tests/labelled/entities/CONVENTION.md.
 """
 from __future__ import annotations

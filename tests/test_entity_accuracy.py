@@ -14,7 +14,9 @@ Scoring, per type (people, organisations), micro-averaged over a part:
 - an entity that matches an `optional` item counts neither way;
 - an entity of the wrong kind is a false positive of its kind and leaves the label a miss.
 
-The extractor was tuned on the `dev` part only; `heldout` is for measuring.
+Both parts are tuning data now: the extractor was tuned on `dev`; `heldout` was measured
+once (on 98bd8ed, 2026-12-07) and has been read and tuned on since, so its figures no
+longer measure generality. A fresh part, never seen, measures that.
 """
 from __future__ import annotations
 
@@ -121,14 +123,13 @@ def test_dev_accuracy(extractor):
     check("dev", extractor)
 
 
-def test_heldout_accuracy_of_people(extractor):
+def test_seen_heldout_accuracy_of_people(extractor):
     check("heldout", extractor, ("person",))
 
 
-# Measured once on the extractor of 98bd8ed, 2026-12-07: organisations precision 0.877,
-# recall 0.722 on the held-out part (people 0.986 / 0.973). Issue 19 stays open on it; the
-# held-out part has been seen since, so the next measure needs a fresh one. strict: when it
-# passes, this mark must go.
-@pytest.mark.xfail(strict=True, reason="organisations below target on the held-out part (issue 19 open)")
-def test_heldout_accuracy_of_organisations(extractor):
+# Measured once, unseen, on the extractor of 98bd8ed (2026-12-07): organisations precision
+# 0.877, recall 0.722 (people 0.986 / 0.973), below target. Tuned on since (general rules for
+# companies, unions, acronyms and bodies' full names): 1.000 / 0.949 (people 1.000 / 1.000).
+# Seen data: these figures guard against regressions, they do not measure generality.
+def test_seen_heldout_accuracy_of_organisations(extractor):
     check("heldout", extractor, ("organisation",))
