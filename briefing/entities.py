@@ -221,7 +221,7 @@ Syndicate Society Institute Institution Foundation Fund Bank Banque Company Comp
 Corporation Corp Group Holding Holdings Industries Airways Airlines Network Centre Center
 University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
-Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Embassy Consulate
+Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Co Co. Embassy Consulate
 Judiciary Municipality Unit Units Team Chamber Board Order House Command Current Forum
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
@@ -248,7 +248,7 @@ Municipality Service Services Unit Units Forces Force Guard Team Court Mission
 # words are a country and an industry.
 _COMPANY_HEADS = _words("""
 Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
-LLC PLC AG GmbH SpA NV Exchange
+LLC PLC AG GmbH SpA NV Co Co. Exchange
 """) | _WEAK_HEADS
 _GENERIC_WORDS = _words("""
 Armed Security Air Naval Ground Special Federal State National Interim Transitional
@@ -1161,9 +1161,13 @@ def _read_acronym(words, segments, used, acronym, span, number, reading) -> bool
         if not _initials_fit(acronym, tail):
             continue
         last = segments[-1]
-        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]) \
-                or _programme(tail, segments, position, reading):
-            return True                # "United Arab Emirates (UAE)", a treaty, a programme
+        if all(seg.kind == GAZ for seg in segments[position:]):
+            return True                # "United Arab Emirates (UAE)"
+        if _thing(tail[-1]) or _programme(tail, segments, position, reading):
+            for taken in range(position, len(segments)):
+                used[taken] = True     # a treaty, a programme: "Extended Fund Facility (EFF)"
+            reading.places.add(tuple(tail))
+            return True
         if last.kind == KNOWN and last.first == segment.first:
             if last.data != EXCLUDED:
                 reading.acronyms.setdefault(acronym, reading.listed_entity(last.data))
@@ -1321,8 +1325,9 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
                 or _is_role(words[segments[index - 1].first])
                 and all(seg.kind in (MODIFIER, ROLES, JOIN) for seg in segments[start:index])):
             start = index + 1
-    while start < head and segments[start].kind in (JOIN, PARTICLE):
-        start += 1
+    while start < head and (segments[start].kind == JOIN or segments[start].kind == PARTICLE
+                            and words[segments[start].first] not in ("Al", "El")):
+        start += 1                  # (but "Al Rajhi Group")
     stop = _run_on(words, segments, start, head, end)
     chosen = segments[start:stop]
     for taken in range(start, stop):
@@ -1675,6 +1680,8 @@ def _role_after(after: str, gazetteer: Gazetteer
     match = _AFTER.match(after)
     if not match:
         return (), (), None
+    if gazetteer is None:
+        return _apposition(match, None)
     key = match.group(0)
     if _APPOSITIONS_OWNER[0] is not gazetteer or len(_APPOSITIONS) > _SEGMENTS_MAX:
         _APPOSITIONS.clear()
@@ -1710,9 +1717,10 @@ def _apposition(match: re.Match, gazetteer: Gazetteer | None
     head = _plain(word).lower()
     if word.endswith(_POSSESSIVE[:2]):
         return (), (), None
-    if head in _ORG_NOUNS_AFTER and word[:1].islower() and not match.group(0).lstrip().startswith(("as", "(")):
-        return (), (), "organisation"   # not "Yoel Hasson (Zionist Union)", an affiliation, nor
-                                        # ", the Ataa Movement", the next of a list
+    if head in _ORG_NOUNS_AFTER and not match.group(0).lstrip().startswith(("as", "(")):
+        # not "Yoel Hasson (Zionist Union)", an affiliation; a body's own name (", the Ataa
+        # Movement") may be the next of a list, or what an acronym stands for: "body"
+        return (), (), "organisation" if word[:1].islower() else "body"
     if not _is_role(head):
         return (), (), None
     end = len(phrase)
@@ -1758,7 +1766,8 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         found = _ends_name(text, end)   # "the leader of Ennahda", not of "Development and
                                         # Liberation", nor "the Sadrist movement"
     elif text[end:end + 1] == ",":
-        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation" \
+        kind = _role_after(text[end:end + 110], _NO_GAZETTEER)[2]
+        found = kind == "organisation" or kind == "body" and single.word.isupper() \
             or _traded(text, lead, end, gazetteer)
     elif _COMPANY_AFTER.match(text, end) is not None:
         found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
@@ -2037,7 +2046,7 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
     return kept
 
 
-_LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp.")
+_LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp. Co Co.")
 
 
 def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
