@@ -1485,7 +1485,8 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
     if not evidence and not arabic and leads and is_last and (
-            _traded(text, run_start, finish, gazetteer) or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
+            _traded(text, run_start, finish, gazetteer) or _kind_listed(text, run_start, finish)
+            or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
         # "to buy Electronic Arts for", "the leader of Yesh Atid"
         reading.organisation(words[segments[0].first:stop]).add(number, run_start, finish)
         return
@@ -1768,7 +1769,7 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     elif text[end:end + 1] == ",":
         kind = _role_after(text[end:end + 110], _NO_GAZETTEER)[2]
         found = kind == "organisation" or kind == "body" and single.word.isupper() \
-            or _traded(text, lead, end, gazetteer)
+            or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     elif _COMPANY_AFTER.match(text, end) is not None:
         found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
     elif _GROUP_AFTER.match(text, end) is not None:
@@ -1776,7 +1777,7 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         return code or single.word.isupper() and not _country(single.word, gazetteer)   # "M23 rebels"
     else:
         found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
-            or _traded(text, lead, end, gazetteer)
+            or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
 
 
@@ -1805,6 +1806,26 @@ def _traded(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
         if verbs is None or _previous_word(text, start - len(previous) - 1) not in verbs:
             return False
     return _ends_name(text, end)
+
+
+# Bodies named in a list after the word for their kind: "its two largest oil companies,
+# Rosneft and Lukoil", "parties such as Ennahda", "groups including the Sumoud coalition".
+_KINDS_LISTED = re.compile(
+    r"\b(?:companies|firms|banks|lenders|groups|militias|factions|parties|movements|carriers|"
+    r"airlines|unions|federations|clubs|insurers|producers|operators|majors|conglomerates)"
+    r"(?:,| such as| including|, including| like| namely|,? among them)(?: the)? "
+    r"(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*)*(?:,| and| or)(?: the)? )*$")
+
+
+def _kind_listed(text: str, start: int, end: int) -> bool:
+    """A name in a list after the word for its kind (see _KINDS_LISTED), ending it or the
+    phrase, not a clause's subject ("the parties, Netanyahu said")."""
+    previous = _previous_word(text, start)
+    if not (previous.endswith(",") or previous in ("as", "including", "like", "namely", "them", "and",
+                                                    "or", "the")):
+        return False
+    return _KINDS_LISTED.search(text, max(0, start - 120), start) is not None \
+        and _ends_name(text, end) and not _speech_after(text[end:end + 30])
 
 
 def _ends_name(text: str, end: int) -> bool:

@@ -362,6 +362,21 @@ def test_an_acronym_explained_by_a_body_s_name_after_it_is_a_body(rules, gazette
     assert "UKMTO" in names(found, "organisation")
 
 
+@pytest.mark.parametrize("text, bodies", [
+    ("Sanctions hit its two largest oil companies, Norneft and Vostoil, last year.",
+     ["Norneft", "Vostoil"]),
+    ("Opposition parties such as Karama and the Popular Current joined.", ["Karama", "Popular Current"]),
+    ("Banks including Meridia Capital Bank lent the money.", ["Meridia Capital Bank"]),
+])
+def test_bodies_listed_after_the_word_for_their_kind(rules, gazetteer, text, bodies):
+    assert names(extract(rules, gazetteer, text), "organisation") == bodies
+
+
+def test_a_clause_after_the_word_for_a_kind_of_body_is_no_list(rules, gazetteer):
+    found = extract(rules, gazetteer, "We will not leave the parties, Venturelli said.")
+    assert names(found, "organisation") == []
+
+
 def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
     found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
                                       "and a Houthi spokesman confirmed it.")
