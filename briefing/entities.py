@@ -1484,10 +1484,15 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     arabic = _arabic(name)
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
+    if not evidence and not arabic and is_last and position and words[segments[position - 1].first].endswith(
+            _SEATED):
+        reading.organisation(name).add(number, begin, finish)      # "London-listed Norvale Dynamics"
+        return
     if not evidence and not arabic and leads and is_last and (
             _traded(text, run_start, finish, gazetteer) or _kind_listed(text, run_start, finish)
+            or previous.endswith(_SEATED)
             or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
-        # "to buy Electronic Arts for", "the leader of Yesh Atid"
+        # "to buy Electronic Arts for", "the leader of Yesh Atid", "Leverkusen-based Covestro"
         reading.organisation(words[segments[0].first:stop]).add(number, run_start, finish)
         return
     candidate = reading.person(name)
@@ -1758,6 +1763,8 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     lower = previous.lower()
     if lower in _ORG_NOUNS:
         found = _previous_word(text, lead - len(previous) - 1).lower() != "news"
+    elif lower.endswith(_SEATED):
+        found = True                # "Leverkusen-based Covestro", "Riyadh-listed X"
     elif previous == "at":
         found = _workplace(text, lead)
     elif (lower == "the" or previous.endswith(_POSSESSIVE[:2]) or "-" in previous
@@ -1826,6 +1833,11 @@ def _kind_listed(text: str, start: int, end: int) -> bool:
         return False
     return _KINDS_LISTED.search(text, max(0, start - 120), start) is not None \
         and _ends_name(text, end) and not _speech_after(text[end:end + 30])
+
+
+# Words before a name that say where a company is based or listed, or who owns it:
+# "Leverkusen-based Covestro", "UAE-based Air Arabia", "state-owned Sonatrach".
+_SEATED = ("-based", "-listed", "-owned", "-headquartered")
 
 
 def _ends_name(text: str, end: int) -> bool:
@@ -2010,7 +2022,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
         if found is not None:
             found.add(single.passage, single.start, single.end, roles=single.roles,
                       countries=single.countries)
-    if any(candidate.words[-1] in _LEGAL_SUFFIXES for candidate in organisations):
+    if len(organisations) > 1:
         kept = _merge_short_forms(reading, after_singles=True)
         organisations = [candidate for candidate in organisations if candidate in kept]
 
@@ -2048,10 +2060,17 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
     """The article's bodies, one named by an acronym's first letters and the word its last
     stands for taken for the body of that acronym ("AK Party" for the "Justice and
     Development Party (AKP)"), one with a company's legal suffix for the one without
-    ("Covestro AG")."""
+    ("Covestro AG"), one without "of <country>" for the one with it ("Iran's Atomic Energy
+    Organization", the "Atomic Energy Organization of Iran")."""
     organisations = list(reading.organisations.values())
     if not (reading.acronyms or after_singles):
         return organisations
+    countries_of: dict[str, _Candidate] = {}     # a body's name without "of <country>" at its end
+    if after_singles:
+        for candidate in organisations:
+            words = candidate.words
+            if len(words) > 3 and words[-2] in ("of", "in") and _country(words[-1], reading.gazetteer):
+                countries_of.setdefault(" ".join(words[:-2]).casefold(), candidate)
     kept = []
     for candidate in organisations:
         words = candidate.words
@@ -2060,6 +2079,9 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
             fuller = reading.acronyms.get(words[0] + words[1][0])
         elif after_singles and len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
             fuller = reading.organisations.get(" ".join(words[:-1]).casefold())    # "Covestro AG"
+        elif after_singles and len(words) > 1:
+            fuller = countries_of.get(" ".join(words).casefold())    # "Atomic Energy Organization"
+                                                                    # "... of Iran"
         if fuller is not None and fuller is not candidate:
             fuller.occurrences += candidate.occurrences
             continue

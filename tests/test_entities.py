@@ -377,6 +377,22 @@ def test_a_clause_after_the_word_for_a_kind_of_body_is_no_list(rules, gazetteer)
     assert names(found, "organisation") == []
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Leverkusen-based Torvald is one of the largest makers of polymers.", "Torvald"),
+    ("The deal values Riyadh-listed Qimma Holding at $2 billion.", "Qimma Holding"),
+    ("Shares of London-listed Norvale Dynamics rose.", "Norvale Dynamics"),
+])
+def test_a_company_named_after_where_it_is_based_or_listed(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+def test_a_body_named_without_its_country_is_the_one_named_with_it(rules, gazetteer):
+    found = extract(rules, gazetteer, "He met the head of the Atomic Energy Organization of Iran.",
+                    "Iran's Atomic Energy Organization said it would cooperate.")
+    assert names(found, "organisation") == ["Atomic Energy Organization of Iran"]
+    assert one(found, "Atomic Energy Organization of Iran").mentions == 2
+
+
 def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
     found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
                                       "and a Houthi spokesman confirmed it.")
