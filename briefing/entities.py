@@ -2034,8 +2034,8 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     for candidate in everyone:
         mention = _mention(candidate, texts, rules, sentences)
         if mention is not None:
-            found.append((min(candidate.occurrences), mention))
-    found.sort(key=lambda item: item[0])
+            found.append(mention)
+    found.sort(key=_first)
     seen: set[tuple[str, str]] = set()
     result = []
     for _, mention in found:
@@ -2043,6 +2043,10 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
             seen.add((mention.kind, mention.slug))
             result.append(mention)
     return tuple(result)
+
+
+def _first(item: tuple[_Occurrence, Mention]) -> _Occurrence:
+    return item[0]
 
 
 def _initials_of(organisations: Sequence[_Candidate]) -> dict[str, _Candidate]:
@@ -2168,29 +2172,37 @@ def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
     for acronym, candidate in reading.acronyms.items():
         known.setdefault((acronym,), candidate)
     # first word -> the lengths of the names it may open (only those are tried)
-    opening: dict[str, set[int]] = defaultdict(lambda: {1})
+    opening: dict[str, set[int]] = {}
     for words in known:
-        opening[words[0]].add(len(words))
+        opening.setdefault(words[0], {1}).add(len(words))
     forms, lengths = reading.rules.forms, reading.rules.lengths
     for words, offsets in reading.title_runs:
         i = 0
         while i < len(words):
+            word = words[i]
+            tried = opening.get(word)
+            listed = lengths.get(word)
             hit = None
-            word, longest = words[i], min(6, len(words) - i)
-            tried = opening[word].union(lengths[word]) if word in lengths else opening[word]
-            for length in sorted((length for length in tried if length <= longest), reverse=True):
-                form = tuple(words[i:i + length])
-                index = forms.get(form)
-                if index is not None:
-                    hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
-                    break
-                candidate = known.get(form)
-                if candidate is None and length == 1:
-                    options = surnames.get(_bare(words[i]))
-                    candidate = options[0] if options and len(options) == 1 else None
-                if candidate is not None:
-                    hit = (length, candidate)
-                    break
+            if tried is None and listed is None:
+                options = surnames.get(_bare(word))         # a surname, alone
+                if options and len(options) == 1:
+                    hit = (1, options[0])
+            else:
+                longest = min(6, len(words) - i)
+                tried = tried.union(listed) if tried is not None and listed else tried or {1, *listed}
+                for length in sorted((length for length in tried if length <= longest), reverse=True):
+                    form = tuple(words[i:i + length])
+                    index = forms.get(form)
+                    if index is not None:
+                        hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
+                        break
+                    candidate = known.get(form)
+                    if candidate is None and length == 1:
+                        options = surnames.get(_bare(word))
+                        candidate = options[0] if options and len(options) == 1 else None
+                    if candidate is not None:
+                        hit = (length, candidate)
+                        break
             if hit is None:
                 i += 1
                 continue
@@ -2220,21 +2232,24 @@ def _name_keys(name: str) -> tuple[str, str]:
 
 
 def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
-             sentences: dict[int, list[tuple[int, int]]]) -> Mention | None:
-    if not candidate.occurrences:
+             sentences: dict[int, list[tuple[int, int]]]) -> tuple[_Occurrence, Mention] | None:
+    """The mention of a candidate, after where it is first named (None: not one to show)."""
+    occurrences = candidate.occurrences
+    if not occurrences:
         return None
+    if len(occurrences) > 1:
+        occurrences = sorted(occurrences)
     entity = rules.entities[candidate.listed] if candidate.listed is not None else None
-    occurrences = sorted(candidate.occurrences)
     if entity is not None:
         name = entity.name
     else:
         # the fullest form the article gives (the first of equals), not a title's
         most, best_at = 0, None
-        for passage, start, end in occurrences:
-            if passage >= 0:
-                count = texts[passage].count(" ", start, end) + 1    # its words (one space apart)
+        for occurrence in occurrences:
+            if occurrence[0] >= 0:
+                count = texts[occurrence[0]].count(" ", occurrence[1], occurrence[2]) + 1  # its words
                 if count > most:
-                    most, best_at = count, (passage, start, end)
+                    most, best_at = count, occurrence
         if best_at is None:
             return None
         best = texts[best_at[0]][best_at[1]:best_at[2]].split()
@@ -2250,8 +2265,8 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
             if occurrence[0] >= 1:
                 first = occurrence
                 break
-    in_body = first[0] >= 1
     passage, begin, finish = first
+    in_body = passage >= 1
     text = texts[passage]
     spans = sentences.get(passage)
     if spans is None:
@@ -2261,16 +2276,24 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
         if start <= begin < end:
             sentence = text[start:end]
             break
-    roles = list(candidate.roles)
-    countries = set(candidate.countries)
-    if entity is not None:
-        roles += [role for role in entity.roles if role not in roles]
-        countries |= set(entity.countries)
-    return Mention(         # (by position: slug, name, kind, roles, countries, category,
-                            # paragraph, surface, sentence, mentions, listed)
-        slug, name, candidate.kind, tuple(roles),
-        tuple(sorted(countries)) if len(countries) > 1 else tuple(countries),
-        entity.category if entity is not None else "",
-        passage if in_body else 0, text[begin:finish] if in_body else "",
-        " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip(),
-        len({(o[0], o[1]) for o in occurrences}) if len(occurrences) > 1 else 1, entity is not None)
+    sentence = " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip()
+    countries = candidate.countries
+    if entity is None:
+        roles = tuple(candidate.roles)
+        category = ""
+    else:
+        merged = list(candidate.roles)
+        merged += [role for role in entity.roles if role not in merged]
+        roles = tuple(merged)
+        countries = countries.union(entity.countries)
+        category = entity.category
+    # a Mention made from its fields in order (slug, name, kind, roles, countries, category,
+    # paragraph, surface, sentence, mentions, listed), without NamedTuple's keyword handling
+    return occurrences[0], _new_mention(Mention, (
+        slug, name, candidate.kind, roles,
+        tuple(sorted(countries)) if len(countries) > 1 else tuple(countries), category,
+        passage if in_body else 0, text[begin:finish] if in_body else "", sentence,
+        len({(o[0], o[1]) for o in occurrences}) if len(occurrences) > 1 else 1, entity is not None))
+
+
+_new_mention = tuple.__new__
