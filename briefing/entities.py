@@ -1105,7 +1105,12 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
         words, segments, used, acronym, span, number, reading) else None
     if "&" in words:
         _read_ampersands(words, segments, used, span, number, reading)
-    last = _read_bodies(words, segments, used, span, text, number, reading)
+    for segment in segments:
+        if segment.kind == HEAD or segment.kind == WEAK_HEAD:
+            last = _read_bodies(words, segments, used, span, text, number, reading)
+            break
+    else:
+        last = None                 # no word for a body's kind: no body by its kind
     if pending and last is not None:
         reading.acronyms.setdefault(pending, last)
     for position, segment in enumerate(segments):
@@ -1922,29 +1927,45 @@ def _after_venue(text: str, start: int, gazetteer: Gazetteer) -> bool:
 
 # Nouns that say the name before them is a place's: "the Amir Kabir dam", "the Abu Salim
 # district".
-_PLACE_AFTER = re.compile(r" (?:dam|district|neighbou?rhood|camp|field|oilfield|gas ?field|crossing|"
-                          r"area|region|province|governorate|city|town|village|airport|port|base|"
-                          r"air ?base|prison|hospital|mosque|square|street|road|highway|border|river|"
-                          r"valley|mountains?|refinery|plant|stadium|hotel|palace|market|quarter|"
-                          r"suburb|school|bridge|checkpoint|strait|island|coast|desert|lake|sea|"
-                          r"station|compound|church|shrine|museum|reservoir|basin|pipeline|"
-                          r"terminal|discovery|project|festival|prize|award|summit|accord|agreement|"
-                          r"operation|offensive|campaign|era|war)\b")
+_PLACE_AFTER = _words("""
+dam district neighbourhood neighborhood camp field oilfield gasfield crossing area region
+province governorate city town village airport port base airbase prison hospital mosque
+square street road highway border river valley mountain mountains refinery plant stadium
+hotel palace market quarter suburb school bridge checkpoint strait island coast desert lake
+sea station compound church shrine museum reservoir basin pipeline terminal discovery
+project festival prize award summit accord agreement operation offensive campaign era war
+""")
+_PLACE_AFTER_PAIRS = {"gas": "field", "air": "base"}      # "gas field", "air base"
 
 
 def _place_after(after: str) -> bool:
-    return bool(_PLACE_AFTER.match(after))
+    if after[:1] != " ":
+        return False
+    word = _word_at(after, 1)
+    if word in _PLACE_AFTER:
+        return True
+    second = _PLACE_AFTER_PAIRS.get(word)
+    return second is not None and after[1 + len(word):2 + len(word)] == " " \
+        and _word_at(after, 2 + len(word)) == second
+
+
+def _word_at(text: str, start: int) -> str:
+    """The word characters (a regular expression's \\w) from start on."""
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
 
 
 def _arabic(name: Sequence[str]) -> bool:
     """Particles of a transliterated Arabic name: al-, bin, ibn, bint, Abu, Abdul..."""
-    for word in name:
-        if word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) \
-                or "-al-" in word or "-Al-" in word:
-            return True
-        if word.startswith(_ARABIC_LEADS):
-            return True
-    return False
+    return any(map(_arabic_word, name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _arabic_word(word: str) -> bool:
+    return word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) is not None \
+        or "-al-" in word or "-Al-" in word or word.startswith(_ARABIC_LEADS)
 
 
 _NO_GAZETTEER = None
