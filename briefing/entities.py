@@ -14,11 +14,17 @@ newspaper recognises them.
   ("..., said X"), a surname the article then uses alone, a list it shares with people.
   A name the article gives as one word only is no person (unless entities.yaml lists it).
 - An organisation is listed, or named with the word for its kind ("Supreme Judicial
-  Council", "Central Bank of Iraq"), or defined with an acronym ("Popular Mobilization
-  Forces (PMF)"), or called one beside its name ("the private equity firm X", "X, the
-  country's main Islamist party"). A generic state body ("the Iraqi Foreign Ministry",
-  "Lebanese Army") is not one: the convention leaves those to editors.
-- Later mentions by surname or acronym are resolved to the full name within the article;
+  Council", "Central Bank of Iraq", "Nova Chemicals", "Borouge Group International",
+  "Pratt & Whitney"), or defined with an acronym ("Popular Mobilization Forces (PMF)",
+  "Tunisian General Labour Union (UGTT)"), or called one beside its name ("the private
+  equity firm X", "X, the country's main Islamist party", "Lieberman's X party", "the
+  leader of X", "its two largest oil companies, X and Y"), or it has or undergoes what
+  only a company does ("X's chief executive", "to buy X", "merged with X", "the
+  Leverkusen-based X"). A generic state body ("the Iraqi Foreign Ministry", "Lebanese
+  Army") is not one: the convention leaves those to editors; nor is a programme, a
+  treaty or a law.
+- Later mentions by surname or acronym are resolved to the full name within the article
+  (an acronym it uses undefined too: "EA" for "Electronic Arts"; "AK Party" for the AKP);
   the title, in headline case where every word is capitalised, only names entities the
   rest of the article (or entities.yaml) establishes.
 
