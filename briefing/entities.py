@@ -14,11 +14,17 @@ newspaper recognises them.
   ("..., said X"), a surname the article then uses alone, a list it shares with people.
   A name the article gives as one word only is no person (unless entities.yaml lists it).
 - An organisation is listed, or named with the word for its kind ("Supreme Judicial
-  Council", "Central Bank of Iraq"), or defined with an acronym ("Popular Mobilization
-  Forces (PMF)"), or called one beside its name ("the private equity firm X", "X, the
-  country's main Islamist party"). A generic state body ("the Iraqi Foreign Ministry",
-  "Lebanese Army") is not one: the convention leaves those to editors.
-- Later mentions by surname or acronym are resolved to the full name within the article;
+  Council", "Central Bank of Iraq", "Nova Chemicals", "Borouge Group International",
+  "Pratt & Whitney"), or defined with an acronym ("Popular Mobilization Forces (PMF)",
+  "Tunisian General Labour Union (UGTT)"), or called one beside its name ("the private
+  equity firm X", "X, the country's main Islamist party", "Lieberman's X party", "the
+  leader of X", "its two largest oil companies, X and Y"), or it has or undergoes what
+  only a company does ("X's chief executive", "to buy X", "merged with X", "the
+  Leverkusen-based X"). A generic state body ("the Iraqi Foreign Ministry", "Lebanese
+  Army") is not one: the convention leaves those to editors; nor is a programme, a
+  treaty or a law.
+- Later mentions by surname or acronym are resolved to the full name within the article
+  (an acronym it uses undefined too: "EA" for "Electronic Arts"; "AK Party" for the AKP);
   the title, in headline case where every word is capitalised, only names entities the
   rest of the article (or entities.yaml) establishes.
 
@@ -221,7 +227,7 @@ Syndicate Society Institute Institution Foundation Fund Bank Banque Company Comp
 Corporation Corp Group Holding Holdings Industries Airways Airlines Network Centre Center
 University College Academy Court Tribunal Ministry Ministries Government Cabinet Presidency
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
-Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Embassy Consulate
+Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Co Co. Embassy Consulate
 Judiciary Municipality Unit Units Team Chamber Board Order House Command Current Forum
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
@@ -248,7 +254,7 @@ Municipality Service Services Unit Units Forces Force Guard Team Court Mission
 # words are a country and an industry.
 _COMPANY_HEADS = _words("""
 Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
-LLC PLC AG GmbH SpA NV Exchange
+LLC PLC AG GmbH SpA NV Co Co. Exchange
 """) | _WEAK_HEADS
 _GENERIC_WORDS = _words("""
 Armed Security Air Naval Ground Special Federal State National Interim Transitional
@@ -705,7 +711,7 @@ class _Segment(NamedTuple):
 _Occurrence = tuple[int, int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     """A person or organisation while one article is read (local to one call)."""
 
@@ -742,7 +748,7 @@ class _Single(NamedTuple):
                                        # word ("Qatari Diar"); -1: at the word
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """What one article's runs say, before names are resolved."""
 
@@ -792,9 +798,7 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
         texts[0] = caption[:credit.start()] if credit else caption
     for number, text in enumerate(paragraphs, 1):
         texts[number] = text
-    for number, text in texts.items():
-        if number >= 0 and text:
-            _read_passage(text, number, reading)
+    _read_passages(texts, reading)
     if title:
         for words, offsets, _ in _runs(title):
             reading.title_runs.append((words, offsets))
@@ -844,47 +848,59 @@ _SILENT = _STOP | _NOT_NAME | _ADJECTIVES | _HONORIFICS | _HEADS | _WEAK_HEADS |
     word.capitalize() for word in _ROLE_NOUNS | _ROLE_MODIFIERS)
 
 
-def _read_passage(text: str, number: int, reading: _Reading) -> None:
+def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
+    """The runs of the caption and the body's paragraphs (the title's are read at the end,
+    against what these establish)."""
     singles = reading.singles
     quick = _quick_cache(reading)
-    for match in _RUN.finditer(text):
-        run, acronym = match.groups()
-        start = match.start()
-        if acronym is None and not (start and text[start - 1] in _IN_WORD):
-            # The quick way for most runs, decided once per run's text: one word (a
-            # sentence's first, a country, a surname), a listed name or a place as a whole
-            # ("United Nations", "Abu Dhabi"), a sentence's first word and one more ("On Friday").
-            # (After a letter or "-", the slow way: "al-Sheikh", "McDonald".)
-            action = quick.get(run)
-            if action is None:
-                action = quick[run] = _quick_action(run, reading)
-            if action is _SKIP:
-                continue
-            if action is not _SLOW:
-                kind, shift, data = action
-                start += shift
-                if kind == _SINGLE:
-                    singles.append(_Single(data, number, start, start + len(data)))
-                elif kind == _LISTED:
-                    reading.listed_entity(data).add(number, start, match.end("run"))
-                else:
-                    _read_run(list(data), _offsets(data, start), None, text, number, reading)
-                continue
-        for words, offsets, acronym in _parts(text, match):
-            while words and (words[0] in _STOP or words[0] in _JOINERS):
-                del words[0], offsets[0]
-            if not words:
-                continue
-            index = reading.rules.forms.get(tuple(words))
-            if index is not None and acronym is None:
-                if index != EXCLUDED:
-                    reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
-                continue
-            if len(words) == 1 and acronym is None:
-                if _word_kind(words[0]) == NAME:
-                    singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
-                continue
-            _read_run(words, offsets, acronym, text, number, reading)
+    finditer = _RUN.finditer
+    for number, text in texts.items():
+        if number < 0 or not text:
+            continue
+        for match in finditer(text):
+            run, acronym = match.groups()
+            start = match.start()
+            if acronym is None and not (start and text[start - 1] in _IN_WORD):
+                # The quick way for most runs, decided once per run's text: one word (a
+                # sentence's first, a country, a surname), a listed name or a place as a
+                # whole ("United Nations", "Abu Dhabi"), a sentence's first word and one more
+                # ("On Friday"). (After a letter or "-", the slow way: "al-Sheikh", "McDonald".)
+                action = quick.get(run)
+                if action is None:
+                    action = quick[run] = _quick_action(run, reading)
+                if action is _SKIP:
+                    continue
+                if action is not _SLOW:
+                    kind, shift, data = action
+                    start += shift
+                    if kind == _SINGLE:
+                        singles.append(_Single(data, number, start, start + len(data)))
+                    elif kind == _LISTED:
+                        reading.listed_entity(data).add(number, start, match.end("run"))
+                    else:
+                        _read_run(list(data), _offsets(data, start), None, text, number, reading)
+                    continue
+            _read_slowly(text, number, match, reading)
+
+
+def _read_slowly(text: str, number: int, match: re.Match, reading: _Reading) -> None:
+    """A run with an acronym after it, a possessive, an abbreviation or a sentence's end
+    inside, or after a particle ("al-Sheikh")."""
+    for words, offsets, acronym in _parts(text, match):
+        while words and (words[0] in _STOP or words[0] in _JOINERS):
+            del words[0], offsets[0]
+        if not words:
+            continue
+        index = reading.rules.forms.get(tuple(words))
+        if index is not None and acronym is None:
+            if index != EXCLUDED:
+                reading.listed_entity(index).add(number, offsets[0], offsets[-1] + len(words[-1]))
+            continue
+        if len(words) == 1 and acronym is None:
+            if _word_kind(words[0]) == NAME:
+                reading.singles.append(_Single(words[0], number, offsets[0], offsets[0] + len(words[0])))
+            continue
+        _read_run(words, offsets, acronym, text, number, reading)
 
 
 # What the quick way does with a run's text: nothing, read it the slow way (possessives,
@@ -1095,7 +1111,12 @@ def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: s
         words, segments, used, acronym, span, number, reading) else None
     if "&" in words:
         _read_ampersands(words, segments, used, span, number, reading)
-    last = _read_bodies(words, segments, used, span, text, number, reading)
+    for segment in segments:
+        if segment.kind == HEAD or segment.kind == WEAK_HEAD:
+            last = _read_bodies(words, segments, used, span, text, number, reading)
+            break
+    else:
+        last = None                 # no word for a body's kind: no body by its kind
     if pending and last is not None:
         reading.acronyms.setdefault(pending, last)
     for position, segment in enumerate(segments):
@@ -1151,9 +1172,13 @@ def _read_acronym(words, segments, used, acronym, span, number, reading) -> bool
         if not _initials_fit(acronym, tail):
             continue
         last = segments[-1]
-        if all(seg.kind == GAZ for seg in segments[position:]) or _thing(tail[-1]) \
-                or _programme(tail, segments, position, reading):
-            return True                # "United Arab Emirates (UAE)", a treaty, a programme
+        if all(seg.kind == GAZ for seg in segments[position:]):
+            return True                # "United Arab Emirates (UAE)"
+        if _thing(tail[-1]) or _programme(tail, segments, position, reading):
+            for taken in range(position, len(segments)):
+                used[taken] = True     # a treaty, a programme: "Extended Fund Facility (EFF)"
+            reading.places.add(tuple(tail))
+            return True
         if last.kind == KNOWN and last.first == segment.first:
             if last.data != EXCLUDED:
                 reading.acronyms.setdefault(acronym, reading.listed_entity(last.data))
@@ -1311,8 +1336,9 @@ def _read_body(words, segments, used, start, end, span, text, number, reading) -
                 or _is_role(words[segments[index - 1].first])
                 and all(seg.kind in (MODIFIER, ROLES, JOIN) for seg in segments[start:index])):
             start = index + 1
-    while start < head and segments[start].kind in (JOIN, PARTICLE):
-        start += 1
+    while start < head and (segments[start].kind == JOIN or segments[start].kind == PARTICLE
+                            and words[segments[start].first] not in ("Al", "El")):
+        start += 1                  # (but "Al Rajhi Group")
     stop = _run_on(words, segments, start, head, end)
     chosen = segments[start:stop]
     for taken in range(start, stop):
@@ -1469,9 +1495,15 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     arabic = _arabic(name)
     evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
+    if not evidence and not arabic and is_last and position and words[segments[position - 1].first].endswith(
+            _SEATED):
+        reading.organisation(name).add(number, begin, finish)      # "London-listed Norvale Dynamics"
+        return
     if not evidence and not arabic and leads and is_last and (
-            _traded(text, run_start, finish, gazetteer) or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
-        # "to buy Electronic Arts for", "the leader of Yesh Atid"
+            _traded(text, run_start, finish, gazetteer) or _kind_listed(text, run_start, finish)
+            or previous.endswith(_SEATED)
+            or _body_role_of(text, run_start, finish) and _ends_name(text, finish)):
+        # "to buy Electronic Arts for", "the leader of Yesh Atid", "Leverkusen-based Covestro"
         reading.organisation(words[segments[0].first:stop]).add(number, run_start, finish)
         return
     candidate = reading.person(name)
@@ -1536,9 +1568,10 @@ _BODY_ROLES = _words("""
 leader leaders head chairman chairwoman secretary-general founder co-founder founders member
 members president director director-general ceo owner
 """)
-_BODY_ROLE_OF = re.compile(r"(?:^|[\s,(])(?:leaders?|head|chairman|chairwoman|chairperson|secretary-general|"
-                           r"secretary general|general secretary|co-founder|founders?|members?|"
-                           r"president|director|director-general|CEO|owners?) of (?:the )?$", re.IGNORECASE)
+_BODY_ROLE_OF = _words("""
+leader leaders head chairman chairwoman chairperson secretary-general co-founder founder
+founders member members president director director-general ceo owner owners
+""")
 # Words after a name that say it is a family's or a place's, not a body's.
 _FAMILY_AFTER = re.compile(r"(?:'s|’s|s'|s’)| (?:family|families|clan|tribe|dynasty|household|era|years|"
                            r"government|administration|presidency|campaign)\b")
@@ -1550,8 +1583,17 @@ _JOINED_AFTER = re.compile(r" (?:and|of|for|&) [A-Z]")
 def _body_role_of(text: str, start: int, end: int) -> bool:
     """A name after a role held in a body and "of": the body's ("the leader of Yesh Atid"),
     unless a family's or a government's follows ("a member of the Al Thani family")."""
-    return _BODY_ROLE_OF.search(text, max(0, start - 30), start) is not None \
-        and _FAMILY_AFTER.match(text, end) is None
+    previous = _previous_word(text, start)
+    if previous == "the":
+        start -= 4
+        previous = _previous_word(text, start)
+    if previous != "of":
+        return False
+    role = _previous_word(text, start - 3).lower()
+    if role == "general" and _previous_word(text, start - 11).lower() == "secretary" \
+            or role == "secretary" and _previous_word(text, start - 13).lower() == "general":
+        role = "secretary-general"
+    return role.lstrip("(") in _BODY_ROLE_OF and _FAMILY_AFTER.match(text, end) is None
 
 
 _TOKENS = re.compile(r"[\w'’.-]+|[,;:()\"“”]")
@@ -1655,6 +1697,26 @@ def _role_after(after: str, gazetteer: Gazetteer
     match = _AFTER.match(after)
     if not match:
         return (), (), None
+    if gazetteer is None:
+        return _apposition(match, None)
+    key = match.group(0)
+    if _APPOSITIONS_OWNER[0] is not gazetteer or len(_APPOSITIONS) > _SEGMENTS_MAX:
+        _APPOSITIONS.clear()
+        _APPOSITIONS_OWNER[0] = gazetteer
+    found = _APPOSITIONS.get(key)
+    if found is None:
+        found = _APPOSITIONS[key] = _apposition(match, gazetteer)
+    return found
+
+
+# What an apposition says, memoised by its text for the gazetteer in use: the same roles
+# come back (", a political analyst", ", the UN envoy for Yemen").
+_APPOSITIONS: dict[str, tuple] = {}
+_APPOSITIONS_OWNER: list = [None]
+
+
+def _apposition(match: re.Match, gazetteer: Gazetteer | None
+                ) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     phrase = match.group(1).split()
     opening = phrase[0] if phrase else ""
     if not (match.group(0).lstrip(" ,(").startswith(("a ", "an ", "the ", "its ", "his ", "her ", "their ", "as "))
@@ -1672,9 +1734,10 @@ def _role_after(after: str, gazetteer: Gazetteer
     head = _plain(word).lower()
     if word.endswith(_POSSESSIVE[:2]):
         return (), (), None
-    if head in _ORG_NOUNS_AFTER and word[:1].islower() and not match.group(0).lstrip().startswith(("as", "(")):
-        return (), (), "organisation"   # not "Yoel Hasson (Zionist Union)", an affiliation, nor
-                                        # ", the Ataa Movement", the next of a list
+    if head in _ORG_NOUNS_AFTER and not match.group(0).lstrip().startswith(("as", "(")):
+        # not "Yoel Hasson (Zionist Union)", an affiliation; a body's own name (", the Ataa
+        # Movement") may be the next of a list, or what an acronym stands for: "body"
+        return (), (), "organisation" if word[:1].islower() else "body"
     if not _is_role(head):
         return (), (), None
     end = len(phrase)
@@ -1711,6 +1774,8 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     lower = previous.lower()
     if lower in _ORG_NOUNS:
         found = _previous_word(text, lead - len(previous) - 1).lower() != "news"
+    elif lower.endswith(_SEATED):
+        found = True                # "Leverkusen-based Covestro", "Riyadh-listed X"
     elif previous == "at":
         found = _workplace(text, lead)
     elif (lower == "the" or previous.endswith(_POSSESSIVE[:2]) or "-" in previous
@@ -1720,8 +1785,9 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         found = _ends_name(text, end)   # "the leader of Ennahda", not of "Development and
                                         # Liberation", nor "the Sadrist movement"
     elif text[end:end + 1] == ",":
-        found = _role_after(text[end:end + 110], _NO_GAZETTEER)[2] == "organisation" \
-            or _traded(text, lead, end, gazetteer)
+        kind = _role_after(text[end:end + 110], _NO_GAZETTEER)[2]
+        found = kind == "organisation" or kind == "body" and single.word.isupper() \
+            or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     elif _COMPANY_AFTER.match(text, end) is not None:
         found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
     elif _GROUP_AFTER.match(text, end) is not None:
@@ -1729,15 +1795,16 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         return code or single.word.isupper() and not _country(single.word, gazetteer)   # "M23 rebels"
     else:
         found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
-            or _traded(text, lead, end, gazetteer)
+            or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
 
 
 # What is bought, sold, merged and owned is a company: "to buy Electronic Arts for $55
 # billion", "merged with Switzerland's Holcim in 2015", "the field operated by Norway's DNO".
-_TRADE_BEFORE = re.compile(r"(?:\b(?:acquir(?:e|es|ed|ing)|buy|buys|buying|bought|takeover of|acquisition of|"
-                           r"purchase of|merge[ds]? with|merging with|merger with|stake in|shares (?:of|in)|"
-                           r"subsidiary of|operated by|owned by))( [A-Z][\w-]*(?:'s|’s))? $")
+_TRADE_VERBS = _words("acquire acquires acquired acquiring buy buys buying bought")
+_TRADE_BEFORE = {"of": _words("takeover acquisition purchase shares subsidiary"),
+                 "with": _words("merge merged merges merging merger"),
+                 "in": _words("stake shares"), "by": _words("operated owned")}
 # After such a name, no noun it qualifies ("to buy Rafale jets").
 _AFTER_TRADED = _CLAUSE | _words("""
 last this earlier was is were are has had have will would could said says from or but also
@@ -1746,10 +1813,42 @@ next late early
 
 
 def _traded(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    before = _TRADE_BEFORE.search(text, max(0, start - 40), start)
-    if before is None or before.group(1) and not _country(before.group(1).strip(), gazetteer):
-        return False
+    previous = _previous_word(text, start)
+    if previous[:1].isupper() and previous.endswith(_POSSESSIVE[:2]):    # "Switzerland's"
+        if not _country(previous, gazetteer):
+            return False
+        start -= len(previous) + 1
+        previous = _previous_word(text, start)
+    if previous not in _TRADE_VERBS:
+        verbs = _TRADE_BEFORE.get(previous)
+        if verbs is None or _previous_word(text, start - len(previous) - 1) not in verbs:
+            return False
     return _ends_name(text, end)
+
+
+# Bodies named in a list after the word for their kind: "its two largest oil companies,
+# Rosneft and Lukoil", "parties such as Ennahda", "groups including the Sumoud coalition".
+_KINDS_LISTED = re.compile(
+    r"\b(?:companies|firms|banks|lenders|groups|militias|factions|parties|movements|carriers|"
+    r"airlines|unions|federations|clubs|insurers|producers|operators|majors|conglomerates)"
+    r"(?:,| such as| including|, including| like| namely|,? among them)(?: the)? "
+    r"(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*)*(?:,| and| or)(?: the)? )*$")
+
+
+def _kind_listed(text: str, start: int, end: int) -> bool:
+    """A name in a list after the word for its kind (see _KINDS_LISTED), ending it or the
+    phrase, not a clause's subject ("the parties, Netanyahu said")."""
+    previous = _previous_word(text, start)
+    if not (previous.endswith(",") or previous in ("as", "including", "like", "namely", "them", "and",
+                                                    "or", "the")):
+        return False
+    return _KINDS_LISTED.search(text, max(0, start - 120), start) is not None \
+        and _ends_name(text, end) and not _speech_after(text[end:end + 30])
+
+
+# Words before a name that say where a company is based or listed, or who owns it:
+# "Leverkusen-based Covestro", "UAE-based Air Arabia", "state-owned Sonatrach".
+_SEATED = ("-based", "-listed", "-owned", "-headquartered")
 
 
 def _ends_name(text: str, end: int) -> bool:
@@ -1834,29 +1933,45 @@ def _after_venue(text: str, start: int, gazetteer: Gazetteer) -> bool:
 
 # Nouns that say the name before them is a place's: "the Amir Kabir dam", "the Abu Salim
 # district".
-_PLACE_AFTER = re.compile(r" (?:dam|district|neighbou?rhood|camp|field|oilfield|gas ?field|crossing|"
-                          r"area|region|province|governorate|city|town|village|airport|port|base|"
-                          r"air ?base|prison|hospital|mosque|square|street|road|highway|border|river|"
-                          r"valley|mountains?|refinery|plant|stadium|hotel|palace|market|quarter|"
-                          r"suburb|school|bridge|checkpoint|strait|island|coast|desert|lake|sea|"
-                          r"station|compound|church|shrine|museum|reservoir|basin|pipeline|"
-                          r"terminal|discovery|project|festival|prize|award|summit|accord|agreement|"
-                          r"operation|offensive|campaign|era|war)\b")
+_PLACE_AFTER = _words("""
+dam district neighbourhood neighborhood camp field oilfield gasfield crossing area region
+province governorate city town village airport port base airbase prison hospital mosque
+square street road highway border river valley mountain mountains refinery plant stadium
+hotel palace market quarter suburb school bridge checkpoint strait island coast desert lake
+sea station compound church shrine museum reservoir basin pipeline terminal discovery
+project festival prize award summit accord agreement operation offensive campaign era war
+""")
+_PLACE_AFTER_PAIRS = {"gas": "field", "air": "base"}      # "gas field", "air base"
 
 
 def _place_after(after: str) -> bool:
-    return bool(_PLACE_AFTER.match(after))
+    if after[:1] != " ":
+        return False
+    word = _word_at(after, 1)
+    if word in _PLACE_AFTER:
+        return True
+    second = _PLACE_AFTER_PAIRS.get(word)
+    return second is not None and after[1 + len(word):2 + len(word)] == " " \
+        and _word_at(after, 2 + len(word)) == second
+
+
+def _word_at(text: str, start: int) -> str:
+    """The word characters (a regular expression's \\w) from start on."""
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
 
 
 def _arabic(name: Sequence[str]) -> bool:
     """Particles of a transliterated Arabic name: al-, bin, ibn, bint, Abu, Abdul..."""
-    for word in name:
-        if word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) \
-                or "-al-" in word or "-Al-" in word:
-            return True
-        if word.startswith(_ARABIC_LEADS):
-            return True
-    return False
+    return any(map(_arabic_word, name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _arabic_word(word: str) -> bool:
+    return word in ("bin", "ibn", "bint", "Al", "El", "al", "el") or _PREFIX.match(word) is not None \
+        or "-al-" in word or "-Al-" in word or word.startswith(_ARABIC_LEADS)
 
 
 _NO_GAZETTEER = None
@@ -1934,7 +2049,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
         if found is not None:
             found.add(single.passage, single.start, single.end, roles=single.roles,
                       countries=single.countries)
-    if any(candidate.words[-1] in _LEGAL_SUFFIXES for candidate in organisations):
+    if len(organisations) > 1:
         kept = _merge_short_forms(reading, after_singles=True)
         organisations = [candidate for candidate in organisations if candidate in kept]
 
@@ -1946,8 +2061,8 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     for candidate in everyone:
         mention = _mention(candidate, texts, rules, sentences)
         if mention is not None:
-            found.append((min(candidate.occurrences), mention))
-    found.sort(key=lambda item: item[0])
+            found.append(mention)
+    found.sort(key=_first)
     seen: set[tuple[str, str]] = set()
     result = []
     for _, mention in found:
@@ -1955,6 +2070,10 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
             seen.add((mention.kind, mention.slug))
             result.append(mention)
     return tuple(result)
+
+
+def _first(item: tuple[_Occurrence, Mention]) -> _Occurrence:
+    return item[0]
 
 
 def _initials_of(organisations: Sequence[_Candidate]) -> dict[str, _Candidate]:
@@ -1972,10 +2091,17 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
     """The article's bodies, one named by an acronym's first letters and the word its last
     stands for taken for the body of that acronym ("AK Party" for the "Justice and
     Development Party (AKP)"), one with a company's legal suffix for the one without
-    ("Covestro AG")."""
+    ("Covestro AG"), one without "of <country>" for the one with it ("Iran's Atomic Energy
+    Organization", the "Atomic Energy Organization of Iran")."""
     organisations = list(reading.organisations.values())
     if not (reading.acronyms or after_singles):
         return organisations
+    countries_of: dict[str, _Candidate] = {}     # a body's name without "of <country>" at its end
+    if after_singles:
+        for candidate in organisations:
+            words = candidate.words
+            if len(words) > 3 and words[-2] in ("of", "in") and _country(words[-1], reading.gazetteer):
+                countries_of.setdefault(" ".join(words[:-2]).casefold(), candidate)
     kept = []
     for candidate in organisations:
         words = candidate.words
@@ -1984,6 +2110,9 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
             fuller = reading.acronyms.get(words[0] + words[1][0])
         elif after_singles and len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
             fuller = reading.organisations.get(" ".join(words[:-1]).casefold())    # "Covestro AG"
+        elif after_singles and len(words) > 1:
+            fuller = countries_of.get(" ".join(words).casefold())    # "Atomic Energy Organization"
+                                                                    # "... of Iran"
         if fuller is not None and fuller is not candidate:
             fuller.occurrences += candidate.occurrences
             continue
@@ -1991,7 +2120,7 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
     return kept
 
 
-_LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp.")
+_LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp. Co Co.")
 
 
 def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],
@@ -2069,24 +2198,38 @@ def _read_title(reading: _Reading, everyone: Sequence[_Candidate],
         known.setdefault(tuple(candidate.words), candidate)
     for acronym, candidate in reading.acronyms.items():
         known.setdefault((acronym,), candidate)
-    forms = reading.rules.forms
+    # first word -> the lengths of the names it may open (only those are tried)
+    opening: dict[str, set[int]] = {}
+    for words in known:
+        opening.setdefault(words[0], {1}).add(len(words))
+    forms, lengths = reading.rules.forms, reading.rules.lengths
     for words, offsets in reading.title_runs:
         i = 0
         while i < len(words):
+            word = words[i]
+            tried = opening.get(word)
+            listed = lengths.get(word)
             hit = None
-            for length in range(min(6, len(words) - i), 0, -1):
-                form = tuple(words[i:i + length])
-                index = forms.get(form)
-                if index is not None:
-                    hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
-                    break
-                candidate = known.get(form)
-                if candidate is None and length == 1:
-                    options = surnames.get(_bare(words[i]))
-                    candidate = options[0] if options and len(options) == 1 else None
-                if candidate is not None:
-                    hit = (length, candidate)
-                    break
+            if tried is None and listed is None:
+                options = surnames.get(_bare(word))         # a surname, alone
+                if options and len(options) == 1:
+                    hit = (1, options[0])
+            else:
+                longest = min(6, len(words) - i)
+                tried = tried.union(listed) if tried is not None and listed else tried or {1, *listed}
+                for length in sorted((length for length in tried if length <= longest), reverse=True):
+                    form = tuple(words[i:i + length])
+                    index = forms.get(form)
+                    if index is not None:
+                        hit = (length, reading.listed_entity(index) if index != EXCLUDED else None)
+                        break
+                    candidate = known.get(form)
+                    if candidate is None and length == 1:
+                        options = surnames.get(_bare(word))
+                        candidate = options[0] if options and len(options) == 1 else None
+                    if candidate is not None:
+                        hit = (length, candidate)
+                        break
             if hit is None:
                 i += 1
                 continue
@@ -2116,21 +2259,24 @@ def _name_keys(name: str) -> tuple[str, str]:
 
 
 def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
-             sentences: dict[int, list[tuple[int, int]]]) -> Mention | None:
-    if not candidate.occurrences:
+             sentences: dict[int, list[tuple[int, int]]]) -> tuple[_Occurrence, Mention] | None:
+    """The mention of a candidate, after where it is first named (None: not one to show)."""
+    occurrences = candidate.occurrences
+    if not occurrences:
         return None
+    if len(occurrences) > 1:
+        occurrences = sorted(occurrences)
     entity = rules.entities[candidate.listed] if candidate.listed is not None else None
-    occurrences = sorted(candidate.occurrences)
     if entity is not None:
         name = entity.name
     else:
         # the fullest form the article gives (the first of equals), not a title's
         most, best_at = 0, None
-        for passage, start, end in occurrences:
-            if passage >= 0:
-                count = texts[passage].count(" ", start, end) + 1    # its words (one space apart)
+        for occurrence in occurrences:
+            if occurrence[0] >= 0:
+                count = texts[occurrence[0]].count(" ", occurrence[1], occurrence[2]) + 1  # its words
                 if count > most:
-                    most, best_at = count, (passage, start, end)
+                    most, best_at = count, occurrence
         if best_at is None:
             return None
         best = texts[best_at[0]][best_at[1]:best_at[2]].split()
@@ -2146,8 +2292,8 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
             if occurrence[0] >= 1:
                 first = occurrence
                 break
-    in_body = first[0] >= 1
     passage, begin, finish = first
+    in_body = passage >= 1
     text = texts[passage]
     spans = sentences.get(passage)
     if spans is None:
@@ -2157,16 +2303,24 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
         if start <= begin < end:
             sentence = text[start:end]
             break
-    roles = list(candidate.roles)
-    countries = set(candidate.countries)
-    if entity is not None:
-        roles += [role for role in entity.roles if role not in roles]
-        countries |= set(entity.countries)
-    return Mention(         # (by position: slug, name, kind, roles, countries, category,
-                            # paragraph, surface, sentence, mentions, listed)
-        slug, name, candidate.kind, tuple(roles),
-        tuple(sorted(countries)) if len(countries) > 1 else tuple(countries),
-        entity.category if entity is not None else "",
-        passage if in_body else 0, text[begin:finish] if in_body else "",
-        " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip(),
-        len({(o[0], o[1]) for o in occurrences}) if len(occurrences) > 1 else 1, entity is not None)
+    sentence = " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip()
+    countries = candidate.countries
+    if entity is None:
+        roles = tuple(candidate.roles)
+        category = ""
+    else:
+        merged = list(candidate.roles)
+        merged += [role for role in entity.roles if role not in merged]
+        roles = tuple(merged)
+        countries = countries.union(entity.countries)
+        category = entity.category
+    # a Mention made from its fields in order (slug, name, kind, roles, countries, category,
+    # paragraph, surface, sentence, mentions, listed), without NamedTuple's keyword handling
+    return occurrences[0], _new_mention(Mention, (
+        slug, name, candidate.kind, roles,
+        tuple(sorted(countries)) if len(countries) > 1 else tuple(countries), category,
+        passage if in_body else 0, text[begin:finish] if in_body else "", sentence,
+        len({(o[0], o[1]) for o in occurrences}) if len(occurrences) > 1 else 1, entity is not None))
+
+
+_new_mention = tuple.__new__

@@ -336,6 +336,63 @@ def test_laws_and_a_company_s_board_are_no_bodies(rules, gazetteer, text):
     assert names(extract(rules, gazetteer, text), "organisation") == []
 
 
+def test_a_programme_or_facility_defined_with_an_acronym_is_no_body_in_any_part(rules, gazetteer):
+    found = extract(rules, gazetteer, "The loan comes under the Extended Fund Facility (EFF).")
+    assert names(found, "organisation") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The deal was signed with Qassim Cement Co. on Monday.", "Qassim Cement Co."),
+    ("It signed the agreement with the Al Rajhi Group on Monday.", "Al Rajhi Group"),
+])
+def test_a_company_s_abbreviated_suffix_and_its_al_stay_in_its_name(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+def test_companies_joined_after_an_abbreviated_suffix_are_two(rules, gazetteer):
+    found = extract(rules, gazetteer, "Others are Sorayai Investment Co. and Beyoot Real Estate "
+                                      "Development Company.")
+    assert names(found, "organisation") == ["Sorayai Investment Co.",
+                                            "Beyoot Real Estate Development Company"]
+
+
+def test_an_acronym_explained_by_a_body_s_name_after_it_is_a_body(rules, gazetteer):
+    found = extract(rules, gazetteer, "The report came from the UKMTO, the Maritime Trade "
+                                      "Operations Agency of the United Kingdom.")
+    assert "UKMTO" in names(found, "organisation")
+
+
+@pytest.mark.parametrize("text, bodies", [
+    ("Sanctions hit its two largest oil companies, Norneft and Vostoil, last year.",
+     ["Norneft", "Vostoil"]),
+    ("Opposition parties such as Karama and the Popular Current joined.", ["Karama", "Popular Current"]),
+    ("Banks including Meridia Capital Bank lent the money.", ["Meridia Capital Bank"]),
+])
+def test_bodies_listed_after_the_word_for_their_kind(rules, gazetteer, text, bodies):
+    assert names(extract(rules, gazetteer, text), "organisation") == bodies
+
+
+def test_a_clause_after_the_word_for_a_kind_of_body_is_no_list(rules, gazetteer):
+    found = extract(rules, gazetteer, "We will not leave the parties, Venturelli said.")
+    assert names(found, "organisation") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Leverkusen-based Torvald is one of the largest makers of polymers.", "Torvald"),
+    ("The deal values Riyadh-listed Qimma Holding at $2 billion.", "Qimma Holding"),
+    ("Shares of London-listed Norvale Dynamics rose.", "Norvale Dynamics"),
+])
+def test_a_company_named_after_where_it_is_based_or_listed(rules, gazetteer, text, name):
+    assert names(extract(rules, gazetteer, text), "organisation") == [name]
+
+
+def test_a_body_named_without_its_country_is_the_one_named_with_it(rules, gazetteer):
+    found = extract(rules, gazetteer, "He met the head of the Atomic Energy Organization of Iran.",
+                    "Iran's Atomic Energy Organization said it would cooperate.")
+    assert names(found, "organisation") == ["Atomic Energy Organization of Iran"]
+    assert one(found, "Atomic Energy Organization of Iran").mentions == 2
+
+
 def test_a_listed_organisation_is_found_alone_and_after_the(rules, gazetteer):
     found = extract(rules, gazetteer, "Hezbollah fired rockets. The Houthis claimed an attack "
                                       "and a Houthi spokesman confirmed it.")
