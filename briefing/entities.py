@@ -49,7 +49,7 @@ from .model import BuildError
 
 # Part of the rules' fingerprint: bump when a code change alters what is extracted, so a
 # build cache keyed on it extracts again.
-ENTITIES_VERSION = "2"
+ENTITIES_VERSION = "3"
 ENTITIES_FILE = "entities.yaml"
 ALIASES_FILE = "country-aliases.yaml"
 DEFAULT_MIN_ARTICLES = 2
@@ -229,6 +229,7 @@ University College Academy Court Tribunal Ministry Ministries Government Cabinet
 Police Navy Administration Directorate Department Service Services Club Trust Exchange
 Observatory Mission Programme Program Watch Crescent Inc Ltd LLC PLC AG GmbH SpA NV Co Co. Embassy Consulate
 Judiciary Municipality Unit Units Team Chamber Board Order House Command Current Forum
+FC SC CF AFC Hotspur Albion Wanderers Rovers
 """)
 # Company words that name a body only after a name ("Rystad Energy", "Hunt Oil"), not
 # after a country ("Saudi Energy Minister").
@@ -250,12 +251,15 @@ Ministry Ministries Government Cabinet Presidency Police Navy Army Administratio
 Directorate Department Office Embassy Consulate Parliament Senate Congress Judiciary
 Municipality Service Services Unit Units Forces Force Guard Team Court Mission
 """)
+# The last word of a club's name: "Newcastle United", "Pyramids FC" (a name, though its
+# first word may be a city's). "United" only ends a name ("United Nations" is listed).
+_CLUB_HEADS = _words("FC SC CF AFC United Hotspur Albion Wanderers Rovers")
 # Heads of companies: "Kuwait Petroleum Corporation" is a name, though all but one of its
 # words are a country and an industry.
 _COMPANY_HEADS = _words("""
 Company Companies Corporation Corp Group Holding Holdings Industries Airways Airlines Inc Ltd
 LLC PLC AG GmbH SpA NV Co Co. Exchange
-""") | _WEAK_HEADS
+""") | _WEAK_HEADS | _CLUB_HEADS
 _GENERIC_WORDS = _words("""
 Armed Security Air Naval Ground Special Federal State National Interim Transitional
 Caretaker Royal Presidential Military Border Coast Civil Public General Local Provincial
@@ -613,7 +617,7 @@ def normalise(name: str) -> str:
 # article fast (a lookbehind or an optional prefix there made it several times slower);
 # what the text before a run says is checked only for runs.
 _CAP = "A-ZÀ-ÖØ-Þ"
-_WORD = rf"[{_CAP}][\w'’]*(?:[-.][\w'’]+)*\.?\+?"
+_WORD = rf"[{_CAP}][\w'’]*(?:[-.&][\w'’]+)*\.?\+?"
 _LINKED = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az|ez|ul|ud)-)?{_WORD}"
 _LINK = (r" (?:(?:of|for|on|in|and|&|bin|ibn|bint|ben|bou|de|du|del|van|von|der|den|da|di|dos"
          r"|la|le|ould) (?:the )?)?")
@@ -623,7 +627,9 @@ _CREDIT = re.compile(r"\s*\([^()]*\)\s*[.]?\s*$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 # Possessives inside bodies' names ("People's Protection Units", "Kurdistan Workers' Party").
 _NAME_POSSESSIVES = _words("People's People’s Workers' Workers’ Women's Women’s Children's Children’s "
-                           "Martyrs' Martyrs’ Farmers' Farmers’ Peoples'")
+                           "Martyrs' Martyrs’ Farmers' Farmers’ Peoples' Nation's Nation’s Citizens' "
+                           "Citizens’ Students' Students’ Teachers' Teachers’ Journalists' Journalists’ "
+                           "Lawyers' Lawyers’ Employers' Employers’ Veterans' Veterans’ Mothers' Mothers’")
 
 # What a word of a run is.
 KNOWN, GAZ, NAME, ADJECTIVE, ROLE, ROLES, MODIFIER, HONORIFIC, JOIN, PARTICLE, HEAD, \
@@ -811,9 +817,11 @@ def _runs(text: str):
         yield from _parts(text, match)
 
 
-def _parts(text: str, match: re.Match):
+def _parts(text: str, match: re.Match, listed: Mapping[str, Any] | None = None):
     """A run's words, offsets and acronym, cut after a possessive ("Libya's | Presidential
-    Council") and at a sentence's end; nothing for a capital inside a word."""
+    Council") and at a sentence's end; nothing for a capital inside a word. A possessive
+    that opens a listed name is the name's ("Moody's", "McDonald's"): `listed` is the
+    rules' first words."""
     start = match.start()
     if start:
         before = text[start - 1]
@@ -831,7 +839,8 @@ def _parts(text: str, match: re.Match):
     first = 0
     for index, word in enumerate(words):
         tail = word[-2:]
-        cut = tail in _POSSESSIVE and len(word) > 2 and word not in _NAME_POSSESSIVES
+        cut = tail in _POSSESSIVE and len(word) > 2 and word not in _NAME_POSSESSIVES \
+            and (listed is None or word not in listed)
         if not cut and tail[-1] == "." and word not in _ABBREVIATIONS and not (
                 len(word) == 2 or word.count(".") > 1):
             cut = True
@@ -886,7 +895,7 @@ def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
 def _read_slowly(text: str, number: int, match: re.Match, reading: _Reading) -> None:
     """A run with an acronym after it, a possessive, an abbreviation or a sentence's end
     inside, or after a particle ("al-Sheikh")."""
-    for words, offsets, acronym in _parts(text, match):
+    for words, offsets, acronym in _parts(text, match, reading.rules.lengths):
         while words and (words[0] in _STOP or words[0] in _JOINERS):
             del words[0], offsets[0]
         if not words:
@@ -1049,7 +1058,12 @@ def _read_segments(words: list[str], reading: _Reading) -> list[_Segment]:
             i = found.end
             continue
         kind = _word_kind(word)
-        if kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] in ("of", "for")):
+        if word == "United" and (i + 1 == count or words[i + 1] == "and") and segments \
+                and segments[-1].kind in (NAME, GAZ):
+            kind = HEAD             # "Newcastle United", "Buriram United"
+        elif kind == HEAD and word in _CLUB_HEADS and i and words[i - 1] in ("Sports", "Games"):
+            kind = NAME             # a game's title: "EA Sports FC"
+        elif kind == HEAD and word in _OF_ONLY and not (i + 1 < count and words[i + 1] in ("of", "for")):
             kind = NAME
         elif kind == HONORIFIC and segments and segments[-1].kind == NAME and i + 1 < count \
                 and _word_kind(words[i + 1]) == NAME:
@@ -1408,9 +1422,31 @@ def _thing(word: str) -> bool:
     return word in _PLACE_ENDS or word[-1:] == "s" and word[:-1] in _PLACE_ENDS
 
 
+# Heads of assemblies, courts and councils, and the words of rank that name one on their
+# own: "the National Assembly", "the Supreme Court", "the Federal Supreme Court", "the
+# High Court" are the proper names of one body each, where "Central Bank" or "Foreign
+# Ministry" describe one every state has. (With a country's word before them, "the Iraqi
+# Supreme Court", they stay descriptions.)
+_RANKED_HEADS = _words("Assembly Court Council Tribunal Congress Guard")
+_RANKS = _words("""
+National Supreme High Higher Federal Royal Grand General Transitional Sovereign Sovereignty
+Constituent Consultative Military State Revolutionary Presidential
+""")
+
+
+def _ranked(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
+    """"National Assembly", "Federal Supreme Court": words of rank, then an assembly's,
+    a court's or a council's head (see _RANKED_HEADS)."""
+    last = segments[-1]
+    return len(segments) > 1 and last.kind == HEAD and words[last.first] in _RANKED_HEADS \
+        and all(seg.end - seg.first == 1 and words[seg.first] in _RANKS for seg in segments[:-1])
+
+
 def _generic(segments: Sequence[_Segment], words: Sequence[str]) -> bool:
     """A state body named by description, not by a name of its own: "Iraqi Foreign
     Ministry", "Lebanese Army", "Presidential Council", "Central Bank"."""
+    if _ranked(segments, words):
+        return False
     heads = [words[seg.first] for seg in segments if seg.kind in (HEAD, WEAK_HEAD)]
     joined = [index for index, seg in enumerate(segments) if seg.kind == JOIN]
     if joined:                      # "Ministry of Water Resources": the head before "of"
@@ -1796,7 +1832,33 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     else:
         found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
             or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
+    if not found:
+        found = _club(single.word, text, lead, end, gazetteer)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
+
+
+# A club is named by what it does on the pitch: "beat Damac", "a 2-0 win over holders
+# Al-Ain", "Persepolis 2-0", "Al-Nassr coach Jorge Jesus"; a city's name that takes a
+# plural verb is its club's ("Liverpool have agreed a fee"). A country's is a national
+# team's, no organisation (left out by the caller).
+_CLUB_BEFORE = re.compile(
+    r"\b(?:beat|beats|beating|defeated|defeating|thrashed|edged|drew with|draw with|drawn with|"
+    r"lost to|losing to|loses to|lose to|win over|victory over|defeat to|defeat by|loss to|"
+    r"held by|at home to|knocked out|eliminated|signed for|sign for)"
+    r" (?:(?:holders|champions|leaders|hosts|visitors|rivals|giants|neighbours|neighbors) )?$")
+_CLUB_AFTER = re.compile(r" (?:\d{1,2}-\d{1,2}\b|coach|manager|striker|midfielder|defender|"
+                         r"goalkeeper|winger|playmaker|captain|fans|supporters|head coach)\b")
+_PLURAL_AFTER = re.compile(r" (?:have|are|were) ")
+
+
+def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer) -> bool:
+    if _CLUB_AFTER.match(text, end) is not None \
+            or _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None:
+        return True
+    if _PLURAL_AFTER.match(text, end) is None:
+        return False
+    place = gazetteer.single.get(word)
+    return place is not None and place.weak        # a city's name: "Liverpool have agreed"
 
 
 # What is bought, sold, merged and owned is a company: "to buy Electronic Arts for $55
@@ -2041,6 +2103,10 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
                 found = options[0] if len(options) == 1 else _nearest(options, single)
             elif _one_word_body(single, texts[single.passage], reading.gazetteer):
                 lead = single.start if single.lead < 0 else single.lead
+                found = _named_within(single.word, [*organisations, *reading.listed.values()], rules)
+                if found is not None:       # "Pyramids" for "Pyramids FC", "Ahly" for "Al Ahly"
+                    found.add(single.passage, single.start, single.end)
+                    continue
                 found = reading.organisation(texts[single.passage][lead:single.end].split())
                 if found not in organisations:
                     organisations.append(found)
@@ -2113,6 +2179,9 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
         elif after_singles and len(words) > 1:
             fuller = countries_of.get(" ".join(words).casefold())    # "Atomic Energy Organization"
                                                                     # "... of Iran"
+            if fuller is None and words[-1] in _RANKED_HEADS:
+                # "Federal Court" for the "Federal Supreme Court"
+                fuller = _shortened(candidate, [*organisations, *reading.listed.values()])
         if fuller is not None and fuller is not candidate:
             fuller.occurrences += candidate.occurrences
             continue
@@ -2121,6 +2190,45 @@ def _merge_short_forms(reading: _Reading, after_singles: bool = False) -> list[_
 
 
 _LEGAL_SUFFIXES = _words("AG GmbH SpA NV Inc Inc. Ltd Ltd. LLC PLC Corp Corp. Co Co.")
+
+
+def _named_within(word: str, organisations: Sequence[_Candidate],
+                  rules: EntityRules) -> _Candidate | None:
+    """The one club of the article with this word in a name of more words, a word of its
+    own (not a head, a joining word or a particle): clubs go by a short form ("Pyramids",
+    "Ahly"), where a company's is often another body (Borouge of Borouge Group
+    International)."""
+    found = None
+    for candidate in organisations:
+        words = candidate.words
+        club = words[-1] in _CLUB_HEADS if candidate.listed is None \
+            else rules.entities[candidate.listed].category == "club"
+        if club and candidate.kind == "organisation" and len(words) > 1 and word in words \
+                and word not in _HEADS and word not in _JOINERS and word not in _PARTICLES:
+            if found is not None and found is not candidate:
+                return None
+            found = candidate
+    return found
+
+
+def _shortened(candidate: _Candidate, organisations: Sequence[_Candidate]) -> _Candidate | None:
+    """The one longer body of the article whose name holds this one's words in order, with
+    the same first and last word: the "Federal Supreme Court" for the "Federal Court"."""
+    words = candidate.words
+    found = None
+    for other in organisations:
+        longer = other.words
+        if len(longer) > len(words) and longer[0] == words[0] and longer[-1] == words[-1] \
+                and _subsequence_of(words, longer):
+            if found is not None:
+                return None
+            found = other
+    return found
+
+
+def _subsequence_of(short: Sequence[str], long: Sequence[str]) -> bool:
+    remaining = iter(long)
+    return all(word in remaining for word in short)
 
 
 def _spread_evidence(people: list[_Candidate], singles: Sequence[_Single],

@@ -613,3 +613,78 @@ def test_errors_in_the_rules_name_the_file_and_line(gazetteer, text, line, words
     assert error.value.line == line, str(error.value)
     assert words in error.value.message
     assert str(error.value).startswith(f"content/entities.yaml:{line}: ")
+
+
+# --- organisations named without a word for their kind (branch ent2) ------------------
+
+@pytest.mark.parametrize("text, body", [
+    ("Kuwait's emir dissolved the National Assembly on Friday.", "National Assembly"),
+    ("The Federal Supreme Court ruled that the law was unconstitutional.", "Federal Supreme Court"),
+    ("The Supreme Court froze the decision on Sunday.", "Supreme Court"),
+])
+def test_an_assembly_or_court_named_by_its_rank_is_a_body(rules, gazetteer, text, body):
+    assert names(extract(rules, gazetteer, text), "organisation") == [body]
+
+
+def test_a_state_body_of_a_country_named_by_rank_stays_a_description(rules, gazetteer):
+    found = extract(rules, gazetteer, "The Iraqi Supreme Court said on Monday it had no say.",
+                    "The Central Bank raised rates, and the Foreign Ministry protested.")
+    assert names(found, "organisation") == []
+
+
+def test_a_court_s_short_form_is_the_same_court(rules, gazetteer):
+    found = extract(rules, gazetteer, "The Federal Supreme Court struck the law down.",
+                    "Judges of the Federal Court then threatened to resign.")
+    assert names(found, "organisation") == ["Federal Supreme Court"]
+
+
+def test_a_possessive_of_a_common_noun_belongs_to_a_party_s_name(rules, gazetteer):
+    found = extract(rules, gazetteer, "The Nation's Future Party, which holds a majority, voted in favour.")
+    assert names(found, "organisation") == ["Nation's Future Party"]
+
+
+def test_a_listed_name_with_a_possessive_or_ampersand_is_found_whole(gazetteer):
+    listed = parse_entity_rules("organisations:\n  - {name: Moody's, type: company}\n"
+                                "  - {name: S&P Global, type: company}\n", "entities.yaml", gazetteer)
+    found = extract(listed, gazetteer, "Moody's changed its outlook, and S&P Global upgraded Egypt.")
+    assert names(found, "organisation") == ["Moody's", "S&P Global"]
+
+
+@pytest.mark.parametrize("text, club", [
+    ("Al-Hilal can go level if they beat Damac on Sunday.", "Damac"),
+    ("Shabab Al-Ahli went through, beating Iran's Persepolis 2-0 in Dubai.", "Persepolis"),
+    ("Al-Sadd won 3-1 over holders Al-Ain in Doha on Tuesday.", None),
+    ("Liverpool have agreed a fee with the German club for the playmaker.", "Liverpool"),
+    ("Kaizer manager Nasreddine Nabi said his team was tired.", "Kaizer"),
+])
+def test_a_club_is_named_by_what_it_does_on_the_pitch(rules, gazetteer, text, club):
+    found = names(extract(rules, gazetteer, text), "organisation")
+    assert (club in found) if club else ("Al-Ain" not in found)
+
+
+def test_a_city_or_a_national_team_is_no_club(rules, gazetteer):
+    found = extract(rules, gazetteer, "Liverpool is a port city in the north of England.",
+                    "Brazil beat Argentina 2-1 on Tuesday, and Morocco coach Walid Regragui was pleased.")
+    assert names(found, "organisation") == []
+
+
+def test_a_club_named_by_its_head_word(rules, gazetteer):
+    found = extract(rules, gazetteer, "Newcastle United and Buriram United both lost at the weekend.",
+                    "The United Nations said nothing, and EA Sports FC sold well.")
+    assert names(found, "organisation") == ["Newcastle United", "Buriram United", "United Nations"]
+
+
+def test_a_club_s_short_form_is_the_listed_club(gazetteer):
+    listed = parse_entity_rules("organisations:\n  - {name: Pyramids FC, type: club}\n",
+                                "entities.yaml", gazetteer)
+    found = extract(listed, gazetteer, "Pyramids FC beat Zamalek 2-1 on Saturday.",
+                    "Pyramids coach Krunoslav Jurcic praised his team.")
+    assert names(found, "organisation") == ["Pyramids FC", "Zamalek"]
+
+
+def test_the_shipped_rules_know_the_beat_s_companies_clubs_and_groups(gazetteer):
+    shipped = load_entity_rules(ROOT / "content")
+    found = extract(shipped, gazetteer, "Nvidia and Goldman Sachs said Fitch and Moody's agreed.",
+                    "Al-Qadsiah beat Al-Ettifaq, and JNIM fighters attacked a base.")
+    assert set(names(found, "organisation")) >= {"Nvidia", "Goldman Sachs", "Fitch Ratings", "Moody's",
+                                                  "Al-Qadsiah", "Al-Ettifaq", "JNIM"}
