@@ -1,7 +1,7 @@
 """The labelled people and organisations (tests/labelled/entities/), loaded through the
 real ingest path: dump -> content file -> Article -> markdown render -> paragraphs.
 
-Three label files, each for one part:
+Four label files, each for one part:
   tests/labelled/entities/labels.yaml          part `dev`: articles modelled on real news,
                                                labelled before any extractor ran on them;
                                                the extractor is tuned on it.
@@ -11,6 +11,10 @@ Three label files, each for one part:
   tests/labelled/entities/fresh-labels.yaml    part `fresh`: 20 more, written and labelled by
                                                another hand after that, never shown to the
                                                extractor's authors: for measuring only.
+  tests/labelled/entities/fresh2-labels.yaml   part `fresh2`: 24 more (fresh2-1 ... fresh2-6),
+                                               written and labelled by another hand on
+                                               2026-12-08, never shown to the extractor's
+                                               authors: for measuring only.
 The convention is tests/labelled/entities/CONVENTION.md.
 """
 from __future__ import annotations
@@ -27,7 +31,7 @@ from briefing.markup import render_markdown
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = Path(__file__).resolve().parent / "labelled" / "entities"
 PARTS = {"dev": FOLDER / "labels.yaml", "heldout": FOLDER / "heldout-labels.yaml",
-         "fresh": FOLDER / "fresh-labels.yaml"}
+         "fresh": FOLDER / "fresh-labels.yaml", "fresh2": FOLDER / "fresh2-labels.yaml"}
 
 
 @dataclass(frozen=True)
