@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from briefing.actors import entity_url, group_entities
+import random
+
+from briefing.actors import _ranked, entity_url, group_entities
 from tests.fixtures_site import ENVOY, fake_site
 
 
@@ -92,3 +94,12 @@ def test_an_edit_naming_the_same_ones_is_brought_up_to_date_and_equals_grouping_
     assert group_entities(again, 2, memo) == group_entities(again, 2)
     # Another order with no mover named: afresh too.
     assert group_entities(entries, 2, memo) == group_entities(entries, 2)
+
+
+def test_the_first_few_ranked_are_those_a_whole_sort_gives_ties_included():
+    rng = random.Random(7)
+    for size in (3, 9, 40, 500):
+        counts = {f"/people/p{index}/": rng.randint(1, 6) for index in range(size)}
+        whole = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for first in (1, 3, 8, None):
+            assert _ranked(counts, first) == whole[:first]
