@@ -103,3 +103,31 @@ def test_the_first_few_ranked_are_those_a_whole_sort_gives_ties_included():
         whole = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         for first in (1, 3, 8, None):
             assert _ranked(counts, first) == whole[:first]
+
+
+def test_random_moves_and_edits_brought_up_to_date_equal_grouping_afresh():
+    # Large groups (each entity named in many articles), one or two articles moving at a
+    # time to anywhere in the order, some with a new sentence: the kept groups must be
+    # what grouping from scratch makes, order of articles and sentences included.
+    rng = random.Random(11)
+    template = _entries()[0]
+    pool = [ENVOY._replace(slug=f"person-{n}", name=f"Person {n}") for n in range(6)]
+    entries = []
+    for number in range(60):
+        article = dataclasses.replace(template.article, slug=f"article-{number:02}")
+        named = tuple(rng.sample(pool, 3))
+        entries.append(dataclasses.replace(template, article=article, entities=named))
+    memo: dict = {}
+    group_entities(entries, 2, memo)
+    for step in range(40):
+        movers = rng.sample(range(len(entries)), rng.choice((1, 1, 2)))
+        moved = [entries[index] for index in movers]
+        if step % 3 == 0:
+            moved = [dataclasses.replace(entry, entities=tuple(m._replace(sentence=f"Step {step}.")
+                                                                for m in entry.entities)) for entry in moved]
+        rest = [entry for index, entry in enumerate(entries) if index not in movers]
+        for entry in moved:
+            rest.insert(rng.randrange(len(rest) + 1), entry)
+        entries = rest
+        updated = group_entities(entries, 2, memo, [entry.article.slug for entry in moved])
+        assert updated == group_entities(entries, 2), step
