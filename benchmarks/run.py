@@ -27,11 +27,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import edits as editing  # noqa: E402
 import hugo_site  # noqa: E402
 
 SIZES = (1000, 4000, 10000)
@@ -85,6 +87,7 @@ class Row:
     hugo_search_rss_mb: float | None = None
     cold_timings: str | None = None
     edit_timings: str | None = None
+    edit_kinds: str | None = None       # edit_kinds()'s table: every kind of edit, ours and Hugo's server
     cold_runs: tuple[float, ...] = ()
     hugo_runs: tuple[float, ...] = ()
 
@@ -214,6 +217,7 @@ class ServeEdit:
     server_ms: float   # printed by serve: from the file's mtime to the reload being sent
     wall_ms: float     # ours: from just before our write to reading that line from its stdout
     timings: str = ""  # serve's --timings line for the rebuild: where its time went
+    kind: str = "title prefixed"    # which edit (editing.KINDS)
 
     @property
     def ms(self) -> float:
@@ -315,7 +319,8 @@ def serve_timeouts(articles: int) -> tuple[float, float]:
 
 
 def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: float | None = None,
-                edit_timeout: float | None = None, settle: float = SERVE_SETTLE) -> list[ServeEdit]:
+                edit_timeout: float | None = None, settle: float = SERVE_SETTLE,
+                kinds: Sequence[str] = ()) -> list[ServeEdit]:
     """Start `build.py serve` on these folders, edit `edits` titles one after another, and time each
     from the save to serve's `reload sent ...` line. Through the command line only.
 
@@ -323,7 +328,8 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
     nothing new and no edit makes it ingest again (it ingests only when a dump changes); without
     it serve would ingest the repo's seeds/ into this content folder. --no-search always: serve
     indexes only in its first build, never on a rebuild, so the edit timings do not depend on it.
-    Not --quiet: serve prints the reload line only when not quiet."""
+    Not --quiet: serve prints the reload line only when not quiet. kinds: instead of `edits`
+    title edits, one edit of each of these kinds (editing.KINDS), in turn."""
     default_startup, default_edit = serve_timeouts(len(content_files(folders)))
     startup_timeout = default_startup if startup_timeout is None else startup_timeout
     edit_timeout = default_edit if edit_timeout is None else edit_timeout
@@ -351,15 +357,20 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
             if warm:
                 print(f"serve: every feed and page made once, in {warm.group(1)} s", flush=True)
                 break
-        for pick in range(1, edits + 1):
+        for pick, kind in enumerate(kinds or ["title prefixed"] * edits, start=1):
             time.sleep(settle)  # let the poll loop see a quiet tree before the save
             while not server.lines.empty():  # anything printed since is not about this edit
                 _, line = server.lines.get_nowait()
                 if line is None:
                     raise server.error("exited before the edit")
-            path, edited = title_edit(folders, pick)  # listing 10,000 files takes a while: not timed
-            saved = time.time()
-            path.write_text(edited, encoding="utf-8")
+            if kinds:
+                path, text = editing.planned_edit(kind, folders.content / "articles", pick)
+                saved = time.time()
+                editing.make(path, text)
+            else:
+                path, edited = title_edit(folders, pick)  # listing 10,000 files takes a while: not timed
+                saved = time.time()
+                path.write_text(edited, encoding="utf-8")
             deadline = time.monotonic() + edit_timeout
             rebuilt, timings = False, ""
             while True:
@@ -378,7 +389,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
                 raise server.error(f"sent a reload after editing {path.name} without a good rebuild")
             if reload.group(2) != "1":
                 raise server.error(f"saw {reload.group(2)} changed files for the one edit of {path.name}")
-            results.append(ServeEdit(path, float(reload.group(1)), (seen - saved) * 1000, timings))
+            results.append(ServeEdit(path, float(reload.group(1)), (seen - saved) * 1000, timings, kind))
         status = server.stop()
     finally:
         if server.process.poll() is None:  # on the way out with an error: stop it all the same
@@ -406,8 +417,99 @@ def measure_serve_edit(folders: Folders, **options) -> float:
     return statistics.median(result.ms for result in results)
 
 
+_HUGO_READY = re.compile(r"Web Server is available at")
+_HUGO_TOTAL = re.compile(r"Total in (\d+) ms")
+
+
+def hugo_server_edits(site: Path, kinds: Sequence[str], *, settle: float = SERVE_SETTLE,
+                      timeout: float = 120.0) -> list[tuple[str, float, float]]:
+    """`hugo server` on a Hugo site made from our content: each kind of edit made to its
+    pages in turn, timed from the save to Hugo's "Total in N ms" line. (kind, Hugo's own
+    figure, ours from the save) in ms. Hugo serves from memory; ours writes output/."""
+    argv = ["hugo", "server", "--source", str(site), "--bind", "127.0.0.1", "--port", str(free_port())]
+    server = _ServeProcess(argv)
+    results = []
+    try:
+        deadline = time.monotonic() + timeout
+        while not _HUGO_READY.search(server.next_line(deadline, "hugo server to start")[1]):
+            pass
+        for pick, kind in enumerate(kinds, start=1):
+            time.sleep(settle)
+            while not server.lines.empty():
+                server.lines.get_nowait()
+            path, text = editing.planned_edit(kind, site / "content" / "articles", pick)
+            saved = time.time()
+            editing.make(path, text)
+            deadline = time.monotonic() + timeout
+            detected = False        # a "Total" line before Hugo saw this change is another's
+            while True:
+                seen, line = server.next_line(deadline, f"hugo server to rebuild after editing {path.name}")
+                detected = detected or "Change detected" in line
+                total = _HUGO_TOTAL.search(line) if detected else None
+                if total:
+                    results.append((kind, float(total.group(1)), (seen - saved) * 1000))
+                    break
+    finally:
+        if server.process.poll() is None:
+            server.process.send_signal(signal.SIGINT)
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait()
+    return results
+
+
+def edit_kinds(n: int, folders: Folders, *, extra: list[str], hugo: bool) -> str:
+    """Every kind of edit (editing.KINDS), on the articles as generated (without dates) and on
+    a copy given dates: `build.py build` after each (with the cache of the build before),
+    `serve`'s save -> reload, and Hugo's server on the same pages beside. A markdown table,
+    with where each of our edits spent its time below it."""
+    columns: dict[str, dict[str, float]] = {}
+    where: list[str] = []
+    for variant in ("undated", "dated"):
+        content = folders.root / f"content-{variant}"
+        if variant == "dated":
+            editing.with_dates(folders.content, content)
+        else:
+            shutil.copytree(folders.content, content)
+        runs = Folders(folders.root, folders.seeds, content, folders.root / f"output-{variant}",
+                       folders.root / f"cache-{variant}")
+        cli("build", runs, extra)
+        build = columns.setdefault(f"`build`, {variant}", {})
+        for pick, kind in enumerate(editing.KINDS, start=100):
+            editing.make(*editing.planned_edit(kind, content / "articles", pick))
+            printed: list[str] = []
+            seconds, _ = cli("build", runs, [*extra, "--timings"], stderr_out=printed)
+            build[kind] = seconds * 1000
+            where.append(f"- `build`, {variant}, {kind}: {seconds * 1000:.0f} ms; {timings_line(printed)}")
+        served = columns.setdefault(f"serve, {variant}", {})
+        for result in serve_edits(runs, kinds=editing.KINDS):
+            served[result.kind] = result.ms
+            where.append(f"- serve, {variant}, {result.kind}: {result.ms:.0f} ms; {result.timings}")
+        if hugo:
+            site = folders.root / f"hugo-site-{variant}"
+            hugo_site.write_site(content, runs.output / "api" / "articles.json", site)
+            theirs = columns.setdefault(f"Hugo server, {variant}", {})
+            for kind, total, wall in hugo_server_edits(site, editing.KINDS):
+                theirs[kind] = wall
+                where.append(f"- Hugo server, {variant}, {kind}: {wall:.0f} ms from the save (it says {total:.0f} ms)")
+        print(f"[{n}] every kind of edit, {variant}: done", flush=True)
+    names = list(columns)
+    lines = [f"| edit, {n:,} articles | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for kind in editing.KINDS:
+        lines.append(f"| {kind} | " + " | ".join(f"{columns[name][kind]:.0f}" if kind in columns[name] else "n/a"
+                                              for name in names) + " |")
+    medians = [statistics.median(columns[name].values()) if columns[name] else None for name in names]
+    lines.append("| **median** | " + " | ".join(f"**{m:.0f}**" if m is not None else "n/a" for m in medians) + " |")
+    table_text = "\n".join(lines) + "\n\nWhere each of ours went, and Hugo's own figure:\n\n" + "\n".join(where)
+    print(f"[{n}] every kind of edit (ms: `build` the whole command, serve and Hugo from the save to the reload):")
+    print(table_text, flush=True)
+    return table_text
+
+
 def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool,
-            search: bool = True, repeat: int = REPEAT, news: bool = False) -> Row:
+            search: bool = True, repeat: int = REPEAT, news: bool = False, every_edit: bool = True) -> Row:
     folders, row = prepare(n, seed, work, news)
     row.ingest_s, _ = cli("ingest", folders, extra=[])
     row.content_files = len(content_files(folders))
@@ -446,6 +548,9 @@ def measure(n: int, seed: int, work: Path, *, extra: list[str], hugo: bool,
     row.serve_ms = measure_serve_edit(folders)
     print(f"[{n}] serve, 1 title edited: reload sent {row.serve_ms:.0f} ms after the save (median of "
           f"{SERVE_EDITS})", flush=True)
+
+    if every_edit:
+        row.edit_kinds = edit_kinds(n, folders, extra=extra, hugo=hugo)
 
     if search:
         row.search_s, row.search_rss_mb = search_index(folders)
@@ -583,6 +688,9 @@ def write_results(rows: list[Row], notes: list[str], work: Path) -> Path:
         if profiles:
             text += f"\n## Where {title} spends its time (`build.py build --timings`)\n\n"
             text += "\n".join(f"- {n:,} articles: {timings}" for n, timings in profiles) + "\n"
+    for row in rows:
+        if row.edit_kinds:
+            text += f"\n## Every kind of edit at {row.articles:,} articles\n\n{row.edit_kinds}\n"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -640,6 +748,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"cold builds per size, ours and Hugo's in turn (default {REPEAT})")
     parser.add_argument("--no-settle", dest="settle", action="store_false",
                         help=f"start at once, without waiting {SETTLE_S} s for the disk (see settle())")
+    parser.add_argument("--no-edits", dest="every_edit", action="store_false",
+                        help="do not time every kind of edit (build, serve and Hugo's server, with and "
+                             "without dates), only title edits")
     parser.add_argument("--profile", action="store_true",
                         help="instead: profile one cold build of the first size (default 1000)")
     args = parser.parse_args(argv)
@@ -677,7 +788,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for n in args.sizes:
                 rows.append(measure(n, args.seed, args.work, extra=extra, hugo=hugo,
-                                    search=not args.no_search, repeat=args.repeat, news=args.news))
+                                    search=not args.no_search, repeat=args.repeat, news=args.news,
+                                    every_edit=args.every_edit))
         finally:
             if not args.keep:
                 for root in roots:

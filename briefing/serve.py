@@ -223,7 +223,11 @@ class Session:
                         and time.time_ns() - current[p][0] >= QUIET_SECONDS * 1e9 for p in changed)
             if not quiet:
                 self.pending, self.pending_paths = current, set(changed)  # perhaps still being written; look again soon
-                newest = max((current[p][0] for p in changed if p in current), default=0)
+                # A file gone has no time stamp to wait on: looked at again QUIET_SECONDS
+                # from now (an editor saving by rename is back by then), not at the next
+                # poll, which with file-system events is a second away.
+                newest = time.time_ns() if any(p not in current for p in changed) \
+                    else max(current[p][0] for p in changed)
                 wait = QUIET_SECONDS - (time.time_ns() - newest) / 1e9
                 if 0 < wait < POLL_SECONDS:
                     self.look_again(wait + 0.002)

@@ -588,3 +588,20 @@ def test_the_warm_up_runs_again_after_a_template_change_or_a_failed_build(tmp_pa
     settle()
     assert len(said) == 3 and warm_up.finished
     loop.close()
+
+
+def test_a_removed_file_is_looked_at_again_as_soon_as_it_is_quiet_not_at_the_next_poll(session):
+    from briefing import serve
+
+    asked: list[float] = []
+    session.look_again = asked.append
+    path = sorted((session.options.content / "articles").glob("*.md"))[0]
+    path.unlink()
+    session.hint([str(path)])
+    assert asked == [0]
+    session.poll(quick=True)            # at once: perhaps an editor saving by rename
+    assert session.rebuilds == [] and len(asked) == 2
+    assert 0 < asked[-1] <= serve.QUIET_SECONDS + 0.005     # soon, not a poll's second away
+    time.sleep(asked[-1])
+    session.poll(quick=True)
+    assert session.rebuilds == [[path.name]]
