@@ -79,6 +79,7 @@ def added_copy(text: str, number: int, where: str = "") -> str:
     """A new article made from this one: a title and slug of its own."""
     front, body = _split(text, where)
     front = _SLUG.sub(lambda match: f"slug: {match.group(1).strip()}-added-{number}", front, count=1)
+    front = "".join(line for line in front.splitlines(keepends=True) if not line.startswith("id:"))  # ingest's
     return _retitled(front + body, where, lambda title: f"Added {number}: {title}")
 
 
