@@ -577,6 +577,13 @@ def test_the_shipped_rules_know_the_beat_s_parliaments_and_company_spellings(gaz
     assert names(found) == ["Knesset", "ADNOC"]
 
 
+@pytest.mark.parametrize("sentence", ["Fed up with the power cuts, residents blocked the road.",
+                                      "Inter alia, the deal covers the ports."])
+def test_the_shipped_rules_take_no_common_word_opening_a_sentence_for_a_body(gazetteer, sentence):
+    # A one-word alias finds its entity anywhere, a sentence's first word included.
+    assert extract_entities("", None, [sentence], load_entity_rules(ROOT / "content"), gazetteer) == ()
+
+
 def test_the_shipped_rules_do_not_file_a_saudi_club_under_the_somali_armed_group(gazetteer):
     # "Al-Shabab" is a Riyadh club and, in some wires' spelling, al-Shabaab: an alias for
     # one would put the other's stories on its page. Better missed than misfiled.
