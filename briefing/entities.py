@@ -44,7 +44,7 @@ from typing import Any, Literal, Mapping, NamedTuple, Sequence
 from slugify import slugify
 
 from .countries import Gazetteer, fold, line_of, read_yaml, tokenize
-from .markup import sentence_spans
+from .markup import sentence_at
 from .model import BuildError
 
 # Part of the rules' fingerprint: bump when a code change alters what is extracted, so a
@@ -2123,9 +2123,8 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     _read_title(reading, everyone, surnames, texts)
     everyone = [*merged, *organisations, *reading.listed.values()]
     found = []
-    sentences: dict[int, list[tuple[int, int]]] = {}       # passage -> its sentences
     for candidate in everyone:
-        mention = _mention(candidate, texts, rules, sentences)
+        mention = _mention(candidate, texts, rules)
         if mention is not None:
             found.append(mention)
     found.sort(key=_first)
@@ -2366,8 +2365,8 @@ def _name_keys(name: str) -> tuple[str, str]:
     return normalise(name), _slug(name)
 
 
-def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
-             sentences: dict[int, list[tuple[int, int]]]) -> tuple[_Occurrence, Mention] | None:
+def _mention(candidate: _Candidate, texts: Mapping[int, str],
+             rules: EntityRules) -> tuple[_Occurrence, Mention] | None:
     """The mention of a candidate, after where it is first named (None: not one to show)."""
     occurrences = candidate.occurrences
     if not occurrences:
@@ -2403,14 +2402,7 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     passage, begin, finish = first
     in_body = passage >= 1
     text = texts[passage]
-    spans = sentences.get(passage)
-    if spans is None:
-        spans = sentences[passage] = sentence_spans(text)
-    sentence = text
-    for start, end in spans:
-        if start <= begin < end:
-            sentence = text[start:end]
-            break
+    sentence = sentence_at(text, begin)
     sentence = " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip()
     countries = candidate.countries
     if entity is None:

@@ -164,10 +164,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        end = match.start() + 1
-        # The word before the stop; a longer one than the window is no abbreviation.
-        word = text[max(start, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if _abbreviated(text, match.start() + 1):
             continue
         if match.start(1) > start:
             spans.append((start, match.start(1)))
@@ -175,6 +172,49 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if len(text) > start:
         spans.append((start, len(text)))
     return spans
+
+
+def _abbreviated(text: str, end: int) -> bool:
+    """Whether the stop before `end` ends an abbreviation or an initial ("U.S.", "J."),
+    not a sentence. The word before the stop; a longer one than the window is no
+    abbreviation. (The window need not stop at the sentence before: that one's break ends
+    in white space, so the last word is the same either way.)"""
+    word = text[max(0, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+# The last stop at or before a position (found by a greedy match that backs off to it).
+_LAST_STOP = re.compile(r".*[.!?…]", re.DOTALL)
+_NOT_IN_BREAK = re.compile(r"[^.!?…\"'”’)\]\s]")
+
+
+def sentence_at(text: str, position: int) -> str:
+    """The sentence of text that holds the character at `position` (as sentence_spans
+    cuts it; the whole text if none does), found from there both ways: the break before
+    it and the break after, not every break of the text. A break is the same wherever a
+    scan starts (none starts inside another), so this is sentence_spans' sentence."""
+    if not (0 <= position < len(text)) or not _NOT_IN_BREAK.match(text, position):
+        # at white space or a stop, quote or bracket, which a break may hold: the long way
+        for start, end in sentence_spans(text):
+            if start <= position < end:
+                return text[start:end]
+        return text
+    start, limit = 0, position
+    while limit > 0:
+        stop = _LAST_STOP.match(text, 0, limit)
+        if stop is None:
+            break
+        limit = stop.end() - 1
+        match = _SENTENCE_BREAK.match(text, limit)
+        if match is not None and not _abbreviated(text, limit + 1):
+            start = match.end(1)
+            break
+    end = len(text)
+    for match in _SENTENCE_BREAK.finditer(text, position):
+        if not _abbreviated(text, match.start() + 1):
+            end = match.start(1)
+            break
+    return text[start:end]
 
 
 def reading_minutes(words: int, per_minute: int = 230) -> int:
