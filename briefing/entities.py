@@ -996,7 +996,7 @@ def _read_single(text: str, number: int, start: int, word: str, reading: _Readin
 
 # The segments of runs already read, for the rules and gazetteer they were read with: the
 # same names come back article after article. Cleared when either changes or it grows.
-_SEGMENTS: dict[tuple[str, ...], list] = {}
+_SEGMENTS: dict[tuple[str, ...], tuple] = {}
 _SEGMENTS_OWNER: list = [None, None]
 _SEGMENTS_MAX = 50_000
 
@@ -1019,16 +1019,17 @@ def _clear_memos(reading: _Reading) -> None:
     _SEGMENTS_OWNER[:] = [reading.rules, reading.gazetteer]
 
 
-def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
-    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
+def _segments(words: list[str], reading: _Reading) -> tuple[_Segment, ...]:
+    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind.
+    (A tuple, the memo's own: readers of a run only read its segments.)"""
     if _SEGMENTS_OWNER[0] is not reading.rules or _SEGMENTS_OWNER[1] is not reading.gazetteer \
             or len(_SEGMENTS) > _SEGMENTS_MAX:
         _clear_memos(reading)
     key = tuple(words)
     found = _SEGMENTS.get(key)
     if found is None:
-        found = _SEGMENTS[key] = _read_segments(words, reading)
-    return list(found)
+        found = _SEGMENTS[key] = tuple(_read_segments(words, reading))
+    return found
 
 
 def _read_segments(words: list[str], reading: _Reading) -> list[_Segment]:
@@ -1660,15 +1661,20 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
                  ) -> tuple[list[str], list[str]] | None:
     """A role written before a run ("UN envoy for Yemen, Hans Grundberg", "Hamas leader
     Khalil al-Hayya", "the late Nigerian curator X"): (roles, countries), or None."""
-    before = text[max(0, start - 80):start]
-    if not before or before[-1] not in " ,":
+    if not start or text[start - 1] not in " ,":
         return None
+    window = max(0, start - 80)
     # the word before: most often a verb or an article, and no role (quickly, without the
-    # pattern below)
-    last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
+    # pattern below; one space before the run, the common case, found without copying
+    # the window)
+    if start > 1 and text[start - 2] not in " ,":
+        last = text[text.rfind(" ", window, start - 1) + 1 or window:start - 1]
+    else:
+        before = text[window:start]
+        last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
     if last[:1].islower() and last != "of" and not _is_role(last):
         return None
-    tokens = _TOKENS.findall(before)
+    tokens = _TOKENS.findall(text, window, start)
     if tokens and tokens[-1] == ",":
         tokens.pop()
     if not tokens:
@@ -1733,22 +1739,28 @@ def _role_after(after: str, gazetteer: Gazetteer
     match = _AFTER.match(after)
     if not match:
         return (), (), None
-    if gazetteer is None:
-        return _apposition(match, None)
     key = match.group(0)
-    if _APPOSITIONS_OWNER[0] is not gazetteer or len(_APPOSITIONS) > _SEGMENTS_MAX:
-        _APPOSITIONS.clear()
-        _APPOSITIONS_OWNER[0] = gazetteer
-    found = _APPOSITIONS.get(key)
+    if gazetteer is None:
+        memo = _PLAIN_APPOSITIONS
+        if len(memo) > _SEGMENTS_MAX:
+            memo.clear()
+    else:
+        memo = _APPOSITIONS
+        if _APPOSITIONS_OWNER[0] is not gazetteer or len(memo) > _SEGMENTS_MAX:
+            memo.clear()
+            _APPOSITIONS_OWNER[0] = gazetteer
+    found = memo.get(key)
     if found is None:
-        found = _APPOSITIONS[key] = _apposition(match, gazetteer)
+        found = memo[key] = _apposition(match, gazetteer)
     return found
 
 
 # What an apposition says, memoised by its text for the gazetteer in use: the same roles
-# come back (", a political analyst", ", the UN envoy for Yemen").
+# come back (", a political analyst", ", the UN envoy for Yemen"). Without a gazetteer
+# (the kind alone, asked of every one-word name before a comma) in a memo of its own.
 _APPOSITIONS: dict[str, tuple] = {}
 _APPOSITIONS_OWNER: list = [None]
+_PLAIN_APPOSITIONS: dict[str, tuple] = {}
 
 
 def _apposition(match: re.Match, gazetteer: Gazetteer | None
@@ -1841,19 +1853,33 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
 # Al-Ain", "Persepolis 2-0", "Al-Nassr coach Jorge Jesus"; a city's name that takes a
 # plural verb is its club's ("Liverpool have agreed a fee"). A country's is a national
 # team's, no organisation (left out by the caller).
-_CLUB_BEFORE = re.compile(
-    r"\b(?:beat|beats|beating|defeated|defeating|thrashed|edged|drew with|draw with|drawn with|"
-    r"lost to|losing to|loses to|lose to|win over|victory over|defeat to|defeat by|loss to|"
-    r"held by|at home to|knocked out|eliminated|signed for|sign for)"
-    r" (?:(?:holders|champions|leaders|hosts|visitors|rivals|giants|neighbours|neighbors) )?$")
+_CLUB_VERBS = ("beat", "beats", "beating", "defeated", "defeating", "thrashed", "edged", "drew with",
+               "draw with", "drawn with", "lost to", "losing to", "loses to", "lose to", "win over",
+               "victory over", "defeat to", "defeat by", "loss to", "held by", "at home to",
+               "knocked out", "eliminated", "signed for", "sign for")
+_CLUB_RIVALS = ("holders", "champions", "leaders", "hosts", "visitors", "rivals", "giants", "neighbours",
+                "neighbors")
+_CLUB_BEFORE = re.compile(rf"\b(?:{'|'.join(_CLUB_VERBS)}) (?:(?:{'|'.join(_CLUB_RIVALS)}) )?$")
+# The words _CLUB_BEFORE can end with: a name after any other is no club's (asked first,
+# as searching the pattern back from every one-word name is slow).
+_CLUB_BEFORE_LAST = tuple(sorted({verb.rsplit(" ", 1)[-1] for verb in _CLUB_VERBS} | set(_CLUB_RIVALS)))
 _CLUB_AFTER = re.compile(r" (?:\d{1,2}-\d{1,2}\b|coach|manager|striker|midfielder|defender|"
                          r"goalkeeper|winger|playmaker|captain|fans|supporters|head coach)\b")
 _PLURAL_AFTER = re.compile(r" (?:have|are|were) ")
 
 
+def _club_before(text: str, lead: int) -> bool:
+    """Whether _CLUB_BEFORE ends at lead: the text before ends "<verb> " (its "$" may
+    match before a last newline too: that rare case is searched)."""
+    before = text[max(0, lead - 40):lead]
+    last = before[-1:]
+    if last != "\n" and (last != " " or not before[:-1].endswith(_CLUB_BEFORE_LAST)):
+        return False
+    return _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None
+
+
 def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer) -> bool:
-    if _CLUB_AFTER.match(text, end) is not None \
-            or _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None:
+    if _CLUB_AFTER.match(text, end) is not None or _club_before(text, lead):
         return True
     if _PLURAL_AFTER.match(text, end) is None:
         return False
@@ -2064,24 +2090,29 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
 
     # A person named with fewer words is the one with more when first and last names
     # agree, or all the shorter name's words are in the longer one.
+    # (The same person's names end alike: each is compared only with the fuller names that
+    # end as it does, in the order they were kept, `by_last`.)
     people.sort(key=lambda candidate: -len(candidate.words))
     merged: list[_Candidate] = []
     cores: list[tuple[str, ...]] = []
+    by_last: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {}
     for candidate in people:
         if not candidate.evidence:
             continue
         core = _core(candidate.words)
-        for fuller, fuller_core in zip(merged, cores):
+        same_last = by_last.setdefault(core[-1], [])
+        for fuller, fuller_core in same_last:
             if _same_person(core, fuller_core):
                 _merge(fuller, candidate)
                 break
         else:
             merged.append(candidate)
             cores.append(core)
+            same_last.append((candidate, core))
     for candidate in people:
         if not candidate.evidence:       # a repeat of a full name without its evidence
             core = _core(candidate.words)
-            for fuller, fuller_core in zip(merged, cores):
+            for fuller, fuller_core in by_last.get(core[-1], ()):
                 if _same_person(core, fuller_core):
                     fuller.occurrences += candidate.occurrences
                     break

@@ -179,6 +179,8 @@ def _abbreviated(text: str, end: int) -> bool:
     not a sentence. The word before the stop; a longer one than the window is no
     abbreviation. (The window need not stop at the sentence before: that one's break ends
     in white space, so the last word is the same either way.)"""
+    if text[end - 1] != "." or end > 5 and text[end - 6:end - 1].isalpha():
+        return False        # "!", "?" or a word of five letters or more: no abbreviation
     word = text[max(0, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
