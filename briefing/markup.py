@@ -125,7 +125,11 @@ def render_markdown(body: str) -> Rendered:
 
 # A sentence ends at . ! ? or … (perhaps followed by a closing quote or bracket)
 # and whitespace, when the next sentence starts with a capital, digit or quote.
-_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]?(\s+)(?=[A-Z0-9“\"'‘(])")
+_BREAK_TAIL = r"[\"'”’)\]]?(\s+)(?=[A-Z0-9“\"'‘(])"
+_SENTENCE_BREAK = re.compile(r"[.!?…]" + _BREAK_TAIL)
+# The last break that ends before a search's end (greedy, it backs off to it); group 1 its
+# stop, group 2 its white space.
+_LAST_BREAK = re.compile(r".*([.!?…])" + _BREAK_TAIL, re.DOTALL)
 # Words whose trailing period is not a sentence end ("U.S. forces", "Nov. 11").
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt maj capt sgt st jr sr no vs etc inc ltd co corp "
@@ -185,8 +189,6 @@ def _abbreviated(text: str, end: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-# The last stop at or before a position (found by a greedy match that backs off to it).
-_LAST_STOP = re.compile(r".*[.!?…]", re.DOTALL)
 _NOT_IN_BREAK = re.compile(r"[^.!?…\"'”’)\]\s]")
 
 
@@ -201,21 +203,27 @@ def sentence_at(text: str, position: int) -> str:
             if start <= position < end:
                 return text[start:end]
         return text
-    start, limit = 0, position
-    while limit > 0:
-        stop = _LAST_STOP.match(text, 0, limit)
-        if stop is None:
+    # Back: the last break before it. (It ends before the position, which is no break's
+    # character, and reads no further; the one before a stop reads no further than it.)
+    start, limit = 0, position + 1
+    while True:
+        match = _LAST_BREAK.match(text, 0, limit)
+        if match is None:
             break
-        limit = stop.end() - 1
-        match = _SENTENCE_BREAK.match(text, limit)
-        if match is not None and not _abbreviated(text, limit + 1):
-            start = match.end(1)
+        limit = match.start(1)
+        if not _abbreviated(text, limit + 1):
+            start = match.end(2)
             break
-    end = len(text)
-    for match in _SENTENCE_BREAK.finditer(text, position):
+    # On: the first break after it.
+    end, at = len(text), position
+    while True:
+        match = _SENTENCE_BREAK.search(text, at)
+        if match is None:
+            break
         if not _abbreviated(text, match.start() + 1):
             end = match.start(1)
             break
+        at = match.end()
     return text[start:end]
 
 
