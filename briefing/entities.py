@@ -754,6 +754,11 @@ class _Single(NamedTuple):
                                        # word ("Qatari Diar"); -1: at the word
 
 
+# A _Single made from all its fields in order, without NamedTuple's handling of defaults
+# (one for each capitalised word left over).
+_new_single = tuple.__new__
+
+
 @dataclass(slots=True)
 class _Reading:
     """What one article's runs say, before names are resolved."""
@@ -883,9 +888,11 @@ def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
                     kind, shift, data = action
                     start += shift
                     if kind == _SINGLE:
-                        singles.append(_Single(data, number, start, start + len(data)))
+                        singles.append(_new_single(_Single, (data, number, start, start + len(data), False,
+                                                             (), (), -1)))
                     elif kind == _LISTED:
-                        reading.listed_entity(data).add(number, start, match.end("run"))
+                        # add() without roles or countries: the occurrence alone
+                        reading.listed_entity(data).occurrences.append((number, start, match.end("run")))
                     else:
                         _read_run(list(data), _offsets(data, start), None, text, number, reading)
                     continue
@@ -1491,7 +1498,7 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     if outside is not None:
         roles += outside[0]
         countries += outside[1]
-    core = [word for word in name if word not in _PARTICLES]
+    core, opener, thing, unlike_person, arabic, given = _name_facts(tuple(name))
     if after_of and not titled:
         return                     # "Custodian of the Two Holy Mosques": the object of "of"
     if len(core) < 2:
@@ -1506,14 +1513,14 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
         return
     is_last = stop == len(words)
     after = text[finish:finish + 120] if is_last else ""
-    if name[0] in _ORG_OPENERS:
+    if opener:
         reading.organisation(name).add(number, begin, finish)
         return
     previous = _previous_word(text, run_start).lower() if leads else ""
     if previous in _ORG_NOUNS:
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
-    if _thing(name[-1]) or is_last and _place_after(after):
+    if thing or is_last and _place_after(after):
         reading.places.add(tuple(name))     # and so wherever else the article names it
         return
     if previous == "at" and _workplace(text, run_start):
@@ -1526,11 +1533,9 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             lead += 1               # "the Islamist Ra'am party": a description before the name
         reading.organisation(words[segments[lead].first:stop]).add(number, offsets[segments[lead].first], finish)
         return
-    if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
-            or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS:
+    if unlike_person:
         return
-    arabic = _arabic(name)
-    evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
+    evidence = titled or outside is not None or after_kind == "person" or given \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
     if not evidence and not arabic and is_last and position and words[segments[position - 1].first].endswith(
             _SEATED):
@@ -1553,6 +1558,21 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             candidate.evidence = True
     candidate.add(number, begin, finish, roles=[*roles, *after_roles],
                   countries=[*countries, *after_countries])
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_facts(name: tuple[str, ...]) -> tuple[tuple[str, ...], bool, bool, bool, bool, bool]:
+    """What a name's words alone say, for _read_name (memoised: names come back article after
+    article): its words without particles; whether it opens as a body's name; ends as a
+    place's or a thing's; is shaped as no person's (opens as a place's name or with an Arabic
+    article, "al-", "Al"; holds an initialism; ends with a region); has Arabic particles;
+    opens with a given name."""
+    first = name[0]
+    return (tuple(word for word in name if word not in _PARTICLES), first in _ORG_OPENERS,
+            _thing(name[-1]),
+            bool(first in _PLACE_OPENERS or _PREFIX.match(first) or first in ("Al", "El")
+                 or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS),
+            _arabic(name), first in _GIVEN_NAMES)
 
 
 def _descriptive(word: str, kind: int) -> bool:
