@@ -1491,7 +1491,8 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     name = words[first:stop]
     begin = offsets[first]
     finish = offsets[stop - 1] + len(words[stop - 1])
-    roles, countries, titled, after_of = _roles_in_run(words, segments, position)
+    roles, countries, titled, after_of = _roles_in_run(words, segments, position) if position \
+        else ([], [], False, False)     # a run that is the name: nothing before it in the run
     run_start = offsets[segments[0].first]
     leads = position == 0 or all(seg.kind in (GAZ, ADJECTIVE) for seg in segments[:position])
     outside = _role_before(text, run_start, gazetteer) if leads else None
