@@ -894,7 +894,8 @@ def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
                         # add() without roles or countries: the occurrence alone
                         reading.listed_entity(data).occurrences.append((number, start, match.end("run")))
                     else:
-                        _read_run(list(data), _offsets(data, start), None, text, number, reading)
+                        words, segments = data
+                        _read_run(list(words), _offsets(words, start), None, text, number, reading, segments)
                     continue
             _read_slowly(text, number, match, reading)
 
@@ -921,7 +922,7 @@ def _read_slowly(text: str, number: int, match: re.Match, reading: _Reading) -> 
 
 # What the quick way does with a run's text: nothing, read it the slow way (possessives,
 # abbreviations, sentence ends inside), or (what, how far its first word is from the run's
-# start, the word / listed index / words).
+# start, the word / listed index / (words, their segments)).
 _SKIP, _SLOW = "skip", "slow"
 _SINGLE, _LISTED, _RUN_WORDS = range(3)
 
@@ -946,7 +947,7 @@ def _quick_action(run: str, reading: _Reading):
                 return _SKIP if index == EXCLUDED else (_LISTED, shift, index)
             if _all_places(whole, reading.gazetteer.names, forms):
                 return _SKIP
-            return (_RUN_WORDS, shift, whole)
+            return (_RUN_WORDS, shift, (whole, _segments(whole, reading)))
         run = words[-1]
     if run in _SILENT:
         return _SKIP
@@ -1119,8 +1120,10 @@ def _gazetteer_span(words: list[str], i: int, gazetteer: Gazetteer) -> _Segment 
 
 
 def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: str,
-              number: int, reading: _Reading) -> None:
-    segments = _segments(words, reading)
+              number: int, reading: _Reading, segments: Sequence[_Segment] | None = None) -> None:
+    """A run's names (`segments`: its segments, when the caller has them)."""
+    if segments is None:
+        segments = _segments(words, reading)
     used = [False] * len(segments)
 
     def span(first: int, end: int) -> tuple[int, int]:
