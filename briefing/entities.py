@@ -807,8 +807,7 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
     if caption:
         credit = _CREDIT.search(caption)
         texts[0] = caption[:credit.start()] if credit else caption
-    for number, text in enumerate(paragraphs, 1):
-        texts[number] = text
+    texts.update(enumerate(paragraphs, 1))
     _read_passages(texts, reading)
     if title:
         for words, offsets, _ in _runs(title):
@@ -2109,7 +2108,7 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     organisations = _merge_short_forms(reading)
     body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
     people = [candidate for words, candidate in reading.people.items()
-              if " ".join(words).casefold() not in body_names and words not in reading.places]
+              if not (body_names and " ".join(words).casefold() in body_names) and words not in reading.places]
     _spread_evidence(people, reading.singles, texts, reading.gazetteer)
 
     # A person named with fewer words is the one with more when first and last names
