@@ -1841,6 +1841,7 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     capitalised word left over.)"""
     lead = single.start if single.lead < 0 else single.lead
     end = single.end
+    said = _ANY_AFTER.match(text, end) is not None     # a word after it that says something
     previous = _previous_word(text, lead)
     lower = previous.lower()
     if lower in _ORG_NOUNS:
@@ -1859,16 +1860,16 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         kind = _role_after(text[end:end + 110], _NO_GAZETTEER)[2]
         found = kind == "organisation" or kind == "body" and single.word.isupper() \
             or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
-    elif _COMPANY_AFTER.match(text, end) is not None:
+    elif said and _COMPANY_AFTER.match(text, end) is not None:
         found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
-    elif _GROUP_AFTER.match(text, end) is not None:
+    elif said and _GROUP_AFTER.match(text, end) is not None:
         code = _CODE.fullmatch(single.word) is not None
         return code or single.word.isupper() and not _country(single.word, gazetteer)   # "M23 rebels"
     else:
-        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
+        found = said and _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
             or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     if not found:
-        found = _club(single.word, text, lead, end, gazetteer)
+        found = _club(single.word, text, lead, end, gazetteer, said)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
 
 
@@ -1901,10 +1902,11 @@ def _club_before(text: str, lead: int) -> bool:
     return _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None
 
 
-def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer) -> bool:
-    if _CLUB_AFTER.match(text, end) is not None or _club_before(text, lead):
+def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer, said: bool = True) -> bool:
+    """(`said`: whether _ANY_AFTER matches at end; when not, no word after it says it is a club.)"""
+    if said and _CLUB_AFTER.match(text, end) is not None or _club_before(text, lead):
         return True
-    if _PLURAL_AFTER.match(text, end) is None:
+    if not said or _PLURAL_AFTER.match(text, end) is None:
         return False
     place = gazetteer.single.get(word)
     return place is not None and place.weak        # a city's name: "Liverpool have agreed"
@@ -1998,6 +2000,10 @@ _COMPANY_AFTER = re.compile(r"(?:'s|’s) (?:chief executive|CEO|chairman|shareh
                             r"| (?:Chief Executive|CEO|Chairman and Chief Executive)\b")
 # Fighters of an armed group named by its acronym or code: "M23 rebels", "ADF fighters".
 _GROUP_AFTER = re.compile(r" (?:rebels|militants|insurgents|fighters|militiamen)\b")
+# Any of the words after a one-word name that _one_word_body and _club ask about: most
+# names have none after them, found with one match instead of five.
+_ANY_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (
+    _COMPANY_AFTER, _GROUP_AFTER, _MEMBER_AFTER, _CLUB_AFTER, _PLURAL_AFTER)))
 
 
 def _sentence_start(text: str, start: int) -> bool:
