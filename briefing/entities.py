@@ -44,7 +44,7 @@ from typing import Any, Literal, Mapping, NamedTuple, Sequence
 from slugify import slugify
 
 from .countries import Gazetteer, fold, line_of, read_yaml, tokenize
-from .markup import sentence_spans
+from .markup import sentence_at
 from .model import BuildError
 
 # Part of the rules' fingerprint: bump when a code change alters what is extracted, so a
@@ -754,6 +754,11 @@ class _Single(NamedTuple):
                                        # word ("Qatari Diar"); -1: at the word
 
 
+# A _Single made from all its fields in order, without NamedTuple's handling of defaults
+# (one for each capitalised word left over).
+_new_single = tuple.__new__
+
+
 @dataclass(slots=True)
 class _Reading:
     """What one article's runs say, before names are resolved."""
@@ -802,8 +807,7 @@ def extract_entities(title: str, caption: str | None, paragraphs: Sequence[str],
     if caption:
         credit = _CREDIT.search(caption)
         texts[0] = caption[:credit.start()] if credit else caption
-    for number, text in enumerate(paragraphs, 1):
-        texts[number] = text
+    texts.update(enumerate(paragraphs, 1))
     _read_passages(texts, reading)
     if title:
         for words, offsets, _ in _runs(title):
@@ -883,11 +887,14 @@ def _read_passages(texts: Mapping[int, str], reading: _Reading) -> None:
                     kind, shift, data = action
                     start += shift
                     if kind == _SINGLE:
-                        singles.append(_Single(data, number, start, start + len(data)))
+                        singles.append(_new_single(_Single, (data, number, start, start + len(data), False,
+                                                             (), (), -1)))
                     elif kind == _LISTED:
-                        reading.listed_entity(data).add(number, start, match.end("run"))
+                        # add() without roles or countries: the occurrence alone
+                        reading.listed_entity(data).occurrences.append((number, start, match.end("run")))
                     else:
-                        _read_run(list(data), _offsets(data, start), None, text, number, reading)
+                        words, segments = data
+                        _read_run(list(words), _offsets(words, start), None, text, number, reading, segments)
                     continue
             _read_slowly(text, number, match, reading)
 
@@ -914,7 +921,7 @@ def _read_slowly(text: str, number: int, match: re.Match, reading: _Reading) -> 
 
 # What the quick way does with a run's text: nothing, read it the slow way (possessives,
 # abbreviations, sentence ends inside), or (what, how far its first word is from the run's
-# start, the word / listed index / words).
+# start, the word / listed index / (words, their segments)).
 _SKIP, _SLOW = "skip", "slow"
 _SINGLE, _LISTED, _RUN_WORDS = range(3)
 
@@ -939,7 +946,7 @@ def _quick_action(run: str, reading: _Reading):
                 return _SKIP if index == EXCLUDED else (_LISTED, shift, index)
             if _all_places(whole, reading.gazetteer.names, forms):
                 return _SKIP
-            return (_RUN_WORDS, shift, whole)
+            return (_RUN_WORDS, shift, (whole, _segments(whole, reading)))
         run = words[-1]
     if run in _SILENT:
         return _SKIP
@@ -996,7 +1003,7 @@ def _read_single(text: str, number: int, start: int, word: str, reading: _Readin
 
 # The segments of runs already read, for the rules and gazetteer they were read with: the
 # same names come back article after article. Cleared when either changes or it grows.
-_SEGMENTS: dict[tuple[str, ...], list] = {}
+_SEGMENTS: dict[tuple[str, ...], tuple] = {}
 _SEGMENTS_OWNER: list = [None, None]
 _SEGMENTS_MAX = 50_000
 
@@ -1019,16 +1026,17 @@ def _clear_memos(reading: _Reading) -> None:
     _SEGMENTS_OWNER[:] = [reading.rules, reading.gazetteer]
 
 
-def _segments(words: list[str], reading: _Reading) -> list[_Segment]:
-    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind."""
+def _segments(words: list[str], reading: _Reading) -> tuple[_Segment, ...]:
+    """A run's words as segments: a listed name, a gazetteer name, or one word of a kind.
+    (A tuple, the memo's own: readers of a run only read its segments.)"""
     if _SEGMENTS_OWNER[0] is not reading.rules or _SEGMENTS_OWNER[1] is not reading.gazetteer \
             or len(_SEGMENTS) > _SEGMENTS_MAX:
         _clear_memos(reading)
     key = tuple(words)
     found = _SEGMENTS.get(key)
     if found is None:
-        found = _SEGMENTS[key] = _read_segments(words, reading)
-    return list(found)
+        found = _SEGMENTS[key] = tuple(_read_segments(words, reading))
+    return found
 
 
 def _read_segments(words: list[str], reading: _Reading) -> list[_Segment]:
@@ -1111,8 +1119,10 @@ def _gazetteer_span(words: list[str], i: int, gazetteer: Gazetteer) -> _Segment 
 
 
 def _read_run(words: list[str], offsets: list[int], acronym: str | None, text: str,
-              number: int, reading: _Reading) -> None:
-    segments = _segments(words, reading)
+              number: int, reading: _Reading, segments: Sequence[_Segment] | None = None) -> None:
+    """A run's names (`segments`: its segments, when the caller has them)."""
+    if segments is None:
+        segments = _segments(words, reading)
     used = [False] * len(segments)
 
     def span(first: int, end: int) -> tuple[int, int]:
@@ -1483,14 +1493,15 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
     name = words[first:stop]
     begin = offsets[first]
     finish = offsets[stop - 1] + len(words[stop - 1])
-    roles, countries, titled, after_of = _roles_in_run(words, segments, position)
+    roles, countries, titled, after_of = _roles_in_run(words, segments, position) if position \
+        else ([], [], False, False)     # a run that is the name: nothing before it in the run
     run_start = offsets[segments[0].first]
     leads = position == 0 or all(seg.kind in (GAZ, ADJECTIVE) for seg in segments[:position])
     outside = _role_before(text, run_start, gazetteer) if leads else None
     if outside is not None:
         roles += outside[0]
         countries += outside[1]
-    core = [word for word in name if word not in _PARTICLES]
+    core, opener, thing, unlike_person, arabic, given = _name_facts(tuple(name))
     if after_of and not titled:
         return                     # "Custodian of the Two Holy Mosques": the object of "of"
     if len(core) < 2:
@@ -1505,14 +1516,14 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
         return
     is_last = stop == len(words)
     after = text[finish:finish + 120] if is_last else ""
-    if name[0] in _ORG_OPENERS:
+    if opener:
         reading.organisation(name).add(number, begin, finish)
         return
     previous = _previous_word(text, run_start).lower() if leads else ""
     if previous in _ORG_NOUNS:
         reading.organisation(name).add(number, begin, finish, countries=countries)
         return
-    if _thing(name[-1]) or is_last and _place_after(after):
+    if thing or is_last and _place_after(after):
         reading.places.add(tuple(name))     # and so wherever else the article names it
         return
     if previous == "at" and _workplace(text, run_start):
@@ -1525,11 +1536,9 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             lead += 1               # "the Islamist Ra'am party": a description before the name
         reading.organisation(words[segments[lead].first:stop]).add(number, offsets[segments[lead].first], finish)
         return
-    if name[0] in _PLACE_OPENERS or _PREFIX.match(name[0]) or name[0] in ("Al", "El") \
-            or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS:
+    if unlike_person:
         return
-    arabic = _arabic(name)
-    evidence = titled or outside is not None or after_kind == "person" or name[0] in _GIVEN_NAMES \
+    evidence = titled or outside is not None or after_kind == "person" or given \
         or is_last and _speech_after(after) or leads and _speech_before(text, run_start)
     if not evidence and not arabic and is_last and position and words[segments[position - 1].first].endswith(
             _SEATED):
@@ -1552,6 +1561,21 @@ def _read_name(words, offsets, segments, position, end, text, number, reading) -
             candidate.evidence = True
     candidate.add(number, begin, finish, roles=[*roles, *after_roles],
                   countries=[*countries, *after_countries])
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_facts(name: tuple[str, ...]) -> tuple[tuple[str, ...], bool, bool, bool, bool, bool]:
+    """What a name's words alone say, for _read_name (memoised: names come back article after
+    article): its words without particles; whether it opens as a body's name; ends as a
+    place's or a thing's; is shaped as no person's (opens as a place's name or with an Arabic
+    article, "al-", "Al"; holds an initialism; ends with a region); has Arabic particles;
+    opens with a given name."""
+    first = name[0]
+    return (tuple(word for word in name if word not in _PARTICLES), first in _ORG_OPENERS,
+            _thing(name[-1]),
+            bool(first in _PLACE_OPENERS or _PREFIX.match(first) or first in ("Al", "El")
+                 or any(word.isupper() and len(word) > 1 for word in name) or name[-1] in _REGIONS),
+            _arabic(name), first in _GIVEN_NAMES)
 
 
 def _descriptive(word: str, kind: int) -> bool:
@@ -1660,15 +1684,20 @@ def _role_before(text: str, start: int, gazetteer: Gazetteer
                  ) -> tuple[list[str], list[str]] | None:
     """A role written before a run ("UN envoy for Yemen, Hans Grundberg", "Hamas leader
     Khalil al-Hayya", "the late Nigerian curator X"): (roles, countries), or None."""
-    before = text[max(0, start - 80):start]
-    if not before or before[-1] not in " ,":
+    if not start or text[start - 1] not in " ,":
         return None
+    window = max(0, start - 80)
     # the word before: most often a verb or an article, and no role (quickly, without the
-    # pattern below)
-    last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
+    # pattern below; one space before the run, the common case, found without copying
+    # the window)
+    if start > 1 and text[start - 2] not in " ,":
+        last = text[text.rfind(" ", window, start - 1) + 1 or window:start - 1]
+    else:
+        before = text[window:start]
+        last = before[before.rstrip(" ,").rfind(" ") + 1:].rstrip(" ,")
     if last[:1].islower() and last != "of" and not _is_role(last):
         return None
-    tokens = _TOKENS.findall(before)
+    tokens = _TOKENS.findall(text, window, start)
     if tokens and tokens[-1] == ",":
         tokens.pop()
     if not tokens:
@@ -1733,22 +1762,28 @@ def _role_after(after: str, gazetteer: Gazetteer
     match = _AFTER.match(after)
     if not match:
         return (), (), None
-    if gazetteer is None:
-        return _apposition(match, None)
     key = match.group(0)
-    if _APPOSITIONS_OWNER[0] is not gazetteer or len(_APPOSITIONS) > _SEGMENTS_MAX:
-        _APPOSITIONS.clear()
-        _APPOSITIONS_OWNER[0] = gazetteer
-    found = _APPOSITIONS.get(key)
+    if gazetteer is None:
+        memo = _PLAIN_APPOSITIONS
+        if len(memo) > _SEGMENTS_MAX:
+            memo.clear()
+    else:
+        memo = _APPOSITIONS
+        if _APPOSITIONS_OWNER[0] is not gazetteer or len(memo) > _SEGMENTS_MAX:
+            memo.clear()
+            _APPOSITIONS_OWNER[0] = gazetteer
+    found = memo.get(key)
     if found is None:
-        found = _APPOSITIONS[key] = _apposition(match, gazetteer)
+        found = memo[key] = _apposition(match, gazetteer)
     return found
 
 
 # What an apposition says, memoised by its text for the gazetteer in use: the same roles
-# come back (", a political analyst", ", the UN envoy for Yemen").
+# come back (", a political analyst", ", the UN envoy for Yemen"). Without a gazetteer
+# (the kind alone, asked of every one-word name before a comma) in a memo of its own.
 _APPOSITIONS: dict[str, tuple] = {}
 _APPOSITIONS_OWNER: list = [None]
+_PLAIN_APPOSITIONS: dict[str, tuple] = {}
 
 
 def _apposition(match: re.Match, gazetteer: Gazetteer | None
@@ -1806,6 +1841,7 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
     capitalised word left over.)"""
     lead = single.start if single.lead < 0 else single.lead
     end = single.end
+    said = _ANY_AFTER.match(text, end) is not None     # a word after it that says something
     previous = _previous_word(text, lead)
     lower = previous.lower()
     if lower in _ORG_NOUNS:
@@ -1824,16 +1860,16 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
         kind = _role_after(text[end:end + 110], _NO_GAZETTEER)[2]
         found = kind == "organisation" or kind == "body" and single.word.isupper() \
             or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
-    elif _COMPANY_AFTER.match(text, end) is not None:
+    elif said and _COMPANY_AFTER.match(text, end) is not None:
         found = True                # "OMV's chief executive", "Nvidia Chief Executive ..."
-    elif _GROUP_AFTER.match(text, end) is not None:
+    elif said and _GROUP_AFTER.match(text, end) is not None:
         code = _CODE.fullmatch(single.word) is not None
         return code or single.word.isupper() and not _country(single.word, gazetteer)   # "M23 rebels"
     else:
-        found = _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
+        found = said and _MEMBER_AFTER.match(text, end) is not None and not _sentence_start(text, lead) \
             or _traded(text, lead, end, gazetteer) or _kind_listed(text, lead, end)
     if not found:
-        found = _club(single.word, text, lead, end, gazetteer)
+        found = _club(single.word, text, lead, end, gazetteer, said)
     return found and not _country(single.word, gazetteer) and not _place_after(text[end:end + 16])
 
 
@@ -1841,21 +1877,36 @@ def _one_word_body(single: _Single, text: str, gazetteer: Gazetteer) -> bool:
 # Al-Ain", "Persepolis 2-0", "Al-Nassr coach Jorge Jesus"; a city's name that takes a
 # plural verb is its club's ("Liverpool have agreed a fee"). A country's is a national
 # team's, no organisation (left out by the caller).
-_CLUB_BEFORE = re.compile(
-    r"\b(?:beat|beats|beating|defeated|defeating|thrashed|edged|drew with|draw with|drawn with|"
-    r"lost to|losing to|loses to|lose to|win over|victory over|defeat to|defeat by|loss to|"
-    r"held by|at home to|knocked out|eliminated|signed for|sign for)"
-    r" (?:(?:holders|champions|leaders|hosts|visitors|rivals|giants|neighbours|neighbors) )?$")
+_CLUB_VERBS = ("beat", "beats", "beating", "defeated", "defeating", "thrashed", "edged", "drew with",
+               "draw with", "drawn with", "lost to", "losing to", "loses to", "lose to", "win over",
+               "victory over", "defeat to", "defeat by", "loss to", "held by", "at home to",
+               "knocked out", "eliminated", "signed for", "sign for")
+_CLUB_RIVALS = ("holders", "champions", "leaders", "hosts", "visitors", "rivals", "giants", "neighbours",
+                "neighbors")
+_CLUB_BEFORE = re.compile(rf"\b(?:{'|'.join(_CLUB_VERBS)}) (?:(?:{'|'.join(_CLUB_RIVALS)}) )?$")
+# The words _CLUB_BEFORE can end with: a name after any other is no club's (asked first,
+# as searching the pattern back from every one-word name is slow).
+_CLUB_BEFORE_LAST = tuple(sorted({verb.rsplit(" ", 1)[-1] for verb in _CLUB_VERBS} | set(_CLUB_RIVALS)))
 _CLUB_AFTER = re.compile(r" (?:\d{1,2}-\d{1,2}\b|coach|manager|striker|midfielder|defender|"
                          r"goalkeeper|winger|playmaker|captain|fans|supporters|head coach)\b")
 _PLURAL_AFTER = re.compile(r" (?:have|are|were) ")
 
 
-def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer) -> bool:
-    if _CLUB_AFTER.match(text, end) is not None \
-            or _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None:
+def _club_before(text: str, lead: int) -> bool:
+    """Whether _CLUB_BEFORE ends at lead: the text before ends "<verb> " (its "$" may
+    match before a last newline too: that rare case is searched)."""
+    before = text[max(0, lead - 40):lead]
+    last = before[-1:]
+    if last != "\n" and (last != " " or not before[:-1].endswith(_CLUB_BEFORE_LAST)):
+        return False
+    return _CLUB_BEFORE.search(text, max(0, lead - 40), lead) is not None
+
+
+def _club(word: str, text: str, lead: int, end: int, gazetteer: Gazetteer, said: bool = True) -> bool:
+    """(`said`: whether _ANY_AFTER matches at end; when not, no word after it says it is a club.)"""
+    if said and _CLUB_AFTER.match(text, end) is not None or _club_before(text, lead):
         return True
-    if _PLURAL_AFTER.match(text, end) is None:
+    if not said or _PLURAL_AFTER.match(text, end) is None:
         return False
     place = gazetteer.single.get(word)
     return place is not None and place.weak        # a city's name: "Liverpool have agreed"
@@ -1949,6 +2000,10 @@ _COMPANY_AFTER = re.compile(r"(?:'s|’s) (?:chief executive|CEO|chairman|shareh
                             r"| (?:Chief Executive|CEO|Chairman and Chief Executive)\b")
 # Fighters of an armed group named by its acronym or code: "M23 rebels", "ADF fighters".
 _GROUP_AFTER = re.compile(r" (?:rebels|militants|insurgents|fighters|militiamen)\b")
+# Any of the words after a one-word name that _one_word_body and _club ask about: most
+# names have none after them, found with one match instead of five.
+_ANY_AFTER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (
+    _COMPANY_AFTER, _GROUP_AFTER, _MEMBER_AFTER, _CLUB_AFTER, _PLURAL_AFTER)))
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -2059,29 +2114,34 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     organisations = _merge_short_forms(reading)
     body_names = {" ".join(candidate.words).casefold() for candidate in organisations}
     people = [candidate for words, candidate in reading.people.items()
-              if " ".join(words).casefold() not in body_names and words not in reading.places]
+              if not (body_names and " ".join(words).casefold() in body_names) and words not in reading.places]
     _spread_evidence(people, reading.singles, texts, reading.gazetteer)
 
     # A person named with fewer words is the one with more when first and last names
     # agree, or all the shorter name's words are in the longer one.
+    # (The same person's names end alike: each is compared only with the fuller names that
+    # end as it does, in the order they were kept, `by_last`.)
     people.sort(key=lambda candidate: -len(candidate.words))
     merged: list[_Candidate] = []
     cores: list[tuple[str, ...]] = []
+    by_last: dict[str, list[tuple[_Candidate, tuple[str, ...]]]] = {}
     for candidate in people:
         if not candidate.evidence:
             continue
         core = _core(candidate.words)
-        for fuller, fuller_core in zip(merged, cores):
+        same_last = by_last.setdefault(core[-1], [])
+        for fuller, fuller_core in same_last:
             if _same_person(core, fuller_core):
                 _merge(fuller, candidate)
                 break
         else:
             merged.append(candidate)
             cores.append(core)
+            same_last.append((candidate, core))
     for candidate in people:
         if not candidate.evidence:       # a repeat of a full name without its evidence
             core = _core(candidate.words)
-            for fuller, fuller_core in zip(merged, cores):
+            for fuller, fuller_core in by_last.get(core[-1], ()):
                 if _same_person(core, fuller_core):
                     fuller.occurrences += candidate.occurrences
                     break
@@ -2123,9 +2183,8 @@ def _resolve(reading: _Reading, texts: Mapping[int, str]) -> tuple[Mention, ...]
     _read_title(reading, everyone, surnames, texts)
     everyone = [*merged, *organisations, *reading.listed.values()]
     found = []
-    sentences: dict[int, list[tuple[int, int]]] = {}       # passage -> its sentences
     for candidate in everyone:
-        mention = _mention(candidate, texts, rules, sentences)
+        mention = _mention(candidate, texts, rules)
         if mention is not None:
             found.append(mention)
     found.sort(key=_first)
@@ -2366,8 +2425,8 @@ def _name_keys(name: str) -> tuple[str, str]:
     return normalise(name), _slug(name)
 
 
-def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules,
-             sentences: dict[int, list[tuple[int, int]]]) -> tuple[_Occurrence, Mention] | None:
+def _mention(candidate: _Candidate, texts: Mapping[int, str],
+             rules: EntityRules) -> tuple[_Occurrence, Mention] | None:
     """The mention of a candidate, after where it is first named (None: not one to show)."""
     occurrences = candidate.occurrences
     if not occurrences:
@@ -2403,14 +2462,7 @@ def _mention(candidate: _Candidate, texts: Mapping[int, str], rules: EntityRules
     passage, begin, finish = first
     in_body = passage >= 1
     text = texts[passage]
-    spans = sentences.get(passage)
-    if spans is None:
-        spans = sentences[passage] = sentence_spans(text)
-    sentence = text
-    for start, end in spans:
-        if start <= begin < end:
-            sentence = text[start:end]
-            break
+    sentence = sentence_at(text, begin)
     sentence = " ".join(sentence.split()) if "  " in sentence or "\n" in sentence else sentence.strip()
     countries = candidate.countries
     if entity is None:

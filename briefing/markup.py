@@ -125,7 +125,11 @@ def render_markdown(body: str) -> Rendered:
 
 # A sentence ends at . ! ? or … (perhaps followed by a closing quote or bracket)
 # and whitespace, when the next sentence starts with a capital, digit or quote.
-_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]?(\s+)(?=[A-Z0-9“\"'‘(])")
+_BREAK_TAIL = r"[\"'”’)\]]?(\s+)(?=[A-Z0-9“\"'‘(])"
+_SENTENCE_BREAK = re.compile(r"[.!?…]" + _BREAK_TAIL)
+# The last break that ends before a search's end (greedy, it backs off to it); group 1 its
+# stop, group 2 its white space.
+_LAST_BREAK = re.compile(r".*([.!?…])" + _BREAK_TAIL, re.DOTALL)
 # Words whose trailing period is not a sentence end ("U.S. forces", "Nov. 11").
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt maj capt sgt st jr sr no vs etc inc ltd co corp "
@@ -164,10 +168,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        end = match.start() + 1
-        # The word before the stop; a longer one than the window is no abbreviation.
-        word = text[max(start, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if _abbreviated(text, match.start() + 1):
             continue
         if match.start(1) > start:
             spans.append((start, match.start(1)))
@@ -175,6 +176,55 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if len(text) > start:
         spans.append((start, len(text)))
     return spans
+
+
+def _abbreviated(text: str, end: int) -> bool:
+    """Whether the stop before `end` ends an abbreviation or an initial ("U.S.", "J."),
+    not a sentence. The word before the stop; a longer one than the window is no
+    abbreviation. (The window need not stop at the sentence before: that one's break ends
+    in white space, so the last word is the same either way.)"""
+    if text[end - 1] != "." or end > 5 and text[end - 6:end - 1].isalpha():
+        return False        # "!", "?" or a word of five letters or more: no abbreviation
+    word = text[max(0, end - 24):end].rsplit(None, 1)[-1].rstrip(".").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+_NOT_IN_BREAK = re.compile(r"[^.!?…\"'”’)\]\s]")
+
+
+def sentence_at(text: str, position: int) -> str:
+    """The sentence of text that holds the character at `position` (as sentence_spans
+    cuts it; the whole text if none does), found from there both ways: the break before
+    it and the break after, not every break of the text. A break is the same wherever a
+    scan starts (none starts inside another), so this is sentence_spans' sentence."""
+    if not (0 <= position < len(text)) or not _NOT_IN_BREAK.match(text, position):
+        # at white space or a stop, quote or bracket, which a break may hold: the long way
+        for start, end in sentence_spans(text):
+            if start <= position < end:
+                return text[start:end]
+        return text
+    # Back: the last break before it. (It ends before the position, which is no break's
+    # character, and reads no further; the one before a stop reads no further than it.)
+    start, limit = 0, position + 1
+    while True:
+        match = _LAST_BREAK.match(text, 0, limit)
+        if match is None:
+            break
+        limit = match.start(1)
+        if not _abbreviated(text, limit + 1):
+            start = match.end(2)
+            break
+    # On: the first break after it.
+    end, at = len(text), position
+    while True:
+        match = _SENTENCE_BREAK.search(text, at)
+        if match is None:
+            break
+        if not _abbreviated(text, match.start() + 1):
+            end = match.start(1)
+            break
+        at = match.end()
+    return text[start:end]
 
 
 def reading_minutes(words: int, per_minute: int = 230) -> int:

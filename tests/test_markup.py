@@ -126,3 +126,22 @@ def test_link_mentions_links_several_in_one_paragraph_whatever_order_they_come_i
            '<a class="entity-link" href="/o/fatah/">Fatah</a> met.</p>' in linked
     assert '<li id="p-3"><a class="entity-link" href="/o/hamas/">Hamas</a></li>' in linked
     assert linked.replace(' class="entity-link"', "").count("<a ") == 4
+
+
+def test_sentence_at_is_the_sentence_spans_sentence_at_every_position():
+    import random
+    from briefing.markup import sentence_at, sentence_spans
+
+    def by_spans(text, position):
+        return next((text[a:b] for a, b in sentence_spans(text) if a <= position < b), text)
+
+    texts = ["Gen. Haftar met U.S. envoys on Nov. 11 in Benghazi. Talks went on! Did they? “Yes.” (AFP)",
+             "", "One.", "A. B. C.  D… E?! F.) G", "He said: “No.”  Then  Mr. Smith left.\nNext.",
+             "2.5 per cent. Jan. 3. J. K. Rowling wrote it. The U.N. met. ‘Quoted.’ [Note.] End"]
+    alphabet = ["A", "b", "U.S.", "Mr.", ".", "!", "?", "…", " ", "  ", "\n", "\"", "“", "’", ")", "]",
+                "(", "x.", "Jan.", "7", "É"]
+    chooser = random.Random(7)
+    texts += ["".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 40))) for _ in range(400)]
+    for text in texts:
+        for position in range(-1, len(text) + 1):
+            assert sentence_at(text, position) == by_spans(text, position), (text, position)
