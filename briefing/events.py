@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .dates import MONTHS
-from .markup import sentence_spans
+from .markup import iter_sentence_spans
 from .model import Event, EventPrecision
 
 # --- words --------------------------------------------------------------------
@@ -271,7 +271,7 @@ def _paragraph_events(text: str, number: int, cues: list[tuple[int, str]],
     events: list[Event] = []
     seen: set[tuple[dt.date, str]] = set()
     cue = 0
-    for begin, end in sentence_spans(text):
+    for begin, end in iter_sentence_spans(text):
         mine = []
         while cue < len(cues) and cues[cue][0] < end:
             if cues[cue][0] >= begin:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -195,7 +195,12 @@ def split_sentences(text: str) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Where each sentence of text starts and ends, in order (split_sentences' cuts)."""
-    spans: list[tuple[int, int]] = []
+    return list(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """sentence_spans one at a time: a reader of the first few sentences leaves the
+    rest of the text unscanned (events read up to a paragraph's last date)."""
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.start() + 1
@@ -204,11 +209,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         if match.start(1) > start:
-            spans.append((start, match.start(1)))
+            yield start, match.start(1)
         start = match.end(1)
     if len(text) > start:
-        spans.append((start, len(text)))
-    return spans
+        yield start, len(text)
 
 
 def reading_minutes(words: int, per_minute: int = 230) -> int:
