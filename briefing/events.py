@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .dates import MONTHS
-from .markup import sentence_spans
+from .markup import iter_sentence_spans
 from .model import Event, EventPrecision
 
 # --- words --------------------------------------------------------------------
@@ -194,12 +194,16 @@ class _Sentence:
         return self._forward
 
     def word_before(self, position: int) -> str:
-        """The word right before `position`, lower case, bare ("mid-May" -> "mid");
-        "" when something else is glued to it ("(Monday")."""
-        if position == 0 or self.text[position - 1] not in _SPACE_OR_HYPHEN:
-            return ""
-        words = self.text[max(0, position - 24):position].split()
-        return words[-1].strip(_PUNCTUATION).lower() if words else ""
+        return _word_before(self.text, position)
+
+
+def _word_before(text: str, position: int) -> str:
+    """The word right before `position`, lower case, bare ("mid-May" -> "mid");
+    "" when something else is glued to it ("(Monday")."""
+    if position == 0 or text[position - 1] not in _SPACE_OR_HYPHEN:
+        return ""
+    words = text[max(0, position - 24):position].split()
+    return words[-1].strip(_PUNCTUATION).lower() if words else ""
 
 
 def events_in(paragraphs: Sequence[str], published: dt.date | None,
@@ -223,10 +227,14 @@ def events_in(paragraphs: Sequence[str], published: dt.date | None,
         number = bisect.bisect_right(starts, cues[index][0]) - 1
         begin, end = starts[number], starts[number] + len(texts[number])
         here = []
+        text = texts[number]
         while index < len(cues) and cues[index][0] < end:
-            here.append((cues[index][0] - begin, cues[index][1]))
+            position, word = cues[index][0] - begin, cues[index][1]
+            if word not in _MONTH_NUMBER or _may_read_month(text, position, word):
+                here.append((position, word))
             index += 1
-        events.extend(_paragraph_events(texts[number], number, here, published))
+        if here:
+            events.extend(_paragraph_events(text, number, here, published))
     return tuple(events)
 
 
@@ -252,6 +260,19 @@ def _cues(text: str, published: dt.date | None) -> list[tuple[int, str]]:
     return cues
 
 
+def _may_read_month(text: str, position: int, name: str) -> bool:
+    """False where _read_month reads nothing in the sentence around `position` of a
+    paragraph's text: most capitalised months (7.5 an article of 9 read) are not dates
+    ("May God", "Theresa May"), and dropped before the paragraph is cut into sentences,
+    a paragraph with no other cue is not cut at all. Asked of the paragraph, the answer
+    errs only towards True: a sentence ends in a stop or quote and whitespace follows
+    (the last one ends with the paragraph), so what matches in the sentence matches
+    here, and the word before is the same or, at the sentence's start, "". (Not of the
+    article's text: there "December 2019\n\n people" is no year.)"""
+    return _MONTH_DAY.match(text, position) is not None or _MONTH_YEAR.match(text, position) is not None \
+        or (name in _FULL_MONTHS and _word_before(text, position) in _MONTH_LEADS)
+
+
 def _relative_cues(text: str) -> list[tuple[int, str]]:
     # str.find skips along in C; a regex for these lower-case words would try every space.
     cues = []
@@ -271,7 +292,7 @@ def _paragraph_events(text: str, number: int, cues: list[tuple[int, str]],
     events: list[Event] = []
     seen: set[tuple[dt.date, str]] = set()
     cue = 0
-    for begin, end in sentence_spans(text):
+    for begin, end in iter_sentence_spans(text):
         mine = []
         while cue < len(cues) and cues[cue][0] < end:
             if cues[cue][0] >= begin:

@@ -7,11 +7,13 @@ stays plain text instead of becoming a link.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from slugify import slugify
 
@@ -42,6 +44,49 @@ def _make_parser() -> MarkdownIt:
 
 _MD = _make_parser()
 
+# Most bodies (all 4,000 of the benchmark's, all of content/) are paragraphs, "#"
+# headings and "-" lists of plain text. For them a second parser skips the rules
+# that need a character such a body lacks: indented code (four spaces or a tab),
+# fences (` ~), block quotes (>), references and links ([), autolinks (<), emphasis
+# (* _), entities (&), escapes (\\), rules (three -, * or _ on a line) and "="/"-"
+# underlined headings. A rule that cannot match only says no, but each is asked at
+# every block and at every "-" or ":" of the text: parsing is 0.35 ms an article
+# instead of 0.42 (0.25 with the rest of _make_plain_parser). Any body with one of
+# those characters gets the full parser, and so exactly the same tokens ("\r" and
+# NUL too, which the parser rewrites first).
+_PLAIN_RULES_OFF = ["code", "fence", "blockquote", "hr", "reference", "lheading",
+                    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link"]
+_MARKUP_CHARACTER = re.compile(r"[>`~<*_&\\\[\t\r\x00=]")
+# What a "-" rule or underline needs: two dashes with at most three spaces between
+# them (four spaces send a body to the full parser anyway), or a dash ending a line.
+# (One regex, starting at a literal: 4 us a body, where eight `in` tests took 26.)
+_DASH_LINE = re.compile(r"-(?: {0,3}-| {0,3}\n)")
+
+
+def _make_plain_parser() -> MarkdownIt:
+    md = _make_parser()
+    md.disable(_PLAIN_RULES_OFF)
+    # With only the text and newline rules left inline, a "-", ":" or "$" that stops
+    # the text rule is then added to the text one character at a time, to the same
+    # text token: only "\n" need stop it. Nor can two text tokens be neighbours (a
+    # text token is closed only by a break), so the passes that join them and pair
+    # up delimiters find nothing; and a plain body has no "\r" or NUL to normalise.
+    # Parsing 0.30 -> 0.25 ms an article.
+    md.inline.terminator_re = re.compile("\n")
+    md.disable(["balance_pairs", "fragments_join", "text_join", "normalize"])
+    return md
+
+
+_PLAIN_MD = _make_plain_parser()
+
+
+def _parser_for(body: str) -> MarkdownIt:
+    """The plain parser when no disabled rule can match anywhere in body, else the full one."""
+    if _MARKUP_CHARACTER.search(body) is not None or "    " in body \
+            or _DASH_LINE.search(body) is not None or body.rstrip(" ").endswith("-"):
+        return _MD
+    return _PLAIN_MD
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -55,8 +100,11 @@ class Rendered:
 
 
 def _inline_text(token: Token) -> str:
+    children = token.children or ()
+    if len(children) == 1 and children[0].type == "text":
+        return children[0].content      # most paragraphs: one run of text
     parts: list[str] = []
-    for child in token.children or ():
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -64,20 +112,11 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-def _assign_anchors(tokens: list[Token]) -> list[Heading]:
-    headings: list[Heading] = []
-    used: dict[str, int] = {}
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        text = _inline_text(tokens[index + 1])
-        base = slugify(text) or "section"
-        count = used.get(base, 0)
-        used[base] = count + 1
-        anchor = base if count == 0 else f"{base}-{count + 1}"
-        token.attrSet("id", anchor)
-        headings.append(Heading(level=int(token.tag[1]), text=text, anchor=anchor))
-    return headings
+@functools.lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    # Articles of a kind share their headings (313 distinct among the benchmark's
+    # 18,487), and slugify takes some 5 us a call.
+    return slugify(text) or "section"
 
 
 def paragraph_id(number: int) -> str:
@@ -89,14 +128,16 @@ def render_markdown(body: str) -> Rendered:
     """One parse: the HTML, with ids on headings (from their text) and on paragraphs
     ("p-1", "p-2", ... in reading order, so a link to a paragraph holds while the text
     before it stays), and the plain text of both."""
-    tokens = _MD.parse(body)
-    headings = _assign_anchors(tokens)
+    md = _parser_for(body)
+    tokens = md.parse(body)
+    headings: list[Heading] = []
+    used: dict[str, int] = {}
     blocks: list[str] = []
     paragraphs: list[str] = []
     lead = ""
     paragraph: Token | None = None
     item: Token | None = None
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind == "paragraph_open":
             paragraph = token
@@ -106,6 +147,15 @@ def render_markdown(body: str) -> Rendered:
             item = token
         elif kind == "inline":
             text = _inline_text(token)
+            heading = tokens[index - 1] if index else None
+            if heading is not None and heading.type == "heading_open":
+                # Its id from its text: the first "background", then "background-2".
+                base = _slug(text)
+                count = used.get(base, 0)
+                used[base] = count + 1
+                anchor = base if count == 0 else f"{base}-{count + 1}"
+                heading.attrSet("id", anchor)
+                headings.append(Heading(level=int(heading.tag[1]), text=text, anchor=anchor))
             if text:
                 blocks.append(text)
                 if paragraph is not None:
@@ -118,9 +168,49 @@ def render_markdown(body: str) -> Rendered:
         elif kind in ("code_block", "fence"):
             blocks.append(token.content.strip())
     text = "\n\n".join(blocks)
-    html = _MD.renderer.render(tokens, _MD.options, {})
+    html = _render_plain(tokens) if md is _PLAIN_MD else md.renderer.render(tokens, md.options, {})
     return Rendered(html=html, text=text, headings=tuple(headings), lead=lead,
                     words=len(text.split()), paragraphs=tuple(paragraphs))
+
+
+def _render_plain(tokens: list[Token]) -> str:
+    """What markdown-it's renderer makes of the plain parser's tokens, made here in one
+    loop: blocks without a rule of their own as its renderToken writes them, and inline
+    text, the only inline token besides breaks, escaped as its text rule does. 0.066 ->
+    0.03 ms an article."""
+    renderer = _PLAIN_MD.renderer
+    rules, options = renderer.rules, _PLAIN_MD.options
+    out: list[str] = []
+    append = out.append
+    last = len(tokens) - 1
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "inline":
+            for child in token.children or ():
+                append(escapeHtml(child.content) if child.type == "text" else _BREAKS[child.type])
+        elif kind in rules:     # a list item's (a task list's box)
+            append(rules[kind](tokens, index, options, {}))
+        elif not token.hidden:
+            # As markdown_it.renderer.RendererHTML.renderToken: every token of the plain
+            # parser is a block, and none closes itself.
+            nesting, tag = token.nesting, token.tag
+            if nesting != -1 and index and tokens[index - 1].hidden:
+                append("\n")
+            append(("</" if nesting == -1 else "<") + tag)
+            if token.attrs:
+                for key, value in token.attrs.items():
+                    append(f' {escapeHtml(key)}="{escapeHtml(str(value))}"')
+            if nesting == 1 and index < last and (
+                    (following := tokens[index + 1]).type == "inline" or following.hidden
+                    or (following.nesting == -1 and following.tag == tag)):
+                append(">")
+            else:
+                append(">\n")
+    return "".join(out)
+
+
+# The plain parser's breaks as the renderer writes them (xhtmlOut, breaks off).
+_BREAKS = {"softbreak": "\n", "hardbreak": "<br />\n"}
 
 
 # A sentence ends at . ! ? or … (perhaps followed by a closing quote or bracket)
@@ -165,17 +255,21 @@ def split_sentences(text: str) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Where each sentence of text starts and ends, in order (split_sentences' cuts)."""
-    spans: list[tuple[int, int]] = []
+    return list(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """sentence_spans one at a time: a reader of the first few sentences leaves the
+    rest of the text unscanned (events read up to a paragraph's last date)."""
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         if _abbreviated(text, match.start() + 1):
             continue
         if match.start(1) > start:
-            spans.append((start, match.start(1)))
+            yield start, match.start(1)
         start = match.end(1)
     if len(text) > start:
-        spans.append((start, len(text)))
-    return spans
+        yield start, len(text)
 
 
 def _abbreviated(text: str, end: int) -> bool:
