@@ -145,3 +145,40 @@ def test_sentence_at_is_the_sentence_spans_sentence_at_every_position():
     for text in texts:
         for position in range(-1, len(text) + 1):
             assert sentence_at(text, position) == by_spans(text, position), (text, position)
+
+
+def test_plain_bodies_render_alike_with_the_plain_parser_and_the_full_one(monkeypatch):
+    # The plain parser (most bodies) skips rules and renders its tokens itself: it must
+    # give what the full parser and markdown-it's renderer give, or a library upgrade
+    # (markdown-it-py is pinned) changed what it copies.
+    import random
+
+    from briefing import markup
+
+    rng = random.Random(5)
+    words = ["Talks", "resumed", "in", "Baghdad", "on", "Monday", "after", "a", "pause:", "officials",
+             "said", "the", "deal's", "terms", "-", "well-known", "3-2", "“quoted”", "'single'", "Zürich",
+             "$5", "100%", "#7", "a/b", "e.g.", "U.S.", "(AFP)", "50:50", "—", "…", "Al-Ahly", "x+y", '"plain"']
+    plain = 0
+    for _ in range(400):
+        blocks = []
+        for _ in range(rng.randint(1, 8)):
+            line = " ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+            shape = rng.random()
+            if shape < 0.15:
+                blocks.append("#" * rng.randint(1, 3) + " " + line)
+            elif shape < 0.3:
+                blocks.append("\n".join("- " + line[:rng.randint(1, len(line))] for _ in range(rng.randint(1, 4))))
+            elif shape < 0.4:
+                blocks.append(line + "\n" + line)       # a soft break
+            else:
+                blocks.append(line)
+        body = "\n\n".join(blocks) + rng.choice(["", "\n", "\n\n"])
+        if markup._parser_for(body) is not markup._PLAIN_MD:
+            continue
+        plain += 1
+        fast = markup.render_markdown(body)
+        with monkeypatch.context() as patched:
+            patched.setattr(markup, "_parser_for", lambda text: markup._MD)
+            assert markup.render_markdown(body) == fast, body
+    assert plain > 200      # the test is about the plain parser: most bodies here take it
