@@ -817,3 +817,46 @@ def test_an_edit_re_indexes_only_its_part_and_the_index_equals_a_cold_builds(pro
         if indexed[0] not in path.parts:
             assert path.stat().st_ino == inode, path
     assert tree(project.output) == cold_tree(replace(project, search=True), tmp_path)
+
+
+def test_random_edits_of_every_kind_equal_a_cold_build_after_each(project, tmp_path):
+    """Issue 21: whatever an editor does, in whatever order, the output after it is a cold
+    build's: through serve's long-lived builder told what changed, and through `build` in
+    a new process starting from the cache (then serve's builder looks at everything)."""
+    import importlib.util
+    import random
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_edits", ROOT / "benchmarks" / "edits.py")
+    edits = importlib.util.module_from_spec(spec)
+    sys.modules["bench_edits"] = edits
+    spec.loader.exec_module(edits)
+    rng = random.Random(21)
+    articles = project.content / "articles"
+    served = Builder(project)
+    served.build()
+    steps = [(kind, way) for kind in edits.KINDS for way in ("serve", "build")]
+    rng.shuffle(steps)
+    ways = []
+    for number, (kind, way) in enumerate(steps):
+        if kind == "article deleted" and len(list(articles.glob("*.md"))) < 3:
+            kind = "article added"
+        ways.append((kind, way))
+        if way == "build":
+            served.save()           # the cache as it was before the edit
+        path, text = edits.planned_edit(kind, articles, rng.randrange(10))
+        edits.make(path, text)
+        if way == "serve":
+            list(served.warm_feeds_and_pages())
+            served.build(changed=[str(path)])
+        else:
+            later = Builder(project)
+            assert later.restore()
+            later.build()
+        cold = pipeline.Options(**{**project.__dict__, "output": tmp_path / f"cold{number}", "cache": None})
+        pipeline.run_build(cold, pipeline.Reporter(quiet=True))
+        assert tree(project.output) == tree(cold.output), (number, kind, way)
+        if way == "build":
+            served.build()
+            assert tree(project.output) == tree(cold.output), (number, kind, "serve after build")
+    assert sorted(ways) == sorted(steps)     # every kind both ways: none was left out
