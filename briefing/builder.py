@@ -159,8 +159,7 @@ class Builder:
         """Bring output/ up to date. Raises BuildError, leaving output/ as it was, when
         anything is wrong. changed: see scheduler.scan."""
         try:
-            with workers.fewer_collections():
-                return self._build(changed)
+            return self._build(changed)
         except BaseException:
             # What this build's `changed` named may not have been looked at: look at
             # every file next time.

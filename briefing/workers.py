@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import contextlib
 import gc
 import mmap
 import multiprocessing
@@ -152,21 +151,6 @@ def _enlarge(pipe: Connection) -> None:
 # generations' collections (every 7,000 and 70,000 allocations by default) walked it
 # again and again: 5-10% of rendering a page.
 WORKER_GC_THRESHOLD = 20_000
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Young-object collections every WORKER_GC_THRESHOLD allocations while inside, as in
-    a worker. The build's parent makes long-lived data too (the site's orderings, related
-    lists, the people's and organisations' groups, page keys), and with Python's 700
-    the older generations' collections walked it over and over: a fifth of assembling
-    and planning 4,000 articles."""
-    before = gc.get_threshold()
-    gc.set_threshold(WORKER_GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _work(function: Callable, groups: Sequence, tickets, taken: _Counter, results: Connection) -> None:
