@@ -225,9 +225,11 @@ class ServeEdit:
 
 
 class _ServeProcess:
-    """`build.py serve` as a child process, its merged stdout/stderr read line by line on a thread."""
+    """`build.py serve` (or `hugo server`: name) as a child process, its merged
+    stdout/stderr read line by line on a thread."""
 
-    def __init__(self, argv: list[str]):
+    def __init__(self, argv: list[str], name: str = "`build.py serve`"):
+        self.name = name
         import collections
         import queue
         import threading
@@ -282,7 +284,14 @@ class _ServeProcess:
 
     def error(self, what: str) -> BenchError:
         tail = "\n".join(self.tail) or "(no output)"
-        return BenchError(f"`build.py serve` {what}; its last output:\n{tail}")
+        return BenchError(f"{self.name} {what}; its last output:\n{tail}")
+
+    def drain(self, what: str) -> None:
+        """Forget what it printed so far (none of it is about the edit to come)."""
+        while not self.lines.empty():
+            _, line = self.lines.get_nowait()
+            if line is None:
+                raise self.error(f"exited {what}")
 
     def stop(self, timeout: float = 30.0) -> int:
         """Ctrl-C, as an editor would stop it; killed if it does not stop in time."""
@@ -359,10 +368,7 @@ def serve_edits(folders: Folders, *, edits: int = SERVE_EDITS, startup_timeout: 
                 break
         for pick, kind in enumerate(kinds or ["title prefixed"] * edits, start=1):
             time.sleep(settle)  # let the poll loop see a quiet tree before the save
-            while not server.lines.empty():  # anything printed since is not about this edit
-                _, line = server.lines.get_nowait()
-                if line is None:
-                    raise server.error("exited before the edit")
+            server.drain("before the edit")
             if kinds:
                 path, text = editing.planned_edit(kind, folders.content / "articles", pick)
                 saved = time.time()
@@ -427,36 +433,32 @@ def hugo_server_edits(site: Path, kinds: Sequence[str], *, settle: float = SERVE
     pages in turn, timed from the save to Hugo's "Total in N ms" line. (kind, Hugo's own
     figure, ours from the save) in ms. Hugo serves from memory; ours writes output/."""
     argv = ["hugo", "server", "--source", str(site), "--bind", "127.0.0.1", "--port", str(free_port())]
-    server = _ServeProcess(argv)
+    server = _ServeProcess(argv, "`hugo server`")
     results = []
     try:
         deadline = time.monotonic() + timeout
-        while not _HUGO_READY.search(server.next_line(deadline, "hugo server to start")[1]):
+        while not _HUGO_READY.search(server.next_line(deadline, "it to start")[1]):
             pass
         for pick, kind in enumerate(kinds, start=1):
             time.sleep(settle)
-            while not server.lines.empty():
-                server.lines.get_nowait()
+            server.drain("before the edit")
             path, text = editing.planned_edit(kind, site / "content" / "articles", pick)
             saved = time.time()
             editing.make(path, text)
             deadline = time.monotonic() + timeout
             detected = False        # a "Total" line before Hugo saw this change is another's
             while True:
-                seen, line = server.next_line(deadline, f"hugo server to rebuild after editing {path.name}")
+                seen, line = server.next_line(deadline, f"it to rebuild after editing {path.name}")
                 detected = detected or "Change detected" in line
                 total = _HUGO_TOTAL.search(line) if detected else None
                 if total:
                     results.append((kind, float(total.group(1)), (seen - saved) * 1000))
                     break
     finally:
-        if server.process.poll() is None:
-            server.process.send_signal(signal.SIGINT)
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait()
+        try:
+            server.stop(timeout=10)
+        except BenchError:
+            pass            # killed: the timings taken stand
     return results
 
 
